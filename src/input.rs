@@ -1,0 +1,221 @@
+//! Turning command-line PATHs into request documents: a JSON file, `-` (standard
+//! input), a directory (every `*.json` below it, sorted), or a `.jsonl` file (one
+//! request per non-blank line).
+//!
+//! Reads are bounded: a document larger than [`MAX_DOCUMENT_BYTES`] is not read
+//! whole — it is reported as too large (REQ018) from its size alone.
+
+use std::fs;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use crate::report::Source;
+
+/// The largest request document read into memory: the service's body limit is
+/// 64 MB, so anything above this is rejected without being parsed.
+pub const MAX_DOCUMENT_BYTES: u64 = 100_000_000;
+
+/// One request body and where it came from.
+#[derive(Debug)]
+pub struct Document {
+    /// Path (and JSONL line).
+    pub source: Source,
+    /// The bytes, or the size of a document too large to read.
+    pub body: Body,
+}
+
+/// The content of a document.
+#[derive(Debug)]
+pub enum Body {
+    /// The whole document.
+    Bytes(Vec<u8>),
+    /// Not read: larger than [`MAX_DOCUMENT_BYTES`]; the size seen so far.
+    TooLarge(u64),
+}
+
+/// A PATH that could not be read: the tool cannot do its job (exit 2).
+#[derive(Debug)]
+pub struct InputError {
+    /// The PATH as given.
+    pub path: String,
+    /// Why.
+    pub error: io::Error,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.error)
+    }
+}
+
+/// Expands PATHs into documents, in order. `stdin` is read for `-`. Errors are
+/// collected, not fatal, so that the other PATHs are still checked.
+pub fn expand(paths: &[String], stdin: &mut dyn Read) -> (Vec<Document>, Vec<InputError>) {
+    let mut docs = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        let r = if p == "-" {
+            read_bounded(stdin).map(|body| {
+                docs.push(Document {
+                    source: Source::file("-"),
+                    body,
+                })
+            })
+        } else {
+            expand_path(Path::new(p), &mut docs, &mut errors)
+        };
+        if let Err(error) = r {
+            errors.push(InputError {
+                path: p.clone(),
+                error,
+            });
+        }
+    }
+    (docs, errors)
+}
+
+fn expand_path(
+    path: &Path,
+    docs: &mut Vec<Document>,
+    errors: &mut Vec<InputError>,
+) -> io::Result<()> {
+    let meta = fs::metadata(path)?;
+    if meta.is_dir() {
+        let mut files = Vec::new();
+        walk(path, &mut files, errors);
+        files.sort();
+        if files.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotFound,
+                "no *.json or *.jsonl file below this directory",
+            ));
+        }
+        for f in files {
+            if let Err(error) = read_file(&f, docs) {
+                errors.push(InputError {
+                    path: f.display().to_string(),
+                    error,
+                });
+            }
+        }
+        Ok(())
+    } else {
+        read_file(path, docs)
+    }
+}
+
+/// Collects `*.json` and `*.jsonl` files below `dir`; hidden directories and
+/// symbolic links to directories are not entered.
+fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(error) => {
+            return errors.push(InputError {
+                path: dir.display().to_string(),
+                error,
+            })
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        match entry.file_type() {
+            Ok(t) if t.is_dir() && !hidden => walk(&path, files, errors),
+            Ok(t)
+                if !t.is_dir() && matches!(extension(&path).as_deref(), Some("json" | "jsonl")) =>
+            {
+                files.push(path)
+            }
+            _ => {}
+        }
+    }
+}
+
+fn extension(path: &Path) -> Option<String> {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+}
+
+fn read_file(path: &Path, docs: &mut Vec<Document>) -> io::Result<()> {
+    let name = path.display().to_string();
+    let file = fs::File::open(path)?;
+    if extension(path).as_deref() == Some("jsonl") {
+        return read_jsonl(&name, file, docs);
+    }
+    let size = file.metadata()?.len();
+    let body = if size > MAX_DOCUMENT_BYTES {
+        Body::TooLarge(size)
+    } else {
+        read_bounded(&mut &file)?
+    };
+    docs.push(Document {
+        source: Source::file(&name),
+        body,
+    });
+    Ok(())
+}
+
+fn read_bounded(r: &mut dyn Read) -> io::Result<Body> {
+    let mut buf = Vec::new();
+    let n = r.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut buf)? as u64;
+    if n > MAX_DOCUMENT_BYTES {
+        // Count the rest without keeping it.
+        let rest = io::copy(r, &mut io::sink())?;
+        return Ok(Body::TooLarge(n + rest));
+    }
+    Ok(Body::Bytes(buf))
+}
+
+/// One document per non-blank line; a line longer than the limit is drained
+/// without being kept.
+fn read_jsonl(name: &str, file: fs::File, docs: &mut Vec<Document>) -> io::Result<()> {
+    let mut reader = BufReader::new(file);
+    let mut line_no = 0;
+    loop {
+        line_no += 1;
+        let mut line = Vec::new();
+        let n = (&mut reader)
+            .take(MAX_DOCUMENT_BYTES + 1)
+            .read_until(b'\n', &mut line)?;
+        if n == 0 {
+            return Ok(());
+        }
+        let source = Source {
+            path: name.to_string(),
+            line: Some(line_no),
+        };
+        if line.len() as u64 > MAX_DOCUMENT_BYTES && line.last() != Some(&b'\n') {
+            let mut rest = 0u64;
+            loop {
+                let buf = reader.fill_buf()?;
+                if buf.is_empty() {
+                    break;
+                }
+                let (used, done) = match buf.iter().position(|b| *b == b'\n') {
+                    Some(i) => (i + 1, true),
+                    None => (buf.len(), false),
+                };
+                rest += used as u64;
+                reader.consume(used);
+                if done {
+                    break;
+                }
+            }
+            docs.push(Document {
+                source,
+                body: Body::TooLarge(line.len() as u64 + rest),
+            });
+            continue;
+        }
+        while matches!(line.last(), Some(b'\n' | b'\r')) {
+            line.pop();
+        }
+        if line.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        docs.push(Document {
+            source,
+            body: Body::Bytes(line),
+        });
+    }
+}

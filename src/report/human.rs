@@ -1,0 +1,87 @@
+//! Text for a person: grouped per request, one block per finding with code,
+//! location, message and fix; colour only when asked for.
+
+use std::io::{self, Write};
+
+use super::Report;
+use crate::finding::Severity;
+
+/// Whether to colour the output (the caller decides: terminal, `NO_COLOR`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HumanStyle {
+    /// Plain text.
+    Plain,
+    /// ANSI colours.
+    Color,
+}
+
+struct Paint(HumanStyle);
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        match self.0 {
+            HumanStyle::Plain => text.to_string(),
+            HumanStyle::Color => format!("\x1b[{code}m{text}\x1b[0m"),
+        }
+    }
+    fn severity(&self, s: Severity) -> String {
+        let code = match s {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+            Severity::Info => "1;36",
+        };
+        self.wrap(code, s.as_str())
+    }
+}
+
+pub(super) fn render(report: &Report, style: HumanStyle, out: &mut dyn Write) -> io::Result<()> {
+    let p = Paint(style);
+    for r in &report.requests {
+        let verdict = if r.failed {
+            p.wrap("1;31", "FAIL")
+        } else {
+            p.wrap("1;32", "PASS")
+        };
+        let what = match (&r.dialect, &r.model) {
+            (Some(d), Some(m)) => format!(" ({d} dialect, {m})"),
+            (Some(d), None) => format!(" ({d} dialect)"),
+            _ => String::new(),
+        };
+        writeln!(out, "{verdict} {}{what}", p.wrap("1", &r.source.display()))?;
+        for f in &r.findings {
+            let loc = match (f.line_col, f.pointer.as_deref()) {
+                (Some((l, c)), Some(ptr)) if !ptr.is_empty() => {
+                    format!("{}:{l}:{c} {ptr}", r.source.path)
+                }
+                (Some((l, c)), _) => format!("{}:{l}:{c}", r.source.path),
+                (None, _) => r.source.display(),
+            };
+            writeln!(
+                out,
+                "  {}[{}] {}: {}",
+                p.severity(f.severity),
+                p.wrap("1", f.code.as_str()),
+                f.code.name(),
+                f.message
+            )?;
+            writeln!(out, "    {} {loc}", p.wrap("2", "-->"))?;
+            if let Some(help) = &f.help {
+                writeln!(out, "    {} {help}", p.wrap("32", "fix:"))?;
+            }
+        }
+    }
+    let s = report.summary();
+    writeln!(
+        out,
+        "{} request{}: {} passed, {} failed ({} error{}, {} warning{}, {} info)",
+        s.requests,
+        if s.requests == 1 { "" } else { "s" },
+        s.passed,
+        s.failed,
+        s.errors,
+        if s.errors == 1 { "" } else { "s" },
+        s.warnings,
+        if s.warnings == 1 { "" } else { "s" },
+        s.infos
+    )
+}

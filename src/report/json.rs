@@ -1,0 +1,102 @@
+//! The JSON wire format, version 1. Documented in `docs/json-format.md`:
+//! fields may be added within a version; none is renamed or removed.
+
+use serde::Serialize;
+use std::io::{self, Write};
+
+use super::{Report, RequestReport};
+use crate::finding::Finding;
+use crate::request::AssetRef;
+
+/// The `version` field of the JSON output.
+pub const WIRE_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Wire<'a> {
+    version: u32,
+    requests: Vec<WireRequest<'a>>,
+    summary: super::Summary,
+}
+
+#[derive(Serialize)]
+struct WireRequest<'a> {
+    source: String,
+    file: &'a str,
+    line: Option<usize>,
+    dialect: Option<&'static str>,
+    model: Option<&'a str>,
+    verdict: &'static str,
+    findings: Vec<WireFinding<'a>>,
+    assets: Vec<WireAsset<'a>>,
+    predicted: &'a Option<crate::rules::Predicted>,
+}
+
+#[derive(Serialize)]
+struct WireFinding<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
+    location: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    asset: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct WireAsset<'a> {
+    field: &'a str,
+    index: usize,
+    kind: &'static str,
+    uri: &'a str,
+    location: &'a str,
+}
+
+fn finding(f: &Finding) -> WireFinding<'_> {
+    WireFinding {
+        code: f.code.as_str(),
+        name: f.code.name(),
+        severity: f.severity.as_str(),
+        message: &f.message,
+        help: f.help.as_deref(),
+        location: f.pointer.as_deref(),
+        line: f.line_col.map(|l| l.0),
+        column: f.line_col.map(|l| l.1),
+        asset: f.asset,
+    }
+}
+
+fn asset(a: &AssetRef) -> WireAsset<'_> {
+    WireAsset {
+        field: &a.field,
+        index: a.index,
+        kind: a.kind.as_str(),
+        uri: &a.uri,
+        location: &a.pointer,
+    }
+}
+
+fn request(r: &RequestReport) -> WireRequest<'_> {
+    WireRequest {
+        source: r.source.display(),
+        file: &r.source.path,
+        line: r.source.line,
+        dialect: r.dialect.map(|d| d.as_str()),
+        model: r.model.as_deref(),
+        verdict: if r.failed { "fail" } else { "pass" },
+        findings: r.findings.iter().map(finding).collect(),
+        assets: r.assets.iter().map(asset).collect(),
+        predicted: &r.predicted,
+    }
+}
+
+pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let wire = Wire {
+        version: WIRE_VERSION,
+        requests: report.requests.iter().map(request).collect(),
+        summary: report.summary(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &wire)?;
+    writeln!(out)
+}

@@ -1,0 +1,175 @@
+//! Reports: the findings of each request, the verdict, and the renderers.
+//! Renderers are pure functions of a [`Report`].
+
+mod human;
+mod json;
+
+use std::io::{self, Write};
+
+use crate::finding::{Finding, Severity};
+use crate::json::LineIndex;
+use crate::request::AssetRef;
+use crate::rules::Predicted;
+use crate::spec::Dialect;
+use crate::Options;
+
+pub use human::HumanStyle;
+pub use json::WIRE_VERSION;
+
+/// Where a request came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The file path as given (`-` for standard input).
+    pub path: String,
+    /// For one line of a JSONL file: its 1-based line number.
+    pub line: Option<usize>,
+}
+
+impl Source {
+    /// A whole file.
+    pub fn file(path: &str) -> Self {
+        Source {
+            path: path.to_string(),
+            line: None,
+        }
+    }
+
+    /// `path`, or `path:line` for a JSONL record.
+    pub fn display(&self) -> String {
+        match self.line {
+            Some(l) => format!("{}:{l}", self.path),
+            None => self.path.clone(),
+        }
+    }
+}
+
+/// The outcome for one request.
+#[derive(Debug, Clone)]
+pub struct RequestReport {
+    /// Where it came from.
+    pub source: Source,
+    /// The dialect it was read as (`None` when it is not a JSON object).
+    pub dialect: Option<Dialect>,
+    /// The `model` value, when it is a string.
+    pub model: Option<String>,
+    /// Findings, sorted by position then code.
+    pub findings: Vec<Finding>,
+    /// The media entries of the request.
+    pub assets: Vec<AssetRef>,
+    /// The predicted output (REQ090), when the model is known.
+    pub predicted: Option<Predicted>,
+    /// Whether a finding reaches the gate.
+    pub failed: bool,
+}
+
+impl RequestReport {
+    pub(crate) fn new(source: Source) -> Self {
+        RequestReport {
+            source,
+            dialect: None,
+            model: None,
+            findings: Vec::new(),
+            assets: Vec::new(),
+            predicted: None,
+            failed: false,
+        }
+    }
+
+    /// Adds a finding, resolving its byte offset to a line and column in the
+    /// file (JSONL records are shifted to their line).
+    pub(crate) fn push_located(&mut self, mut f: Finding, offset: Option<usize>, text: &[u8]) {
+        if let Some(off) = offset {
+            let (line, col) = LineIndex::new(text).line_col(text, off);
+            let line = line + self.source.line.map_or(0, |l| l - 1);
+            f.offset = Some(off);
+            f.line_col = Some((line, col));
+        }
+        self.findings.push(f);
+    }
+
+    pub(crate) fn finish(mut self, opts: &Options) -> Self {
+        self.findings.sort_by(|a, b| {
+            (a.line_col.is_none(), a.line_col, a.code).cmp(&(
+                b.line_col.is_none(),
+                b.line_col,
+                b.code,
+            ))
+        });
+        self.failed = opts
+            .fail_on
+            .is_some_and(|gate| self.findings.iter().any(|f| f.severity >= gate));
+        self
+    }
+
+    /// How many findings have this severity.
+    pub fn count(&self, s: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == s).count()
+    }
+}
+
+/// The outcome of a run over many requests.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// One entry per request, in input order.
+    pub requests: Vec<RequestReport>,
+}
+
+/// Counts over a whole report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Summary {
+    /// Requests checked.
+    pub requests: usize,
+    /// Requests that passed the gate.
+    pub passed: usize,
+    /// Requests that failed it.
+    pub failed: usize,
+    /// Findings of severity error.
+    pub errors: usize,
+    /// Findings of severity warning.
+    pub warnings: usize,
+    /// Findings of severity info.
+    pub infos: usize,
+}
+
+impl Report {
+    /// The counts.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            requests: self.requests.len(),
+            ..Summary::default()
+        };
+        for r in &self.requests {
+            if r.failed {
+                s.failed += 1;
+            } else {
+                s.passed += 1;
+            }
+            s.errors += r.count(Severity::Error);
+            s.warnings += r.count(Severity::Warning);
+            s.infos += r.count(Severity::Info);
+        }
+        s
+    }
+
+    /// Whether any request failed the gate.
+    pub fn failed(&self) -> bool {
+        self.requests.iter().any(|r| r.failed)
+    }
+}
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Text for a person, optionally coloured.
+    Human(HumanStyle),
+    /// The versioned JSON wire format (see `docs/json-format.md`).
+    Json,
+}
+
+/// Writes a report in a format. Every format is a pure function of the report.
+pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human(style) => human::render(report, style, out),
+        Format::Json => json::render(report, out),
+    }
+}

@@ -1,0 +1,381 @@
+//! The request's members: model, required and unknown fields, JSON types,
+//! duration, quality and aspect ratio, duplicate keys.
+
+use super::{did_you_mean, Ctx};
+use crate::finding::{Code, Finding};
+use crate::json::{Node, Value};
+use crate::request::other;
+use crate::spec::{join_or, Choice, FieldType, Spec};
+
+pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    model(ctx, out);
+    required(ctx, out);
+    unknown_fields(ctx, out);
+    types(ctx, out);
+    duration(ctx, out);
+    choice(
+        ctx,
+        &ctx.spec.quality_field,
+        Code::REQ007,
+        |m| &m.qualities,
+        out,
+    );
+    choice(
+        ctx,
+        &ctx.spec.aspect_ratio_field,
+        Code::REQ008,
+        |m| &m.aspect_ratios,
+        out,
+    );
+    for f in &ctx.req.fields {
+        duplicate_keys(&f.node, &f.pointer, out);
+    }
+    duplicate_top_level(ctx, out);
+}
+
+fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let ids = || ctx.spec.models.iter().map(|m| m.id.as_str());
+    let all = join_or(&ids().map(|s| format!("`{s}`")).collect::<Vec<_>>());
+    let Some(field) = ctx.req.field("model") else {
+        out.push(
+            Finding::new(
+                Code::REQ002,
+                format!(
+                    "`model` is missing; the {} dialect needs one of {all}",
+                    ctx.req.dialect
+                ),
+            )
+            .at("", 0)
+            .help("add a `model` member naming the model to run"),
+        );
+        return;
+    };
+    let Some(id) = field.node.value.as_str() else {
+        return;
+    }; // REQ005 says it
+    if ctx.model.is_some() {
+        return;
+    }
+    let mut f = Finding::new(
+        Code::REQ002,
+        format!(
+            "model `{id}` is not a model of the {} dialect",
+            ctx.req.dialect
+        ),
+    )
+    .at(&field.pointer, field.node.offset);
+    let other_dialect = other(ctx.req.dialect);
+    f = if let Some(m) = Spec::builtin().dialect(other_dialect).model(id) {
+        f.help(format!(
+            "`{}` belongs to the {other_dialect} dialect ({}); send it there, or pick one of {all}",
+            m.id,
+            Spec::builtin().dialect(other_dialect).endpoint
+        ))
+    } else if let Some(near) = did_you_mean(id, ids()) {
+        f.help(format!("did you mean `{near}`?"))
+    } else {
+        f.help(format!("use one of {all}"))
+    };
+    out.push(f);
+}
+
+fn required(ctx: &Ctx, out: &mut Vec<Finding>) {
+    if ctx.req.field("prompt").is_none() {
+        out.push(
+            Finding::new(
+                Code::REQ003,
+                "`prompt` is missing; every model needs a text prompt",
+            )
+            .at("", 0)
+            .help("add a `prompt` member describing the video"),
+        );
+    }
+    let Some(model) = ctx.model else { return };
+    for (field, range) in &model.media {
+        if range.min > 0 && ctx.req.field(field).is_none() {
+            out.push(
+                Finding::new(
+                    Code::REQ003,
+                    format!(
+                        "`{field}` is missing; `{}` needs at least {} item{}",
+                        model.id,
+                        range.min,
+                        if range.min == 1 { "" } else { "s" }
+                    ),
+                )
+                .at("", 0)
+                .help(format!(
+                    "add `{field}` with {} to {} public URL(s)",
+                    range.min, range.max
+                )),
+            );
+        }
+    }
+}
+
+/// Names the other dialect uses for the same thing, and common slips.
+const ALIASES: &[(&str, &str)] = &[
+    ("aspectRatio", "aspect_ratio"),
+    ("webhookUrl", "callback_url"),
+    ("callbackUrl", "callback_url"),
+    ("webhook_url", "callback_url"),
+    ("resolution", "quality"),
+    ("mediaUrls", "image_urls`, `video_urls` or `audio_urls"),
+    ("media_urls", "image_urls`, `video_urls` or `audio_urls"),
+    ("aspect_ratio", "aspectRatio"),
+    ("callback_url", "webhookUrl"),
+    ("quality", "resolution"),
+    ("image_urls", "mediaUrls"),
+    ("video_urls", "mediaUrls"),
+    ("audio_urls", "mediaUrls"),
+    ("images", "image_urls"),
+    ("videos", "video_urls"),
+    ("image", "image_urls"),
+    ("video", "video_urls"),
+    ("audio", "audio_urls"),
+];
+
+/// Lower case without `_` and `-`, so `imageUrls`, `image-urls` and `image_urls` meet.
+fn folded(s: &str) -> String {
+    s.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn suggestion(ctx: &Ctx, name: &str) -> Option<String> {
+    let defined = &ctx.spec.fields;
+    let known = |s: &str| {
+        s.split('`')
+            .next()
+            .is_some_and(|first| defined.contains_key(first))
+    };
+    if let Some((_, to)) = ALIASES.iter().find(|(from, to)| *from == name && known(to)) {
+        return Some((*to).to_string());
+    }
+    let f = folded(name);
+    let plural = format!("{f}s");
+    if let Some(hit) = defined
+        .keys()
+        .find(|k| folded(k) == f || folded(k) == plural)
+    {
+        return Some(hit.clone());
+    }
+    did_you_mean(name, defined.keys().map(String::as_str)).map(str::to_string)
+}
+
+fn unknown_fields(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for f in &ctx.req.fields {
+        if ctx.spec.fields.contains_key(&f.name) {
+            continue;
+        }
+        let mut finding = Finding::new(
+            Code::REQ004,
+            format!(
+                "`{}` is not a field of the {} dialect; the service ignores or rejects it",
+                f.name, ctx.req.dialect
+            ),
+        )
+        .at(&f.pointer, f.key_offset);
+        finding = match suggestion(ctx, &f.name) {
+            Some(s) => finding.help(format!("did you mean `{s}`?")),
+            None => finding.help(format!(
+                "remove it; the {} dialect defines {}",
+                ctx.req.dialect,
+                join_or(
+                    &ctx.spec
+                        .fields
+                        .keys()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                )
+            )),
+        };
+        out.push(finding);
+    }
+}
+
+fn types(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for f in &ctx.req.fields {
+        let Some(&ty) = ctx.spec.fields.get(&f.name) else {
+            continue;
+        };
+        let v = &f.node.value;
+        let ok = match ty {
+            FieldType::String => matches!(v, Value::String(_)),
+            // Fractions are judged by the field's own rule (REQ006 for duration).
+            FieldType::Integer => matches!(v, Value::Number(_)),
+            FieldType::Boolean => matches!(v, Value::Bool(_)),
+            FieldType::Object => matches!(v, Value::Object(_)),
+            FieldType::StringArray => matches!(v, Value::Array(_)),
+        };
+        if !ok {
+            out.push(wrong_type(&f.name, &f.pointer, &f.node, ty.describe()));
+        }
+        if let (FieldType::StringArray, Value::Array(items)) = (ty, v) {
+            for (i, item) in items.iter().enumerate() {
+                if !matches!(item.value, Value::String(_)) {
+                    let name = format!("{}[{i}]", f.name);
+                    out.push(wrong_type(
+                        &name,
+                        &format!("{}/{i}", f.pointer),
+                        item,
+                        "a string (a URL)",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+fn wrong_type(name: &str, pointer: &str, node: &Node, want: &str) -> Finding {
+    let got = node.value.type_name();
+    let help = match (&node.value, want) {
+        (Value::String(s), "an integer") if s.trim().parse::<i64>().is_ok() => {
+            format!("write the number without quotes: {}", s.trim())
+        }
+        (Value::String(s), "a boolean") if matches!(s.as_str(), "true" | "false") => {
+            format!("write {s} without quotes")
+        }
+        (Value::String(_), "an array of strings") => {
+            "wrap the URL in an array: [\"…\"]".to_string()
+        }
+        (Value::Null, _) => "remove the member, or give it a value".to_string(),
+        _ => format!("give `{name}` {want}"),
+    };
+    Finding::new(
+        Code::REQ005,
+        format!("`{name}` is {} {got}; it must be {want}", article(got)),
+    )
+    .at(pointer, node.offset)
+    .help(help)
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+fn duration(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let (Some(model), Some(f)) = (ctx.model, ctx.req.field("duration")) else {
+        return;
+    };
+    let Value::Number(n) = &f.node.value else {
+        return;
+    };
+    let rule = &model.duration;
+    let msg = match n.as_i64() {
+        Some(v) if rule.accepts(v) => return,
+        Some(v) => format!(
+            "duration {v} s is not accepted by `{}`: it takes {}",
+            model.id,
+            rule.describe()
+        ),
+        None => format!(
+            "duration {} is not a whole number of seconds; `{}` takes {}",
+            n.raw(),
+            model.id,
+            rule.describe()
+        ),
+    };
+    let help = match (&rule.set, rule.min, rule.max) {
+        (Some(_), _, _) => format!("set duration to {}", rule.describe()),
+        (None, Some(lo), Some(hi)) => {
+            let v = n.as_f64();
+            let nearest = if v.is_nan() {
+                lo
+            } else {
+                (v.round() as i64).clamp(lo, hi)
+            };
+            format!("set duration to an integer from {lo} to {hi} (nearest: {nearest})")
+        }
+        _ => "remove duration".into(),
+    };
+    out.push(
+        Finding::new(Code::REQ006, msg)
+            .at(&f.pointer, f.node.offset)
+            .help(help),
+    );
+}
+
+fn choice(
+    ctx: &Ctx,
+    field: &str,
+    code: Code,
+    pick: impl Fn(&crate::spec::ModelSpec) -> &Choice,
+    out: &mut Vec<Finding>,
+) {
+    let (Some(model), Some((value, f))) = (ctx.model, ctx.req.str_field(field)) else {
+        return;
+    };
+    let allowed = &pick(model).allowed;
+    if allowed.iter().any(|a| a == value) {
+        return;
+    }
+    let list = join_or(&allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>());
+    // Only a spelling of an allowed value is suggested ("720P", "16/9", "16x9"):
+    // for enumerations, edit distance would offer `480p` for `1080p`.
+    let normalized = value
+        .trim()
+        .to_ascii_lowercase()
+        .replace(['/', 'x', '×', '：'], ":");
+    let near = allowed
+        .iter()
+        .find(|a| a.as_str() == normalized)
+        .map(String::as_str);
+    let help = match near {
+        Some(n) => format!("did you mean `{n}`?"),
+        None => format!("use {list}"),
+    };
+    out.push(
+        Finding::new(
+            code,
+            format!(
+                "`{field}` `{value}` is not offered by `{}`; it offers {list}",
+                model.id
+            ),
+        )
+        .at(&f.pointer, f.node.offset)
+        .help(help),
+    );
+}
+
+fn duplicate_top_level(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (i, f) in ctx.req.fields.iter().enumerate() {
+        if ctx.req.fields[..i].iter().any(|e| e.name == f.name) {
+            out.push(duplicate(&f.name, &f.pointer, f.key_offset));
+        }
+    }
+}
+
+fn duplicate_keys(node: &Node, pointer: &str, out: &mut Vec<Finding>) {
+    match &node.value {
+        Value::Object(members) => {
+            for (i, m) in members.iter().enumerate() {
+                let p = format!("{pointer}/{}", crate::json::pointer_token(&m.key));
+                if members[..i].iter().any(|e| e.key == m.key) {
+                    out.push(duplicate(&m.key, &p, m.key_offset));
+                }
+                duplicate_keys(&m.node, &p, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                duplicate_keys(item, &format!("{pointer}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn duplicate(name: &str, pointer: &str, offset: usize) -> Finding {
+    Finding::new(
+        Code::REQ021,
+        format!("`{name}` appears more than once in the same object; decoders disagree on which one wins"),
+    )
+    .at(pointer, offset)
+    .help("keep one of them")
+}

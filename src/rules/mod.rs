@@ -1,0 +1,74 @@
+//! The rules. They do no I/O: they read the parsed request, the limits table and
+//! (later) the probe facts, and return findings.
+//!
+//! One file per family of request rules; each function checks one code.
+
+mod callback;
+mod fields;
+mod media;
+mod predict;
+mod prompt;
+
+pub use predict::Predicted;
+
+use crate::finding::Finding;
+use crate::request::Request;
+use crate::spec::{DialectSpec, ModelSpec};
+
+/// Choices that change what a rule may accept.
+#[derive(Debug, Clone, Default)]
+pub struct RuleOptions {
+    /// Media entries may be local paths or `file://` URLs (they are checked as
+    /// local files). When false a local path is SRC001: the service fetches URLs
+    /// only.
+    pub allow_local_paths: bool,
+}
+
+/// What every rule sees.
+pub struct Ctx<'a> {
+    /// The request.
+    pub req: &'a Request,
+    /// The limits of the request's dialect.
+    pub spec: &'a DialectSpec,
+    /// The model, when `model` names one of the dialect.
+    pub model: Option<&'a ModelSpec>,
+    /// Caller choices.
+    pub opts: &'a RuleOptions,
+}
+
+impl Ctx<'_> {
+    /// Items of a media array as the model will count them (every element, of
+    /// any type), or `None` when the field is absent or not an array.
+    pub fn media_len(&self, field: &str) -> Option<usize> {
+        match &self.req.field(field)?.node.value {
+            crate::json::Value::Array(items) => Some(items.len()),
+            _ => None,
+        }
+    }
+}
+
+/// Runs every request-level rule and predicts the output.
+pub fn check_request(ctx: &Ctx) -> (Vec<Finding>, Option<Predicted>) {
+    let mut out = Vec::new();
+    fields::check(ctx, &mut out);
+    prompt::check(ctx, &mut out);
+    media::check(ctx, &mut out);
+    callback::check(ctx, &mut out);
+    let predicted = predict::predict(ctx, &mut out);
+    (out, predicted)
+}
+
+/// The closest candidate to `word` by edit distance, when it is close enough to
+/// be a plausible typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let w = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::levenshtein(&w, &c.to_ascii_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}

@@ -1,0 +1,172 @@
+//! The prompt: empty, too long, media named beyond what was sent, tag syntax,
+//! first/last-frame wording mixed with reference media.
+
+use super::media::{kind_counts, KindCounts};
+use super::Ctx;
+use crate::finding::{Code, Finding, Severity};
+use crate::prompt::{analyse, PromptFacts};
+use crate::spec::{MediaKind, Mode};
+
+pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let Some((text, field)) = ctx.req.str_field("prompt") else {
+        return;
+    };
+    let at = |f: Finding| f.at(&field.pointer, field.node.offset);
+    if text.trim().is_empty() {
+        out.push(at(Finding::new(
+            Code::REQ009,
+            format!(
+                "the prompt is empty{}",
+                if text.is_empty() {
+                    ""
+                } else {
+                    " (only whitespace)"
+                }
+            ),
+        )
+        .help("describe the video to generate")));
+        return;
+    }
+    let facts = analyse(text);
+    length(ctx, &facts, out, at);
+    let counts = kind_counts(ctx);
+    references(ctx, text, &facts, &counts, out, at);
+    for tag in &facts.tags {
+        let t = &text[tag.clone()];
+        let plain = t.trim_start_matches('@').to_lowercase();
+        out.push(at(Finding::new(
+            Code::REQ016,
+            format!(
+                "the prompt uses the tag `{t}`; the model has no tag syntax and reads it as text"
+            ),
+        )
+        .help(format!(
+            "refer to media in plain words by position, e.g. \"{}\"",
+            spaced(&plain)
+        ))));
+    }
+    mixed_modes(ctx, text, &facts, &counts, out, at);
+}
+
+fn a_an(word: &str) -> String {
+    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {word}")
+}
+
+/// "image1" → "image 1".
+fn spaced(tag: &str) -> String {
+    let split = tag.find(|c: char| c.is_ascii_digit()).unwrap_or(tag.len());
+    format!("{} {}", tag[..split].trim(), &tag[split..])
+}
+
+fn length(ctx: &Ctx, f: &PromptFacts, out: &mut Vec<Finding>, at: impl Fn(Finding) -> Finding) {
+    let lim = &ctx.spec.prompt;
+    if f.tokens_estimate > lim.max_tokens {
+        out.push(at(Finding::new(
+            Code::REQ010,
+            format!(
+                "the prompt is about {} tokens by a conservative estimate ({} CJK characters, {} words); the hard cap is {} tokens",
+                f.tokens_estimate, f.cjk_chars, f.words, lim.max_tokens
+            ),
+        )
+        .severity(Severity::Error)
+        .help("shorten the prompt; `seedance-preflight explain REQ010` says how tokens are estimated")));
+    } else if f.cjk_chars > lim.recommended_cjk_chars || f.words > lim.recommended_words {
+        out.push(at(Finding::new(
+            Code::REQ010,
+            format!(
+                "the prompt has {} CJK characters and {} English words; the provider recommends at most {} CJK characters or {} words",
+                f.cjk_chars, f.words, lim.recommended_cjk_chars, lim.recommended_words
+            ),
+        )
+        .help("shorten the prompt: details past the recommended length are often ignored")));
+    }
+}
+
+fn references(
+    ctx: &Ctx,
+    text: &str,
+    f: &PromptFacts,
+    counts: &KindCounts,
+    out: &mut Vec<Finding>,
+    at: impl Fn(Finding) -> Finding,
+) {
+    // A media array of the wrong type (REQ005) has no count to compare with.
+    let malformed = ctx
+        .spec
+        .media_fields
+        .keys()
+        .any(|k| ctx.req.field(k).is_some() && ctx.media_len(k).is_none());
+    if malformed {
+        return;
+    }
+    for m in &f.references {
+        let said = &text[m.span.clone()];
+        let (known, unknown) = counts.get(m.kind);
+        let msg = if m.number == 0 {
+            format!("the prompt names \"{said}\", but media are numbered from 1")
+        } else if m.number > known + unknown {
+            let held = match ctx.req.dialect {
+                crate::spec::Dialect::Unified => format!(
+                    "the request holds {known} {}{}",
+                    m.kind.as_str(),
+                    if known == 1 { "" } else { "s" }
+                ),
+                crate::spec::Dialect::Open => match known + unknown {
+                    0 => format!(
+                        "no entry of `mediaUrls` can be {} (judged by file extension)",
+                        a_an(m.kind.as_str())
+                    ),
+                    n => format!(
+                        "only {n} entr{} of `mediaUrls` can be {} (judged by file extension)",
+                        if n == 1 { "y" } else { "ies" },
+                        a_an(m.kind.as_str())
+                    ),
+                },
+            };
+            format!("the prompt names \"{said}\", but {held}")
+        } else {
+            continue;
+        };
+        out.push(at(Finding::new(Code::REQ015, msg).help(format!(
+            "add the {} it names, or change the prompt: \"{} 1\" is the first {} of the request",
+            m.kind.as_str(),
+            m.kind.as_str(),
+            m.kind.as_str()
+        ))));
+    }
+}
+
+fn mixed_modes(
+    ctx: &Ctx,
+    text: &str,
+    f: &PromptFacts,
+    counts: &KindCounts,
+    out: &mut Vec<Finding>,
+    at: impl Fn(Finding) -> Finding,
+) {
+    let Some(span) = &f.first_last_wording else {
+        return;
+    };
+    let Some(model) = ctx.model else { return };
+    let (videos, _) = counts.get(MediaKind::Video);
+    let mixes = match model.mode {
+        Mode::Reference | Mode::Mixed => videos > 0,
+        Mode::Text | Mode::FirstLastFrame => false,
+    };
+    if mixes {
+        out.push(at(Finding::new(
+            Code::REQ017,
+            format!(
+                "the prompt speaks of a \"{}\" while the request also carries {videos} reference video{}; the service does not mix first/last-frame and reference modes",
+                &text[span.clone()],
+                if videos == 1 { "" } else { "s" }
+            ),
+        )
+        .help("for a first/last-frame video use an image-to-video model without reference videos; otherwise describe the images as references (\"image 1\")")));
+    }
+}

@@ -1,0 +1,242 @@
+//! CLI contract: stdout, stderr and exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_seedance-preflight"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut input = child.stdin.take().unwrap();
+        if let Some(bytes) = stdin {
+            input.write_all(bytes).unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o.stdout)))
+}
+
+const OK: &str = "fixtures/requests/unified/ok-text-to-video.json";
+const BAD: &str = "fixtures/requests/unified/x-req006-duration-16.json";
+
+#[test]
+fn passing_request_exits_0_with_human_summary() {
+    let o = run(&["check", "--no-fetch", OK], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.starts_with(&format!(
+            "PASS {OK} (unified dialect, seedance-2.0-text-to-video)\n"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "info[REQ090] predicted-output: output 992×432 (480p, 21:9), 15 s long; billable 15 s"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("1 request: 1 passed, 0 failed (0 errors, 0 warnings, 1 info)\n"),
+        "{out}"
+    );
+    assert!(
+        !out.contains('\x1b'),
+        "no colour when stdout is not a terminal"
+    );
+    assert_eq!(text(&o.stderr), "");
+}
+
+#[test]
+fn failing_request_exits_1_and_says_measured_limit_and_fix() {
+    let o = run(&["check", "--no-fetch", BAD], None);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    assert!(out.contains("error[REQ006] duration-out-of-range: duration 16 s is not accepted by `seedance-2.0-image-to-video`: it takes an integer from 4 to 15"), "{out}");
+    assert!(out.contains(&format!("--> {BAD}:7:15 /duration")), "{out}");
+    assert!(
+        out.contains("fix: set duration to an integer from 4 to 15 (nearest: 15)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_wire_format_v1() {
+    let o = run(&["check", "--no-fetch", "--format", "json", BAD, OK], None);
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    assert_eq!(v["version"], 1);
+    let r = &v["requests"][0];
+    assert_eq!(r["source"], BAD);
+    assert_eq!(r["dialect"], "unified");
+    assert_eq!(r["model"], "seedance-2.0-image-to-video");
+    assert_eq!(r["verdict"], "fail");
+    let f = &r["findings"][0];
+    assert_eq!(f["code"], "REQ006");
+    assert_eq!(f["name"], "duration-out-of-range");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["location"], "/duration");
+    assert_eq!(f["line"], 7);
+    assert_eq!(f["column"], 15);
+    assert!(f["asset"].is_null());
+    assert_eq!(r["assets"][0]["location"], "/image_urls/0");
+    assert_eq!(v["requests"][1]["verdict"], "pass");
+    assert_eq!(v["requests"][1]["predicted"]["width"], 992);
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({"requests": 2, "passed": 1, "failed": 1, "errors": 1, "warnings": 0, "infos": 1})
+    );
+}
+
+#[test]
+fn stdin_and_jsonl_locations() {
+    let o = run(
+        &["check", "--no-fetch", "--format", "json", "-"],
+        Some(br#"{"model":"seedance-2.0","prompt":"x","mediaUrls":[]}"#),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    assert_eq!(v["requests"][0]["source"], "-");
+    assert_eq!(v["requests"][0]["dialect"], "open");
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--format",
+            "json",
+            "fixtures/requests/batch/mixed.jsonl",
+        ],
+        None,
+    );
+    let v = json(&o);
+    let sources: Vec<&str> = v["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "fixtures/requests/batch/mixed.jsonl:1",
+            "fixtures/requests/batch/mixed.jsonl:3",
+            "fixtures/requests/batch/mixed.jsonl:4"
+        ]
+    );
+    assert_eq!(v["requests"][1]["findings"][0]["code"], "REQ001");
+    assert_eq!(v["requests"][1]["findings"][0]["line"], 3);
+}
+
+#[test]
+fn directory_walk_checks_every_request() {
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--format",
+            "json",
+            "fixtures/requests",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    let n = v["requests"].as_array().unwrap().len();
+    let listed = std::fs::read_to_string(super::fixtures().join("requests/cases.toml"))
+        .unwrap()
+        .matches("[[case]]")
+        .count();
+    assert_eq!(n, listed + 3, "every .json plus the three JSONL records");
+}
+
+#[test]
+fn gate_and_dialect_flags() {
+    let warn_only = "fixtures/requests/unified/ok-http-url-warning.json";
+    assert_eq!(
+        run(&["check", "--no-fetch", warn_only], None).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(
+            &["check", "--no-fetch", "--fail-on", "warning", warn_only],
+            None
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["check", "--no-fetch", "--fail-on", "never", BAD], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    let local = "fixtures/requests/unified/x-src001-local-path.json";
+    assert_eq!(
+        run(&["check", "--no-fetch", local], None).status.code(),
+        Some(0)
+    );
+    let o = run(&["check", "--no-fetch", "--require-urls", local], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stdout).contains("error[SRC001]"));
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--dialect",
+            "open",
+            OK,
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(json(&o)["requests"][0]["findings"][0]["code"], "REQ002");
+}
+
+#[test]
+fn tool_failures_exit_2() {
+    let o = run(&["check", "--no-fetch", "no/such/file.json"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains(
+            "seedance-preflight: cannot read no/such/file.json: No such file or directory"
+        ),
+        "{}",
+        text(&o.stderr)
+    );
+    // The readable PATHs are still checked and reported.
+    let o = run(&["check", "--no-fetch", OK, "no/such/file.json"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stdout).contains("PASS"));
+    let o = run(&["check", "--no-fetch", "--format", "yaml", OK], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("invalid value 'yaml'"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(run(&["check"], None).status.code(), Some(2));
+    assert_eq!(run(&["frobnicate"], None).status.code(), Some(2));
+    assert_eq!(run(&["--version"], None).status.code(), Some(0));
+}
+
+#[test]
+fn color_always_and_no_color() {
+    let o = run(&["check", "--no-fetch", "--color", "always", BAD], None);
+    assert!(text(&o.stdout).contains("\x1b[1;31merror\x1b[0m"));
+}

@@ -1,0 +1,12 @@
+//! One integration-test binary (faster to link than one per file).
+
+mod cli;
+mod malformed;
+mod requests;
+
+use std::path::PathBuf;
+
+/// The repository's `fixtures/` folder.
+pub fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
