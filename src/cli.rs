@@ -25,16 +25,99 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check request files against the limits of the service.
+    /// Check requests, and the media they name, against the limits of the service.
     Check(CheckArgs),
+    /// Print what the probes read from media files (format, size, duration, fps…).
+    Probe(ProbeArgs),
+}
+
+#[derive(clap::Args)]
+struct ProbeArgs {
+    /// Media files.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    format: FormatArg,
+    /// Bytes a probe may read from one file.
+    #[arg(long, default_value_t = seedance_preflight::source::DEFAULT_BUDGET, value_name = "BYTES")]
+    budget: u64,
+    /// Files probed at once (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
 }
 
 #[derive(clap::Args)]
 struct CheckArgs {
     /// Request JSON files, `-` for standard input, directories (every *.json and
     /// *.jsonl below), or .jsonl files (one request per line).
-    #[arg(value_name = "PATH", required = true)]
+    #[arg(value_name = "PATH", required_unless_present = "model")]
     paths: Vec<String>,
+    /// Build a request from flags: the model (its dialect decides the field names).
+    #[arg(long, value_name = "MODEL", help_heading = "Request from flags")]
+    model: Option<String>,
+    /// The prompt of a request built from flags.
+    #[arg(
+        long,
+        value_name = "TEXT",
+        requires = "model",
+        help_heading = "Request from flags"
+    )]
+    prompt: Option<String>,
+    /// An image (path or URL); repeat for more.
+    #[arg(
+        long = "image",
+        value_name = "PATH|URL",
+        requires = "model",
+        help_heading = "Request from flags"
+    )]
+    images: Vec<String>,
+    /// A reference video; repeat for more.
+    #[arg(
+        long = "video",
+        value_name = "PATH|URL",
+        requires = "model",
+        help_heading = "Request from flags"
+    )]
+    videos: Vec<String>,
+    /// A reference audio clip; repeat for more.
+    #[arg(
+        long = "audio",
+        value_name = "PATH|URL",
+        requires = "model",
+        help_heading = "Request from flags"
+    )]
+    audios: Vec<String>,
+    /// Output length in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        requires = "model",
+        help_heading = "Request from flags"
+    )]
+    duration: Option<i64>,
+    /// Output quality (`quality` / `resolution`).
+    #[arg(
+        long,
+        value_name = "Q",
+        requires = "model",
+        help_heading = "Request from flags"
+    )]
+    quality: Option<String>,
+    /// Output aspect ratio.
+    #[arg(
+        long,
+        value_name = "W:H",
+        requires = "model",
+        help_heading = "Request from flags"
+    )]
+    aspect_ratio: Option<String>,
+    /// Bytes a probe may read from one asset.
+    #[arg(long, default_value_t = seedance_preflight::source::DEFAULT_BUDGET, value_name = "BYTES")]
+    budget: u64,
+    /// Assets probed at once (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
     /// Request-level rules only: no file, DNS or network access for media.
     #[arg(long)]
     no_fetch: bool,
@@ -94,7 +177,170 @@ pub fn run() -> i32 {
     };
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Probe(args) => probe(args),
     }
+}
+
+fn set_jobs(jobs: Option<usize>) {
+    if let Some(n) = jobs.filter(|n| *n > 0) {
+        // Fails only if a pool already exists, which cannot happen this early.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+}
+
+/// The request a `--model …` command line describes, as JSON in its dialect.
+fn request_from_flags(args: &CheckArgs) -> Option<Vec<u8>> {
+    let model = args.model.as_ref()?;
+    let dialect = args
+        .dialect
+        .map(|d| match d {
+            DialectArg::Unified => Dialect::Unified,
+            DialectArg::Open => Dialect::Open,
+        })
+        .or_else(|| {
+            seedance_preflight::Spec::builtin()
+                .find_model(model)
+                .map(|(d, _)| d)
+        })
+        .unwrap_or(Dialect::Unified);
+    let mut req = serde_json::Map::new();
+    req.insert("model".into(), model.clone().into());
+    if let Some(p) = &args.prompt {
+        req.insert("prompt".into(), p.clone().into());
+    }
+    let spec = seedance_preflight::Spec::builtin().dialect(dialect);
+    let list = |v: &[String]| serde_json::Value::from(v.to_vec());
+    match dialect {
+        Dialect::Unified => {
+            for (name, items) in [
+                ("image_urls", &args.images),
+                ("video_urls", &args.videos),
+                ("audio_urls", &args.audios),
+            ] {
+                if !items.is_empty() {
+                    req.insert(name.into(), list(items));
+                }
+            }
+        }
+        Dialect::Open => {
+            let all: Vec<String> = args
+                .images
+                .iter()
+                .chain(&args.videos)
+                .chain(&args.audios)
+                .cloned()
+                .collect();
+            if !all.is_empty() {
+                req.insert("mediaUrls".into(), list(&all));
+            }
+        }
+    }
+    if let Some(d) = args.duration {
+        req.insert("duration".into(), d.into());
+    }
+    if let Some(q) = &args.quality {
+        req.insert(spec.quality_field.clone(), q.clone().into());
+    }
+    if let Some(r) = &args.aspect_ratio {
+        req.insert(spec.aspect_ratio_field.clone(), r.clone().into());
+    }
+    serde_json::to_vec_pretty(&serde_json::Value::Object(req)).ok()
+}
+
+fn probe(args: ProbeArgs) -> i32 {
+    use rayon::prelude::*;
+    set_jobs(args.jobs);
+    let facts: Vec<_> = args
+        .paths
+        .par_iter()
+        .map(|p| seedance_preflight::probe::probe_path(std::path::Path::new(p), args.budget))
+        .collect();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let written = match args.format {
+        FormatArg::Json => serde_json::to_writer_pretty(&mut out, &facts)
+            .map_err(io::Error::other)
+            .and_then(|_| writeln!(out)),
+        FormatArg::Human => facts
+            .iter()
+            .try_for_each(|f| writeln!(out, "{}", describe_facts(f))),
+    };
+    if let Err(e) = written.and_then(|_| out.flush()) {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("seedance-preflight: cannot write: {e}");
+            return EXIT_TOOL_FAILURE;
+        }
+    }
+    let unopened: Vec<_> = facts
+        .iter()
+        .filter(|f| {
+            f.error
+                .as_deref()
+                .is_some_and(|e| e.starts_with("cannot open"))
+        })
+        .collect();
+    for f in &unopened {
+        eprintln!(
+            "seedance-preflight: {}: {}",
+            f.source,
+            f.error.as_deref().unwrap_or("")
+        );
+    }
+    if unopened.is_empty() {
+        0
+    } else {
+        EXIT_TOOL_FAILURE
+    }
+}
+
+/// One line per file: `path: format W×H, 3.000 s, 24.000 fps, …`.
+fn describe_facts(f: &seedance_preflight::probe::MediaFacts) -> String {
+    let mut parts = vec![f.format.name().to_string()];
+    if let (Some(w), Some(h)) = (f.display_width, f.display_height) {
+        let stored = if f.width != Some(w) {
+            format!(
+                " (stored {}×{})",
+                f.width.unwrap_or(0),
+                f.height.unwrap_or(0)
+            )
+        } else {
+            String::new()
+        };
+        parts.push(format!("{w}×{h}{stored}"));
+    }
+    if let Some(d) = f.duration_s {
+        parts.push(format!(
+            "{d:.3} s{}",
+            if f.duration_estimated {
+                " (estimated)"
+            } else {
+                ""
+            }
+        ));
+    }
+    if let Some(fps) = f.fps {
+        parts.push(format!("{fps:.3} fps"));
+    }
+    if let Some(c) = &f.codec {
+        parts.push(c.clone());
+    }
+    if let (Some(r), Some(c)) = (f.sample_rate, f.channels) {
+        parts.push(format!("{r} Hz, {c} ch"));
+    }
+    if f.animated == Some(true) {
+        parts.push("animated".into());
+    }
+    if let Some(s) = f.size_bytes {
+        parts.push(format!("{s} bytes"));
+    }
+    parts.push(format!("read {} bytes", f.bytes_read));
+    let mut line = format!("{}: {}", f.source, parts.join(", "));
+    if let Some(e) = &f.error {
+        line.push_str(&format!(" — error: {e}"));
+    }
+    line
 }
 
 fn check(args: CheckArgs) -> i32 {
@@ -112,10 +358,17 @@ fn check(args: CheckArgs) -> i32 {
             FailOn::Info => Some(Severity::Info),
             FailOn::Never => None,
         },
+        fetch: !args.no_fetch,
+        budget: args.budget,
     };
-    // Media probing is not part of this build yet: every run is request-level.
-    let _ = args.no_fetch;
-    let (docs, errors) = input::expand(&args.paths, &mut io::stdin().lock());
+    set_jobs(args.jobs);
+    let (mut docs, errors) = input::expand(&args.paths, &mut io::stdin().lock());
+    if let Some(body) = request_from_flags(&args) {
+        docs.push(input::Document {
+            source: seedance_preflight::Source::file("<flags>"),
+            body: input::Body::Bytes(body),
+        });
+    }
     for e in &errors {
         eprintln!("seedance-preflight: cannot read {e}");
     }

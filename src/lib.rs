@@ -39,10 +39,12 @@ pub mod addr;
 mod finding;
 pub mod input;
 pub mod json;
+pub mod probe;
 pub mod prompt;
 pub mod report;
 pub mod request;
 pub mod rules;
+pub mod source;
 pub mod spec;
 
 pub use finding::{Code, Finding, Severity};
@@ -60,6 +62,11 @@ pub struct Options {
     pub rules: RuleOptions,
     /// The lowest severity that fails a request (`None`: nothing fails).
     pub fail_on: Option<Severity>,
+    /// Open and probe the media (`false`: request-level rules only, no file,
+    /// DNS or network access — `--no-fetch`).
+    pub fetch: bool,
+    /// Bytes a probe may read from one asset.
+    pub budget: u64,
 }
 
 impl Default for Options {
@@ -70,12 +77,14 @@ impl Default for Options {
                 allow_local_paths: true,
             },
             fail_on: Some(Severity::Error),
+            fetch: true,
+            budget: source::DEFAULT_BUDGET,
         }
     }
 }
 
 /// Checks one request body. `source` names it in the report (a path, `-`, or
-/// `file.jsonl:12`); no file is opened and nothing is fetched.
+/// `file.jsonl:12`) and is the folder relative media paths are read from.
 pub fn check_bytes(source: &str, bytes: &[u8], opts: &Options) -> RequestReport {
     check_source(Source::file(source), bytes, opts)
 }
@@ -83,60 +92,27 @@ pub fn check_bytes(source: &str, bytes: &[u8], opts: &Options) -> RequestReport 
 /// Checks one request body read from `source` (whose `line` shifts reported
 /// lines for a request that is one line of a JSONL file).
 pub fn check_source(source: Source, bytes: &[u8], opts: &Options) -> RequestReport {
-    let spec = Spec::builtin();
-    let mut report = RequestReport::new(source);
-    let root = match json::parse(bytes) {
-        Ok(root) => root,
-        Err(e) => {
-            report.push_located(
-                Finding::new(
-                    Code::REQ001,
-                    format!("the request is not valid JSON: {}", e.message),
-                )
-                .help("fix the JSON syntax (a JSON linter shows the exact spot)"),
-                Some(e.offset),
-                bytes,
-            );
-            return report.finish(opts);
-        }
+    let doc = input::Document {
+        source,
+        body: input::Body::Bytes(bytes.to_vec()),
     };
-    let req = match Request::from_json(root, bytes.len() as u64, opts.dialect, spec) {
-        Ok(r) => r,
-        Err(msg) => {
-            report.push_located(
-                Finding::new(Code::REQ001, msg).help("send one JSON object per request"),
-                Some(0),
-                bytes,
-            );
-            return report.finish(opts);
-        }
-    };
-    let dialect_spec = spec.dialect(req.dialect);
-    let model = req.model().and_then(|id| dialect_spec.model(id));
-    let ctx = rules::Ctx {
-        req: &req,
-        spec: dialect_spec,
-        model,
-        opts: &opts.rules,
-    };
-    let (findings, predicted) = rules::check_request(&ctx);
-    report.dialect = Some(req.dialect);
-    report.model = req.model().map(str::to_string);
-    report.predicted = predicted;
-    for f in findings {
-        let offset = f.offset;
-        report.push_located(f, offset, bytes);
-    }
-    report.assets = req.assets;
-    report.finish(opts)
+    let mut report = check_documents(std::slice::from_ref(&doc), opts);
+    report.requests.remove(0)
 }
 
-/// Checks one document produced by [`input::expand`].
-pub fn check_document(doc: &input::Document, opts: &Options) -> RequestReport {
-    match &doc.body {
-        input::Body::Bytes(bytes) => check_source(doc.source.clone(), bytes, opts),
+/// One document parsed, before its media are judged.
+struct Parsed<'a> {
+    report: RequestReport,
+    req: Option<Request>,
+    text: &'a [u8],
+    lines: json::LineIndex,
+}
+
+fn parse_document<'a>(doc: &'a input::Document, opts: &Options) -> Parsed<'a> {
+    let mut report = RequestReport::new(doc.source.clone());
+    let bytes: &[u8] = match &doc.body {
+        input::Body::Bytes(b) => b,
         input::Body::TooLarge(size) => {
-            let mut report = RequestReport::new(doc.source.clone());
             let limit = Spec::builtin()
                 .dialect(opts.dialect.unwrap_or(Dialect::Unified))
                 .body_max_bytes;
@@ -150,16 +126,150 @@ pub fn check_document(doc: &input::Document, opts: &Options) -> RequestReport {
                 )
                 .help("pass media by URL instead of inline, and shorten long fields"),
             );
-            report.finish(opts)
+            return Parsed {
+                report,
+                req: None,
+                text: &[],
+                lines: json::LineIndex::new(&[]),
+            };
+        }
+    };
+    let lines = json::LineIndex::new(bytes);
+    let parsed = json::parse(bytes).map_err(|e| {
+        (
+            Box::new(
+                Finding::new(
+                    Code::REQ001,
+                    format!("the request is not valid JSON: {}", e.message),
+                )
+                .help("fix the JSON syntax (a JSON linter shows the exact spot)"),
+            ),
+            e.offset,
+        )
+    });
+    let req = parsed.and_then(|root| {
+        Request::from_json(root, bytes.len() as u64, opts.dialect, Spec::builtin()).map_err(|msg| {
+            (
+                Box::new(Finding::new(Code::REQ001, msg).help("send one JSON object per request")),
+                0,
+            )
+        })
+    });
+    match req {
+        Ok(req) => Parsed {
+            report,
+            req: Some(req),
+            text: bytes,
+            lines,
+        },
+        Err((finding, offset)) => {
+            report.push_located(*finding, Some(offset), bytes, &lines);
+            Parsed {
+                report,
+                req: None,
+                text: bytes,
+                lines,
+            }
         }
     }
 }
 
-/// Checks every document, in order.
-pub fn check_documents(docs: &[input::Document], opts: &Options) -> Report {
-    Report {
-        requests: docs.iter().map(|d| check_document(d, opts)).collect(),
+/// The local file an asset names, resolved against the request file's folder.
+fn local_asset(req_source: &Source, uri: &str) -> Option<std::path::PathBuf> {
+    let addr::MediaRef::Local(path) = addr::classify_media_ref(uri) else {
+        return None;
+    };
+    let path = std::path::PathBuf::from(path);
+    if path.is_absolute() || req_source.is_virtual() {
+        return Some(path);
     }
+    let base = std::path::Path::new(&req_source.path)
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    Some(base.join(path))
+}
+
+/// Checks every document: requests are parsed in parallel, the distinct local
+/// assets of all of them are probed once each in parallel, then each request is
+/// judged. Output order is input order.
+pub fn check_documents(docs: &[input::Document], opts: &Options) -> Report {
+    use rayon::prelude::*;
+    let parsed: Vec<Parsed> = docs.par_iter().map(|d| parse_document(d, opts)).collect();
+
+    // Every distinct asset, probed once however many requests share it.
+    let mut keys: Vec<std::path::PathBuf> = Vec::new();
+    let mut index: std::collections::HashMap<std::path::PathBuf, usize> =
+        std::collections::HashMap::new();
+    let asset_keys: Vec<Vec<Option<usize>>> = parsed
+        .iter()
+        .map(|p| match (&p.req, opts.fetch) {
+            (Some(req), true) => req
+                .assets
+                .iter()
+                .map(|a| {
+                    let path = local_asset(&p.report.source, &a.uri)?;
+                    Some(*index.entry(path.clone()).or_insert_with(|| {
+                        keys.push(path);
+                        keys.len() - 1
+                    }))
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let facts: Vec<probe::MediaFacts> = keys
+        .par_iter()
+        .map(|p| probe::probe_path(p, opts.budget))
+        .collect();
+
+    let requests = parsed
+        .into_par_iter()
+        .zip(asset_keys)
+        .map(|(p, keys)| {
+            let asset_facts: Vec<Option<&probe::MediaFacts>> =
+                keys.iter().map(|k| k.map(|i| &facts[i])).collect();
+            judge(p, &asset_facts, opts)
+        })
+        .collect();
+    Report { requests }
+}
+
+fn judge(p: Parsed, facts: &rules::AssetFacts, opts: &Options) -> RequestReport {
+    let Parsed {
+        mut report,
+        req,
+        text,
+        lines,
+    } = p;
+    let Some(req) = req else {
+        return report.finish(opts);
+    };
+    let dialect_spec = Spec::builtin().dialect(req.dialect);
+    let model = req.model().and_then(|id| dialect_spec.model(id));
+    let ctx = rules::Ctx {
+        req: &req,
+        spec: dialect_spec,
+        model,
+        opts: &opts.rules,
+    };
+    let (findings, predicted) = rules::check_request(&ctx, facts);
+    report.dialect = Some(req.dialect);
+    report.model = req.model().map(str::to_string);
+    report.predicted = predicted;
+    for f in findings {
+        let offset = f.offset;
+        report.push_located(f, offset, text, &lines);
+    }
+    report.facts = facts.iter().map(|f| f.cloned()).collect();
+    report.assets = req.assets;
+    report.finish(opts)
+}
+
+/// Checks one document produced by [`input::expand`].
+pub fn check_document(doc: &input::Document, opts: &Options) -> RequestReport {
+    check_documents(std::slice::from_ref(doc), opts)
+        .requests
+        .remove(0)
 }
 
 /// The README's Rust examples run as doctests, so the README stays true.

@@ -34,6 +34,12 @@ impl Source {
         }
     }
 
+    /// Standard input (`-`) or a request built from flags (`<flags>`): relative
+    /// media paths are read from the current folder.
+    pub fn is_virtual(&self) -> bool {
+        self.path == "-" || self.path.starts_with('<')
+    }
+
     /// `path`, or `path:line` for a JSONL record.
     pub fn display(&self) -> String {
         match self.line {
@@ -58,6 +64,9 @@ pub struct RequestReport {
     pub assets: Vec<AssetRef>,
     /// The predicted output (REQ090), when the model is known.
     pub predicted: Option<Predicted>,
+    /// Probe facts per asset (same order as `assets`); empty or `None` where
+    /// nothing was probed.
+    pub facts: Vec<Option<crate::probe::MediaFacts>>,
     /// Whether a finding reaches the gate.
     pub failed: bool,
 }
@@ -71,15 +80,22 @@ impl RequestReport {
             findings: Vec::new(),
             assets: Vec::new(),
             predicted: None,
+            facts: Vec::new(),
             failed: false,
         }
     }
 
     /// Adds a finding, resolving its byte offset to a line and column in the
     /// file (JSONL records are shifted to their line).
-    pub(crate) fn push_located(&mut self, mut f: Finding, offset: Option<usize>, text: &[u8]) {
+    pub(crate) fn push_located(
+        &mut self,
+        mut f: Finding,
+        offset: Option<usize>,
+        text: &[u8],
+        lines: &LineIndex,
+    ) {
         if let Some(off) = offset {
-            let (line, col) = LineIndex::new(text).line_col(text, off);
+            let (line, col) = lines.line_col(text, off);
             let line = line + self.source.line.map_or(0, |l| l - 1);
             f.offset = Some(off);
             f.line_col = Some((line, col));

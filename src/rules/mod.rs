@@ -3,12 +3,14 @@
 //!
 //! One file per family of request rules; each function checks one code.
 
+mod assets;
 mod callback;
 mod fields;
 mod media;
 mod predict;
 mod prompt;
 
+pub use assets::AssetFacts;
 pub use predict::Predicted;
 
 use crate::finding::Finding;
@@ -48,13 +50,17 @@ impl Ctx<'_> {
 }
 
 /// Runs every request-level rule and predicts the output.
-pub fn check_request(ctx: &Ctx) -> (Vec<Finding>, Option<Predicted>) {
+///
+/// `facts` holds the probe results of the request's assets (same order as
+/// `req.assets`); it is empty, or `None` per asset, where nothing was probed.
+pub fn check_request(ctx: &Ctx, facts: &AssetFacts) -> (Vec<Finding>, Option<Predicted>) {
     let mut out = Vec::new();
     fields::check(ctx, &mut out);
     prompt::check(ctx, &mut out);
     media::check(ctx, &mut out);
     callback::check(ctx, &mut out);
-    let predicted = predict::predict(ctx, &mut out);
+    assets::check(ctx, facts, &mut out);
+    let predicted = predict::predict(ctx, facts, &mut out);
     (out, predicted)
 }
 

@@ -4,10 +4,12 @@
 
 use serde::Serialize;
 
+use super::assets::AssetFacts;
 use super::Ctx;
 use crate::finding::{Code, Finding};
 use crate::json::Value;
-use crate::spec::{MediaKind, Mode};
+use crate::probe::Kind;
+use crate::spec::{MediaKind, Mode, ModelSpec};
 
 /// The output the service will produce, as far as the request tells.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,7 +47,7 @@ fn chosen(
     }
 }
 
-pub(super) fn predict(ctx: &Ctx, out: &mut Vec<Finding>) -> Option<Predicted> {
+pub(super) fn predict(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) -> Option<Predicted> {
     let model = ctx.model?;
     let q = &model.qualities;
     let r = &model.aspect_ratios;
@@ -58,13 +60,26 @@ pub(super) fn predict(ctx: &Ctx, out: &mut Vec<Finding>) -> Option<Predicted> {
     };
     let mut notes = Vec::new();
     let size = match (&quality, &ratio) {
-        (Some(q), Some(r)) if r == "adaptive" => {
-            notes.push(match model.mode {
-                Mode::Text => "adaptive: the model picks the ratio from the prompt".to_string(),
-                _ => format!("adaptive: the ratio follows the first frame ({q} size resolved once the image is read)"),
-            });
-            None
-        }
+        (Some(q), Some(r)) if r == "adaptive" => match (model.mode, first_image(ctx, facts)) {
+            (Mode::Text, _) => {
+                notes.push("adaptive: the model picks the ratio from the prompt".into());
+                None
+            }
+            (_, Some((w, h))) => {
+                let nearest = nearest_ratio(w, h, &r_allowed(model));
+                let size = nearest
+                    .as_ref()
+                    .and_then(|n| ctx.spec.output_sizes.get(q).and_then(|t| t.get(n)).copied());
+                if let Some(n) = &nearest {
+                    notes.push(format!("adaptive: the first image is {w}×{h} as displayed, nearest listed ratio {n}"));
+                }
+                size
+            }
+            (_, None) => {
+                notes.push(format!("adaptive: the ratio follows the first image ({q} size resolved once the image is read)"));
+                None
+            }
+        },
         (Some(q), Some(r)) => {
             let size = ctx.spec.output_sizes.get(q).and_then(|t| t.get(r)).copied();
             if size.is_none() {
@@ -82,20 +97,33 @@ pub(super) fn predict(ctx: &Ctx, out: &mut Vec<Finding>) -> Option<Predicted> {
     if duration_s.is_none() {
         notes.push("the dialect documents no default duration".into());
     }
-    let videos = ctx
+    let videos: Vec<Option<f64>> = ctx
         .req
         .assets
         .iter()
-        .filter(|a| model.media_range(&a.field).is_some())
-        .filter(|a| match a.kind {
-            MediaKind::Any => super::media::kind_from_extension(&a.uri) == Some(MediaKind::Video),
-            k => k == MediaKind::Video,
+        .enumerate()
+        .filter(|(_, a)| model.media_range(&a.field).is_some())
+        .filter_map(|(i, a)| {
+            let f = facts.get(i).copied().flatten();
+            let is_video = match (a.kind, f) {
+                (MediaKind::Any, Some(f)) => f.kind == Kind::Video,
+                (MediaKind::Any, None) => {
+                    super::media::kind_from_extension(&a.uri) == Some(MediaKind::Video)
+                }
+                (k, _) => k == MediaKind::Video,
+            };
+            is_video.then(|| f.filter(|f| f.error.is_none()).and_then(|f| f.duration_s))
         })
-        .count();
-    let reference_video_s = if videos == 0 { Some(0.0) } else { None };
-    if videos > 0 {
+        .collect();
+    let reference_video_s = videos
+        .iter()
+        .copied()
+        .sum::<Option<f64>>()
+        .map(|s| (s * 1000.0).round() / 1000.0);
+    if reference_video_s.is_none() {
         notes.push(format!(
-            "{videos} reference video(s) are billed by their length, known once they are read"
+            "{} reference video(s) are billed by their length, known once they are read",
+            videos.len()
         ));
     }
     let billable_s = match (duration_s, reference_video_s) {
@@ -114,6 +142,40 @@ pub(super) fn predict(ctx: &Ctx, out: &mut Vec<Finding>) -> Option<Predicted> {
     };
     out.push(Finding::new(Code::REQ090, describe(&p)));
     Some(p)
+}
+
+fn r_allowed(model: &ModelSpec) -> Vec<String> {
+    model
+        .aspect_ratios
+        .allowed
+        .iter()
+        .filter(|r| *r != "adaptive")
+        .cloned()
+        .collect()
+}
+
+/// Displayed size of the first image of the request, when probed.
+fn first_image(ctx: &Ctx, facts: &AssetFacts) -> Option<(u32, u32)> {
+    ctx.req.assets.iter().enumerate().find_map(|(i, _)| {
+        let f = facts.get(i).copied().flatten()?;
+        (f.kind == Kind::Image && f.error.is_none())
+            .then_some((f.display_width?, f.display_height?))
+    })
+}
+
+/// The listed ratio closest to w:h, compared on a logarithmic scale so that
+/// 2:1 is as far from 1:1 as 1:2 is.
+pub(crate) fn nearest_ratio(w: u32, h: u32, allowed: &[String]) -> Option<String> {
+    let r = (w as f64 / h as f64).ln();
+    allowed
+        .iter()
+        .filter_map(|a| {
+            let (x, y) = a.split_once(':')?;
+            let v = (x.parse::<f64>().ok()? / y.parse::<f64>().ok()?).ln();
+            Some(((v - r).abs(), a))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, a)| a.clone())
 }
 
 fn describe(p: &Predicted) -> String {

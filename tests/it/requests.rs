@@ -37,6 +37,7 @@ fn codes_of(case: &Case) -> Vec<String> {
             .dialect
             .as_deref()
             .map(|d| d.parse::<Dialect>().unwrap()),
+        fetch: false,
         ..Options::default()
     };
     let report = check_source(Source::file(&case.file), &bytes, &opts);

@@ -1,0 +1,370 @@
+//! Probes: what a media file is, decided from its bytes (never its name), and
+//! the facts the rules judge — dimensions, duration, frame rate, codec.
+//!
+//! Each container format is a small module over `Read + Seek` behind a
+//! [`Budgeted`](crate::source::Budgeted) reader. A probe never panics and never
+//! reads past the budget: a corrupt, truncated or hostile file gives facts with
+//! `error` set.
+
+mod audio;
+mod image;
+mod mp4;
+mod sniff;
+
+use serde::Serialize;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use crate::source::{self, Budgeted};
+
+pub use sniff::sniff;
+
+/// What kind of media a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A still or animated image.
+    Image,
+    /// A video container.
+    Video,
+    /// An audio file.
+    Audio,
+    /// Neither: text, HTML, empty, or unknown bytes.
+    Unknown,
+}
+
+/// A format, identified from the bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[allow(missing_docs)]
+pub enum Format {
+    Jpeg,
+    Png,
+    Webp,
+    Gif,
+    Bmp,
+    Tiff,
+    Heic,
+    Avif,
+    Svg,
+    Mp4,
+    Mov,
+    M4v,
+    Webm,
+    Matroska,
+    Avi,
+    Wav,
+    Mp3,
+    Mp2,
+    Aac,
+    M4a,
+    Ogg,
+    Flac,
+    Html,
+    Text,
+    Empty,
+    Unknown,
+}
+
+impl Format {
+    /// The lower-case name (`jpeg`, `mov`, …), as in `limits.toml`.
+    pub fn name(self) -> &'static str {
+        use Format::*;
+        match self {
+            Jpeg => "jpeg",
+            Png => "png",
+            Webp => "webp",
+            Gif => "gif",
+            Bmp => "bmp",
+            Tiff => "tiff",
+            Heic => "heic",
+            Avif => "avif",
+            Svg => "svg",
+            Mp4 => "mp4",
+            Mov => "mov",
+            M4v => "m4v",
+            Webm => "webm",
+            Matroska => "matroska",
+            Avi => "avi",
+            Wav => "wav",
+            Mp3 => "mp3",
+            Mp2 => "mp2",
+            Aac => "aac",
+            M4a => "m4a",
+            Ogg => "ogg",
+            Flac => "flac",
+            Html => "html",
+            Text => "text",
+            Empty => "empty",
+            Unknown => "unknown",
+        }
+    }
+
+    /// How the format is named in messages ("an HEIC image", "a WebM video").
+    pub fn describe(self) -> &'static str {
+        use Format::*;
+        match self {
+            Jpeg => "a JPEG image",
+            Png => "a PNG image",
+            Webp => "a WebP image",
+            Gif => "a GIF image",
+            Bmp => "a BMP image",
+            Tiff => "a TIFF image",
+            Heic => "an HEIC/HEIF image",
+            Avif => "an AVIF image",
+            Svg => "an SVG vector image",
+            Mp4 => "an MP4 video",
+            Mov => "a QuickTime MOV video",
+            M4v => "an M4V video",
+            Webm => "a WebM video",
+            Matroska => "a Matroska (MKV) video",
+            Avi => "an AVI video",
+            Wav => "a WAV audio file",
+            Mp3 => "an MP3 audio file",
+            Mp2 => "an MPEG layer II (MP2) audio file",
+            Aac => "an AAC (ADTS) audio file",
+            M4a => "an AAC/M4A audio file",
+            Ogg => "an Ogg audio file",
+            Flac => "a FLAC audio file",
+            Html => "an HTML page",
+            Text => "a text file",
+            Empty => "an empty file",
+            Unknown => "unrecognised binary data",
+        }
+    }
+
+    /// The kind of media the format holds.
+    pub fn kind(self) -> Kind {
+        use Format::*;
+        match self {
+            Jpeg | Png | Webp | Gif | Bmp | Tiff | Heic | Avif | Svg => Kind::Image,
+            Mp4 | Mov | M4v | Webm | Matroska | Avi => Kind::Video,
+            Wav | Mp3 | Mp2 | Aac | M4a | Ogg | Flac => Kind::Audio,
+            Html | Text | Empty | Unknown => Kind::Unknown,
+        }
+    }
+
+    /// The format a file extension names, if any.
+    pub fn from_extension(path: &str) -> Option<Format> {
+        let path = path.split(['?', '#']).next().unwrap_or(path);
+        let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+        use Format::*;
+        Some(match ext.as_str() {
+            "jpg" | "jpeg" | "jpe" | "jfif" => Jpeg,
+            "png" | "apng" => Png,
+            "webp" => Webp,
+            "gif" => Gif,
+            "bmp" | "dib" => Bmp,
+            "tif" | "tiff" => Tiff,
+            "heic" | "heif" => Heic,
+            "avif" => Avif,
+            "svg" => Svg,
+            "mp4" => Mp4,
+            "mov" | "qt" => Mov,
+            "m4v" => M4v,
+            "webm" => Webm,
+            "mkv" => Matroska,
+            "avi" => Avi,
+            "wav" | "wave" => Wav,
+            "mp3" => Mp3,
+            "mp2" => Mp2,
+            "aac" => Aac,
+            "m4a" => M4a,
+            "ogg" | "oga" | "opus" => Ogg,
+            "flac" => Flac,
+            "html" | "htm" => Html,
+            "txt" => Text,
+            _ => return None,
+        })
+    }
+}
+
+/// Everything a probe learned about one file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MediaFacts {
+    /// The path or URL probed.
+    pub source: String,
+    /// Image, video, audio or unknown.
+    pub kind: Kind,
+    /// The format, from the bytes.
+    pub format: Format,
+    /// Stored width in pixels.
+    pub width: Option<u32>,
+    /// Stored height in pixels.
+    pub height: Option<u32>,
+    /// Width as displayed (EXIF orientation or track rotation applied).
+    pub display_width: Option<u32>,
+    /// Height as displayed.
+    pub display_height: Option<u32>,
+    /// Display rotation of a video track, degrees clockwise (0, 90, 180, 270).
+    pub rotation: Option<u16>,
+    /// EXIF orientation of an image (1–8).
+    pub orientation: Option<u8>,
+    /// Length in seconds (video: the longest audio/video track).
+    pub duration_s: Option<f64>,
+    /// Average frame rate of the video track (frames ÷ track duration).
+    pub fps: Option<f64>,
+    /// Frames in the video track.
+    pub frames: Option<u64>,
+    /// Codec: the video sample-entry fourcc (`avc1`, `hvc1`, `apco`), or the audio codec.
+    pub codec: Option<String>,
+    /// Audio sample rate in Hz.
+    pub sample_rate: Option<u32>,
+    /// Audio channels.
+    pub channels: Option<u16>,
+    /// File size in bytes, when known.
+    pub size_bytes: Option<u64>,
+    /// Whether an image has more than one frame.
+    pub animated: Option<bool>,
+    /// Whether the duration was estimated rather than counted or read from a header.
+    pub duration_estimated: bool,
+    /// For an estimated duration: how far off it may be, in seconds.
+    pub duration_margin_s: Option<f64>,
+    /// Whether an MP3 has a Xing/Info/VBRI header that states its length.
+    pub length_header: Option<bool>,
+    /// Whether a video container has a video track.
+    pub has_video: Option<bool>,
+    /// Whether a video container has an audio track.
+    pub has_audio: Option<bool>,
+    /// Bytes read from the source.
+    pub bytes_read: u64,
+    /// Read requests made (file reads or HTTP requests).
+    pub requests: u64,
+    /// Why the file could not be read completely, if it could not.
+    pub error: Option<String>,
+}
+
+impl MediaFacts {
+    fn new(source: &str, format: Format, size: Option<u64>) -> Self {
+        MediaFacts {
+            source: source.to_string(),
+            kind: format.kind(),
+            format,
+            width: None,
+            height: None,
+            display_width: None,
+            display_height: None,
+            rotation: None,
+            orientation: None,
+            duration_s: None,
+            fps: None,
+            frames: None,
+            codec: None,
+            sample_rate: None,
+            channels: None,
+            size_bytes: size,
+            animated: None,
+            duration_estimated: false,
+            duration_margin_s: None,
+            length_header: None,
+            has_video: None,
+            has_audio: None,
+            bytes_read: 0,
+            requests: 0,
+            error: None,
+        }
+    }
+
+    /// Facts for a file that could not be opened at all.
+    pub fn unopenable(source: &str, why: String) -> Self {
+        let mut f = MediaFacts::new(source, Format::Unknown, None);
+        f.error = Some(why);
+        f
+    }
+
+    /// Sets stored and displayed size; `swap` when orientation/rotation turns it 90°.
+    fn set_size(&mut self, w: u32, h: u32, swap: bool) {
+        self.width = Some(w);
+        self.height = Some(h);
+        let (dw, dh) = if swap { (h, w) } else { (w, h) };
+        self.display_width = Some(dw);
+        self.display_height = Some(dh);
+    }
+}
+
+/// A probe's failure: the message for `error`, or a tool-level I/O error.
+type ProbeResult = Result<(), String>;
+
+/// Turns an I/O error inside a probe into a message that says what happened.
+fn io_msg(e: io::Error, what: &str) -> String {
+    if source::is_budget_error(&e) {
+        format!("{what}: stopped at the byte budget ({e})")
+    } else if e.kind() == io::ErrorKind::UnexpectedEof {
+        format!("{what}: the file ends early (truncated)")
+    } else {
+        format!("{what}: {e}")
+    }
+}
+
+/// Probes bytes from any `Read + Seek` source. `size` is the total length when
+/// known; `source_name` is only a label.
+pub fn probe_reader<R: Read + Seek>(
+    r: &mut Budgeted<R>,
+    size: Option<u64>,
+    source_name: &str,
+) -> MediaFacts {
+    let mut head = [0u8; 512];
+    let got = r
+        .seek(SeekFrom::Start(0))
+        .and_then(|_| source::read_up_to(r, &mut head));
+    let n = match got {
+        Ok(n) => n,
+        Err(e) => {
+            let mut f = MediaFacts::new(source_name, Format::Unknown, size);
+            f.error = Some(io_msg(e, "cannot read the file"));
+            f.bytes_read = r.bytes_read();
+            f.requests = r.reads();
+            return f;
+        }
+    };
+    let format = sniff(&head[..n]);
+    let mut facts = MediaFacts::new(source_name, format, size);
+    let result = match format {
+        Format::Jpeg | Format::Png | Format::Gif | Format::Webp | Format::Bmp => {
+            image::probe(r, format, &head[..n], &mut facts)
+        }
+        Format::Mp4 | Format::Mov | Format::M4v | Format::M4a => mp4::probe(r, size, &mut facts),
+        Format::Wav => audio::probe_wav(r, &mut facts),
+        Format::Mp3 | Format::Mp2 => audio::probe_mpeg(r, size, &mut facts),
+        _ => Ok(()),
+    };
+    if let Err(msg) = result {
+        facts.error = Some(msg);
+    }
+    facts.bytes_read = r.bytes_read();
+    facts.requests = r.reads();
+    facts
+}
+
+/// Probes a local file.
+pub fn probe_path(path: &Path, budget: u64) -> MediaFacts {
+    let label = path.display().to_string();
+    match source::open_file(path, budget) {
+        Ok((mut r, size)) => probe_reader(&mut r, Some(size), &label),
+        Err(e) => MediaFacts::unopenable(&label, format!("cannot open the file: {e}")),
+    }
+}
+
+/// Big-endian and little-endian integer helpers for header parsing.
+pub(crate) mod bytes {
+    /// u16 big-endian at `i`, if in range.
+    pub fn be16(b: &[u8], i: usize) -> Option<u16> {
+        Some(u16::from_be_bytes(b.get(i..i + 2)?.try_into().ok()?))
+    }
+    /// u32 big-endian at `i`.
+    pub fn be32(b: &[u8], i: usize) -> Option<u32> {
+        Some(u32::from_be_bytes(b.get(i..i + 4)?.try_into().ok()?))
+    }
+    /// u64 big-endian at `i`.
+    pub fn be64(b: &[u8], i: usize) -> Option<u64> {
+        Some(u64::from_be_bytes(b.get(i..i + 8)?.try_into().ok()?))
+    }
+    /// u16 little-endian at `i`.
+    pub fn le16(b: &[u8], i: usize) -> Option<u16> {
+        Some(u16::from_le_bytes(b.get(i..i + 2)?.try_into().ok()?))
+    }
+    /// u32 little-endian at `i`.
+    pub fn le32(b: &[u8], i: usize) -> Option<u32> {
+        Some(u32::from_le_bytes(b.get(i..i + 4)?.try_into().ok()?))
+    }
+}

@@ -1,0 +1,278 @@
+//! MP4 / MOV / M4V (ISO base media and QuickTime): walk the top-level boxes
+//! (seeking over `mdat`), decode only `moov` — and the small `moof` boxes of a
+//! fragmented file — with `mp4-atom`, then compute:
+//! - duration: the longest audio/video track (`mdhd`, or the fragments' sample
+//!   durations);
+//! - exact average fps: video frames ÷ video media duration (`stts`/`trun`);
+//! - rotation from the `tkhd` matrix, codec from the sample-entry fourcc.
+
+use mp4_atom::{Codec, Decode, Moof, Moov};
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
+
+use super::bytes::{be16, be32, be64};
+use super::{io_msg, MediaFacts, ProbeResult};
+
+/// The largest `moov` decoded (a 15 s clip's tables are a few hundred KB).
+const MAX_MOOV_BYTES: u64 = 16 * 1024 * 1024;
+/// The largest single `moof` decoded.
+const MAX_MOOF_BYTES: u64 = 4 * 1024 * 1024;
+/// Top-level boxes visited before giving up (fragmented files have two per fragment).
+const MAX_TOP_LEVEL_BOXES: usize = 100_000;
+
+#[derive(Default, Debug)]
+struct Track {
+    video: bool,
+    timescale: u32,
+    media_duration: u64,
+    samples: u64,
+    width: u32,
+    height: u32,
+    rotation: u16,
+    codec: String,
+}
+
+pub(super) fn probe<R: Read + Seek>(
+    r: &mut R,
+    size: Option<u64>,
+    f: &mut MediaFacts,
+) -> ProbeResult {
+    let end = match size {
+        Some(s) => s,
+        None => r.seek(SeekFrom::End(0)).map_err(|e| io_msg(e, "MP4"))?,
+    };
+    let mut tracks: Option<HashMap<u32, Track>> = None;
+    let mut trex_defaults: HashMap<u32, u32> = HashMap::new();
+    let mut fragmented = false;
+    let mut pos = 0u64;
+    for _ in 0..MAX_TOP_LEVEL_BOXES {
+        if pos + 8 > end {
+            break;
+        }
+        let (kind, header_len, box_len) = read_box_header(r, pos, end)?;
+        match &kind {
+            b"moov" => {
+                let moov: Moov = decode_box(r, pos, box_len, MAX_MOOV_BYTES, "moov")?;
+                fragmented = moov.mvex.is_some();
+                if let Some(mvex) = &moov.mvex {
+                    for t in &mvex.trex {
+                        trex_defaults.insert(t.track_id, t.default_sample_duration);
+                    }
+                }
+                tracks = Some(read_tracks(&moov)?);
+                if !fragmented {
+                    break;
+                }
+            }
+            b"moof" if fragmented => {
+                let moof: Moof = decode_box(r, pos, box_len, MAX_MOOF_BYTES, "moof")?;
+                add_fragment(&moof, tracks.as_mut(), &trex_defaults);
+            }
+            _ => {}
+        }
+        let _ = header_len;
+        if box_len == 0 {
+            break;
+        }
+        pos += box_len;
+    }
+    let tracks = tracks.ok_or("no `moov` box: the file is truncated or not a complete MP4/MOV")?;
+    summarize(tracks, f)
+}
+
+/// Reads a box header at `pos`: (type, header length, whole box length; 0 = to
+/// the end of the file).
+fn read_box_header<R: Read + Seek>(
+    r: &mut R,
+    pos: u64,
+    end: u64,
+) -> Result<([u8; 4], u64, u64), String> {
+    r.seek(SeekFrom::Start(pos))
+        .map_err(|e| io_msg(e, "MP4 box header"))?;
+    let mut h = [0u8; 16];
+    let want = if end - pos >= 16 { 16 } else { 8 };
+    r.read_exact(&mut h[..want])
+        .map_err(|e| io_msg(e, "MP4 box header"))?;
+    let kind: [u8; 4] = h[4..8].try_into().unwrap_or_default();
+    let size32 = be32(&h, 0).unwrap_or(0) as u64;
+    let (header_len, len) = match size32 {
+        0 => (8, end - pos),
+        1 => (
+            16,
+            be64(&h, 8).ok_or("MP4: a 64-bit box size is cut off (truncated)")?,
+        ),
+        n => (8, n),
+    };
+    if len < header_len {
+        return Err(format!(
+            "MP4: box `{}` declares {len} bytes, less than its header",
+            fourcc(&kind)
+        ));
+    }
+    if pos.saturating_add(len) > end && kind != *b"mdat" {
+        return Err(format!(
+            "MP4: box `{}` at byte {pos} declares {len} bytes but the file ends at {end} (truncated)",
+            fourcc(&kind)
+        ));
+    }
+    Ok((kind, header_len, len))
+}
+
+fn decode_box<T: Decode, R: Read + Seek>(
+    r: &mut R,
+    pos: u64,
+    len: u64,
+    cap: u64,
+    what: &str,
+) -> Result<T, String> {
+    if len > cap {
+        return Err(format!(
+            "MP4: the `{what}` box is {len} bytes, above the {cap}-byte limit for a header"
+        ));
+    }
+    r.seek(SeekFrom::Start(pos)).map_err(|e| io_msg(e, what))?;
+    let mut buf = vec![0u8; len as usize];
+    r.read_exact(&mut buf)
+        .map_err(|e| io_msg(e, &format!("MP4 `{what}` box")))?;
+    T::decode(&mut buf.as_slice())
+        .map_err(|e| format!("MP4: the `{what}` box does not decode: {e}"))
+}
+
+fn fourcc(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).trim_end().to_string()
+}
+
+fn read_tracks(moov: &Moov) -> Result<HashMap<u32, Track>, String> {
+    let mut out = HashMap::new();
+    for trak in &moov.trak {
+        let handler: [u8; 4] = trak.mdia.hdlr.handler.into();
+        let video = match &handler {
+            b"vide" => true,
+            b"soun" => false,
+            _ => continue,
+        };
+        let mdhd = &trak.mdia.mdhd;
+        if mdhd.timescale == 0 {
+            return Err(format!(
+                "MP4: track {} has a timescale of 0",
+                trak.tkhd.track_id
+            ));
+        }
+        let stbl = &trak.mdia.minf.stbl;
+        let samples = stbl
+            .stts
+            .entries
+            .iter()
+            .map(|e| e.sample_count as u64)
+            .sum();
+        let stts_duration: u64 = stbl
+            .stts
+            .entries
+            .iter()
+            .map(|e| e.sample_count as u64 * e.sample_delta as u64)
+            .sum();
+        let media_duration = match mdhd.duration {
+            0 | u64::MAX => stts_duration,
+            d if d == u32::MAX as u64 => stts_duration,
+            d => d,
+        };
+        let mut t = Track {
+            video,
+            timescale: mdhd.timescale,
+            media_duration,
+            samples,
+            ..Track::default()
+        };
+        if let Some(codec) = stbl.stsd.codecs.first() {
+            t.codec = codec_fourcc(codec);
+            let (w, h) = match codec {
+                Codec::Unknown(_, body) => {
+                    (be16(body, 24).unwrap_or(0), be16(body, 26).unwrap_or(0))
+                }
+                c => c.visual().map_or((0, 0), |v| (v.width, v.height)),
+            };
+            t.width = w.into();
+            t.height = h.into();
+        }
+        if video && (t.width == 0 || t.height == 0) {
+            t.width = trak.tkhd.width.integer().into();
+            t.height = trak.tkhd.height.integer().into();
+        }
+        let m = &trak.tkhd.matrix;
+        let deg = (m.b as f64).atan2(m.a as f64).to_degrees();
+        t.rotation = ((deg.round() as i64).rem_euclid(360) as u16 + 45) / 90 * 90 % 360;
+        out.insert(trak.tkhd.track_id, t);
+    }
+    Ok(out)
+}
+
+fn codec_fourcc(c: &Codec) -> String {
+    let s = match c {
+        Codec::Avc1(_) => "avc1",
+        Codec::Avc3(_) => "avc3",
+        Codec::Jpeg(_) => "jpeg",
+        Codec::Hev1(_) => "hev1",
+        Codec::Hvc1(_) => "hvc1",
+        Codec::Vp08(_) => "vp08",
+        Codec::Vp09(_) => "vp09",
+        Codec::Av01(_) => "av01",
+        Codec::Mp4a(_) => "mp4a",
+        Codec::Mp3(_) => ".mp3",
+        Codec::Opus(_) => "Opus",
+        Codec::Flac(_) => "fLaC",
+        Codec::Ac3(_) => "ac-3",
+        Codec::Eac3(_) => "ec-3",
+        Codec::Unknown(cc, _) => return fourcc(&<[u8; 4]>::from(*cc)),
+        _ => "other",
+    };
+    s.to_string()
+}
+
+/// Adds a fragment's sample counts and durations to the tracks.
+fn add_fragment(moof: &Moof, tracks: Option<&mut HashMap<u32, Track>>, trex: &HashMap<u32, u32>) {
+    let Some(tracks) = tracks else { return };
+    for traf in &moof.traf {
+        let id = traf.tfhd.track_id;
+        let Some(t) = tracks.get_mut(&id) else {
+            continue;
+        };
+        let default = traf
+            .tfhd
+            .default_sample_duration
+            .or_else(|| trex.get(&id).copied())
+            .unwrap_or(0) as u64;
+        for trun in &traf.trun {
+            for s in trun.samples.iter() {
+                t.samples += 1;
+                t.media_duration += s.duration.map_or(default, u64::from);
+            }
+        }
+    }
+}
+
+fn summarize(tracks: HashMap<u32, Track>, f: &mut MediaFacts) -> ProbeResult {
+    let secs = |t: &Track| t.media_duration as f64 / t.timescale as f64;
+    let video = tracks
+        .values()
+        .filter(|t| t.video)
+        .max_by(|a, b| (a.width as u64 * a.height as u64).cmp(&(b.width as u64 * b.height as u64)));
+    let audio = tracks.values().find(|t| !t.video);
+    f.has_video = Some(video.is_some());
+    f.has_audio = Some(audio.is_some());
+    f.duration_s = tracks.values().map(secs).reduce(f64::max);
+    if let Some(a) = audio {
+        f.sample_rate = Some(a.timescale);
+    }
+    let Some(v) = video else {
+        f.codec = audio.map(|a| a.codec.clone());
+        return Err("the container has no video track".into());
+    };
+    f.codec = Some(v.codec.clone());
+    f.frames = Some(v.samples);
+    f.rotation = Some(v.rotation);
+    if v.media_duration > 0 {
+        f.fps = Some(v.samples as f64 / secs(v));
+    }
+    f.set_size(v.width, v.height, v.rotation % 180 == 90);
+    Ok(())
+}

@@ -1,0 +1,564 @@
+//! Rules over probed media: IMG, VID, AUD, SRC008, and the cross-asset ones
+//! (totals, body size, first/last-frame mismatch). They read the facts the
+//! probes produced; they do no I/O.
+
+use super::Ctx;
+use crate::finding::{Code, Finding, Severity};
+use crate::probe::{Format, Kind, MediaFacts};
+use crate::request::AssetRef;
+use crate::spec::{join_or, MediaKind, Mode};
+
+/// The facts of each asset of a request (same order as `req.assets`); `None`
+/// where nothing was probed (a URL in this build, or `--no-fetch`).
+pub type AssetFacts<'a> = [Option<&'a MediaFacts>];
+
+pub(super) fn check(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
+    for (i, a) in ctx.req.assets.iter().enumerate() {
+        let Some(f) = facts.get(i).copied().flatten() else {
+            continue;
+        };
+        let at = |x: Finding| x.at(&a.pointer, a.offset).asset(i);
+        if f.format == Format::Unknown
+            && f.error
+                .as_deref()
+                .is_some_and(|e| e.starts_with("cannot open"))
+        {
+            out.push(at(Finding::new(
+                Code::SRC008,
+                format!(
+                    "`{}` names `{}`, which cannot be opened: {}",
+                    a.pointer,
+                    a.uri,
+                    f.error.as_deref().unwrap_or("")
+                ),
+            )
+            .help(
+                "fix the path (relative paths are read from the request file's folder)",
+            )));
+            continue;
+        }
+        match slot_kind(a, f) {
+            MediaKind::Image => image(ctx, a, f, out, &at),
+            MediaKind::Video => video(ctx, a, f, out, &at),
+            MediaKind::Audio => audio(ctx, f, out, &at),
+            MediaKind::Any => {}
+        }
+    }
+    totals(ctx, facts, out);
+    first_last(ctx, facts, out);
+}
+
+/// The kind an asset is judged as: its array's kind, or in a mixed array the
+/// kind of its bytes (then its extension, for files that are none of the three).
+fn slot_kind(a: &AssetRef, f: &MediaFacts) -> MediaKind {
+    match (a.kind, f.kind) {
+        (MediaKind::Any, Kind::Image) => MediaKind::Image,
+        (MediaKind::Any, Kind::Video) => MediaKind::Video,
+        (MediaKind::Any, Kind::Audio) => MediaKind::Audio,
+        (MediaKind::Any, Kind::Unknown) => {
+            super::media::kind_from_extension(&a.uri).unwrap_or(MediaKind::Image)
+        }
+        (k, _) => k,
+    }
+}
+
+fn names(formats: &[String]) -> String {
+    join_or(&formats.iter().map(|f| f.to_uppercase()).collect::<Vec<_>>())
+}
+
+/// Wrong format (IMG001/VID001/AUD001) or unreadable (IMG002/VID002/AUD002);
+/// returns false when the other checks cannot run.
+fn readable(
+    f: &MediaFacts,
+    want: Kind,
+    accepted: &[String],
+    (unsupported, unreadable): (Code, Code),
+    out: &mut Vec<Finding>,
+    at: &dyn Fn(Finding) -> Finding,
+) -> bool {
+    let word = match want {
+        Kind::Image => "image",
+        Kind::Video => "video",
+        _ => "audio",
+    };
+    if f.format == Format::Empty {
+        out.push(at(Finding::new(unreadable, "the file is empty (0 bytes)")
+            .help(format!("export the {word} again"))));
+        return false;
+    }
+    if f.kind != want || !accepted.iter().any(|n| n == f.format.name()) {
+        out.push(at(Finding::new(
+            unsupported,
+            format!(
+                "the bytes are {}; this slot accepts {}",
+                f.format.describe(),
+                names(accepted)
+            ),
+        )
+        .help(format!(
+            "convert it to {} (the format is read from the bytes, not the file name)",
+            names(accepted)
+        ))));
+        return false;
+    }
+    if let Some(e) = &f.error {
+        out.push(at(Finding::new(
+            unreadable,
+            format!("{} that cannot be read: {e}", f.format.describe()),
+        )
+        .help(format!(
+            "export the {word} again; the file is damaged or incomplete"
+        ))));
+        return false;
+    }
+    true
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+fn image(
+    ctx: &Ctx,
+    a: &AssetRef,
+    f: &MediaFacts,
+    out: &mut Vec<Finding>,
+    at: &dyn Fn(Finding) -> Finding,
+) {
+    let lim = &ctx.spec.image;
+    let sev = ctx.spec.media_limits_severity;
+    extension(a, f, Code::IMG006, out, at);
+    if !readable(
+        f,
+        Kind::Image,
+        &lim.formats,
+        (Code::IMG001, Code::IMG002),
+        out,
+        at,
+    ) {
+        return;
+    }
+    let (Some(w), Some(h)) = (f.display_width, f.display_height) else {
+        return;
+    };
+    let rotated = f.width != f.display_width;
+    let shape = if rotated {
+        format!(
+            "{w}×{h} as displayed (stored {}×{}, EXIF orientation {})",
+            f.width.unwrap_or(0),
+            f.height.unwrap_or(0),
+            f.orientation.unwrap_or(0)
+        )
+    } else {
+        format!("{w}×{h}")
+    };
+    for (side, v) in [("width", w), ("height", h)] {
+        if v < lim.min_side || v > lim.max_side {
+            out.push(at(Finding::new(
+                Code::IMG003,
+                format!(
+                    "the image is {shape}: its {side} {v} px is outside {}–{} px",
+                    lim.min_side, lim.max_side
+                ),
+            )
+            .severity(sev)
+            .help(if v < lim.min_side {
+                format!("upscale it so each side is at least {} px", lim.min_side)
+            } else {
+                format!("downscale it so each side is at most {} px", lim.max_side)
+            })));
+        }
+    }
+    let ratio = w as f64 / h as f64;
+    if ratio < lim.min_ratio || ratio > lim.max_ratio {
+        out.push(at(Finding::new(
+            Code::IMG004,
+            format!(
+                "the image is {shape}: width ÷ height = {ratio:.3}, outside {}–{}",
+                lim.min_ratio, lim.max_ratio
+            ),
+        )
+        .severity(sev)
+        .help(format!(
+            "crop it to a ratio between {} (2:5) and {} (5:2)",
+            lim.min_ratio, lim.max_ratio
+        ))));
+    }
+    if let Some(size) = f.size_bytes.filter(|s| *s > lim.max_bytes) {
+        out.push(at(Finding::new(
+            Code::IMG005,
+            format!(
+                "the image file is {} ({size} bytes); the limit is {}",
+                mb(size),
+                mb(lim.max_bytes)
+            ),
+        )
+        .severity(sev)
+        .help("re-encode it (JPEG quality 85–90 or WebP) or downscale it")));
+    }
+    if rotated {
+        out.push(at(Finding::new(
+            Code::IMG007,
+            format!(
+                "EXIF orientation {} turns the stored {}×{} image into {w}×{h}; the checks used the displayed {w}×{h}",
+                f.orientation.unwrap_or(0),
+                f.width.unwrap_or(0),
+                f.height.unwrap_or(0)
+            ),
+        )
+        .help("if the service ignores EXIF the frame is used sideways: rotate the pixels and drop the orientation tag")));
+    }
+    if f.animated == Some(true) {
+        out.push(at(Finding::new(
+            Code::IMG008,
+            format!(
+                "{} is animated: only one frame will be used",
+                f.format.describe()
+            ),
+        )
+        .help("export the frame you want as a still image")));
+    }
+}
+
+fn extension(
+    a: &AssetRef,
+    f: &MediaFacts,
+    code: Code,
+    out: &mut Vec<Finding>,
+    at: &dyn Fn(Finding) -> Finding,
+) {
+    let Some(named) = Format::from_extension(&a.uri) else {
+        return;
+    };
+    let same = named == f.format
+        || matches!(
+            (named, f.format),
+            (Format::Mp4, Format::M4v) | (Format::M4v, Format::Mp4)
+        );
+    if !same && f.format != Format::Empty && f.format != Format::Unknown {
+        out.push(at(Finding::new(
+            code,
+            format!(
+                "the name says {} but the bytes are {}",
+                named.describe(),
+                f.format.describe()
+            ),
+        )
+        .help(format!(
+            "rename it with the extension `.{}`, or convert it",
+            f.format.name()
+        ))));
+    }
+}
+
+fn video(
+    ctx: &Ctx,
+    a: &AssetRef,
+    f: &MediaFacts,
+    out: &mut Vec<Finding>,
+    at: &dyn Fn(Finding) -> Finding,
+) {
+    let lim = &ctx.spec.video;
+    let sev = ctx.spec.media_limits_severity;
+    extension(a, f, Code::IMG006, &mut Vec::new(), at); // names are judged for images only
+    if !readable(
+        f,
+        Kind::Video,
+        &lim.formats,
+        (Code::VID001, Code::VID002),
+        out,
+        at,
+    ) {
+        return;
+    }
+    if let Some(d) = f.duration_s {
+        if d < lim.min_duration_s || d > lim.max_duration_s {
+            out.push(at(Finding::new(
+                Code::VID003,
+                format!(
+                    "the clip is {d:.3} s long; each reference video must be {}–{} s",
+                    lim.min_duration_s, lim.max_duration_s
+                ),
+            )
+            .severity(sev)
+            .help(if d < lim.min_duration_s {
+                "use a longer clip".to_string()
+            } else {
+                format!("trim it to at most {} s", lim.max_duration_s)
+            })));
+        }
+    }
+    if let (Some(w), Some(h)) = (f.display_width, f.display_height) {
+        let px = w as u64 * h as u64;
+        let ratio = w as f64 / h as f64;
+        let mut why = Vec::new();
+        if px < lim.min_pixels || px > lim.max_pixels {
+            why.push(format!(
+                "{px} pixels per frame is outside {}–{}",
+                lim.min_pixels, lim.max_pixels
+            ));
+        }
+        for v in [w, h] {
+            if v < lim.min_side || v > lim.max_side {
+                why.push(format!(
+                    "a side of {v} px is outside {}–{} px",
+                    lim.min_side, lim.max_side
+                ));
+            }
+        }
+        if ratio < lim.min_ratio || ratio > lim.max_ratio {
+            why.push(format!(
+                "width ÷ height = {ratio:.3} is outside {}–{}",
+                lim.min_ratio, lim.max_ratio
+            ));
+        }
+        if !why.is_empty() {
+            let rot = match f.rotation {
+                Some(r @ (90 | 270)) => format!(" (displayed, after a {r}° rotation)"),
+                _ => String::new(),
+            };
+            out.push(at(Finding::new(
+                Code::VID005,
+                format!("the video is {w}×{h}{rot}: {}", why.join("; ")),
+            )
+            .severity(sev)
+            .help("scale it to 480p–720p, e.g. 1280×720, 720×1280 or 960×960")));
+        }
+    }
+    if let Some(fps) = f.fps {
+        if fps < lim.min_fps || fps > lim.max_fps {
+            out.push(at(Finding::new(
+                Code::VID006,
+                format!(
+                    "the average frame rate is {fps:.3} fps; the service accepts {}–{} fps",
+                    lim.min_fps, lim.max_fps
+                ),
+            )
+            .severity(sev)
+            .help(format!(
+                "re-encode at a constant {} to {} fps (e.g. 24, 30 or 60)",
+                lim.min_fps, lim.max_fps
+            ))));
+        }
+    }
+    if let Some(size) = f.size_bytes.filter(|s| *s > lim.max_bytes) {
+        out.push(at(Finding::new(
+            Code::VID007,
+            format!(
+                "the video file is {} ({size} bytes); the limit is {}",
+                mb(size),
+                mb(lim.max_bytes)
+            ),
+        )
+        .severity(sev)
+        .help("re-encode it at a lower bitrate or trim it")));
+    }
+    if let Some(codec) = &f.codec {
+        let (name, known) = match codec.as_str() {
+            "avc1" | "avc3" => ("H.264", true),
+            "hvc1" | "hev1" => ("HEVC", true),
+            "av01" => ("AV1", false),
+            "vp09" => ("VP9", false),
+            c if c.starts_with("ap") => ("ProRes", false),
+            _ => ("an uncommon codec", false),
+        };
+        let msg = if known {
+            format!("codec {name} (`{codec}`), which the provider's decoders handle")
+        } else {
+            format!("codec {name} (`{codec}`): the provider does not document support for it")
+        };
+        let mut fd = Finding::new(Code::VID008, msg);
+        if !known {
+            fd = fd.help("transcode to H.264 (libx264) to be safe");
+        }
+        out.push(at(fd));
+    }
+}
+
+fn audio(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding) -> Finding) {
+    let lim = &ctx.spec.audio;
+    let sev = ctx.spec.media_limits_severity;
+    if !readable(
+        f,
+        Kind::Audio,
+        &lim.formats,
+        (Code::AUD001, Code::AUD002),
+        out,
+        at,
+    ) {
+        return;
+    }
+    if let Some(d) = f.duration_s {
+        if d < lim.min_duration_s || d > lim.max_duration_s {
+            out.push(at(Finding::new(
+                Code::AUD003,
+                format!(
+                    "the audio is {d:.3} s long; each reference audio must be {}–{} s",
+                    lim.min_duration_s, lim.max_duration_s
+                ),
+            )
+            .severity(sev)
+            .help(if d < lim.min_duration_s {
+                "use a longer clip".to_string()
+            } else {
+                format!("trim it to at most {} s", lim.max_duration_s)
+            })));
+        }
+    }
+    if let Some(size) = f.size_bytes.filter(|s| *s > lim.max_bytes) {
+        out.push(at(Finding::new(
+            Code::AUD005,
+            format!(
+                "the audio file is {} ({size} bytes); the limit is {}",
+                mb(size),
+                mb(lim.max_bytes)
+            ),
+        )
+        .severity(sev)
+        .help("re-encode it as MP3 at 128–192 kbps")));
+    }
+    if f.duration_estimated {
+        let margin = f
+            .duration_margin_s
+            .map_or(String::new(), |m| format!(" (± {m:.3} s)"));
+        out.push(at(Finding::new(
+            Code::AUD006,
+            format!(
+                "the MP3 has no Xing/Info/VBRI header and counting its frames stopped at the byte budget: its length {:.3} s{margin} is estimated",
+                f.duration_s.unwrap_or(0.0)
+            ),
+        )
+        .help("re-encode with a length header (LAME writes one by default), or raise the byte budget")));
+    }
+}
+
+/// Totals over a request: VID004, AUD004, VID007/AUD005 totals, REQ018.
+fn totals(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
+    let sev = ctx.spec.media_limits_severity;
+    let judged: Vec<(MediaKind, &MediaFacts)> = ctx
+        .req
+        .assets
+        .iter()
+        .zip(facts)
+        .filter_map(|(a, f)| f.map(|f| (slot_kind(a, f), f)))
+        .filter(|(_, f)| f.error.is_none())
+        .collect();
+    let sum = |k: MediaKind, get: &dyn Fn(&MediaFacts) -> Option<f64>| -> (usize, f64) {
+        let items: Vec<f64> = judged
+            .iter()
+            .filter(|(kk, f)| *kk == k && f.kind != Kind::Image)
+            .filter_map(|(_, f)| get(f))
+            .collect();
+        (items.len(), items.iter().sum())
+    };
+    let v = &ctx.spec.video;
+    let au = &ctx.spec.audio;
+    for (kind, code, max, word) in [
+        (
+            MediaKind::Video,
+            Code::VID004,
+            v.max_total_duration_s,
+            "video",
+        ),
+        (
+            MediaKind::Audio,
+            Code::AUD004,
+            au.max_total_duration_s,
+            "audio",
+        ),
+    ] {
+        let (n, total) = sum(kind, &|f| f.duration_s);
+        if n > 1 && total > max {
+            out.push(Finding::new(code, format!("the {n} reference {word} clips last {total:.3} s together; the limit is {max} s in total"))
+                .severity(sev)
+                .help(format!("trim or drop clips so that all {word} together is at most {max} s")));
+        }
+    }
+    for (kind, code, max, word) in [
+        (MediaKind::Video, Code::VID007, v.max_total_bytes, "videos"),
+        (
+            MediaKind::Audio,
+            Code::AUD005,
+            au.max_total_bytes,
+            "audio files",
+        ),
+    ] {
+        let (n, total) = sum(kind, &|f| f.size_bytes.map(|s| s as f64));
+        if n > 1 && total > max as f64 {
+            out.push(Finding::new(code, format!("the {n} {word} are {} together; some mirrors of the API limit the total to {}", mb(total as u64), mb(max)))
+                .severity(Severity::Warning)
+                .help("re-encode them smaller if your provider enforces the total"));
+        }
+    }
+    let media: u64 = facts.iter().flatten().filter_map(|f| f.size_bytes).sum();
+    let max = ctx.spec.body_max_bytes;
+    let body = ctx.req.body_bytes;
+    if media > 0 && body <= max && body + media > max {
+        out.push(
+            Finding::new(
+                Code::REQ018,
+                format!("the JSON body ({body} bytes) and its media ({media} bytes) come to {} bytes; the limit is {max} bytes", body + media),
+            )
+            .at("", 0)
+            .help("use fewer or smaller media files"),
+        );
+    }
+}
+
+/// IMG009: a first and a last frame whose ratios or sizes differ.
+fn first_last(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
+    let Some(model) = ctx.model else { return };
+    let images: Vec<(usize, &AssetRef, &MediaFacts)> = ctx
+        .req
+        .assets
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| facts.get(i).copied().flatten().map(|f| (i, a, f)))
+        .filter(|(_, a, f)| {
+            slot_kind(a, f) == MediaKind::Image && f.kind == Kind::Image && f.error.is_none()
+        })
+        .collect();
+    let pair = match model.mode {
+        Mode::FirstLastFrame => images.len() == 2,
+        // The open dialect takes a first and last frame as two images and nothing else.
+        Mode::Mixed => images.len() == 2 && ctx.req.assets.len() == 2,
+        _ => false,
+    };
+    if !pair {
+        return;
+    }
+    let dims = |f: &MediaFacts| {
+        (
+            f.display_width.unwrap_or(0) as f64,
+            f.display_height.unwrap_or(0) as f64,
+        )
+    };
+    let ((w1, h1), (w2, h2)) = (dims(images[0].2), dims(images[1].2));
+    if w1 * h1 * w2 * h2 == 0.0 {
+        return;
+    }
+    let (r1, r2) = (w1 / h1, w2 / h2);
+    let (last_i, last) = (images[1].0, images[1].1);
+    let at = |x: Finding| x.at(&last.pointer, last.offset).asset(last_i);
+    if (r1 - r2).abs() / r1 > 0.01 {
+        let (lost, dir) = if r2 > r1 {
+            (1.0 - r1 / r2, "width")
+        } else {
+            (1.0 - r2 / r1, "height")
+        };
+        out.push(at(Finding::new(
+            Code::IMG009,
+            format!(
+                "the first frame is {w1}×{h1} (ratio {r1:.3}) and the last {w2}×{h2} (ratio {r2:.3}): the service crops the last frame to the first frame's ratio, cutting {:.1} % of its {dir}",
+                lost * 100.0
+            ),
+        )
+        .help("crop the last frame to the first frame's ratio yourself, so you choose what is kept")));
+    } else if (w1 * h1).max(w2 * h2) / (w1 * h1).min(w2 * h2) > 4.0 {
+        out.push(at(Finding::new(
+            Code::IMG009,
+            format!("the first frame is {w1}×{h1} and the last {w2}×{h2}: sizes this different make the transition distort"),
+        )
+        .help("use first and last frames of similar size")));
+    }
+}
