@@ -205,6 +205,22 @@ fn skip_id3v2<R: Read + Seek>(r: &mut R) -> Result<u64, String> {
 
 /// Bytes searched for the first frame after the tags (junk, padding).
 const MAX_SYNC_SEARCH: usize = 64 * 1024;
+/// Bytes read at a time while searching.
+const SYNC_STEP: usize = 4 * 1024;
+
+/// The first frame header in `buf` that another frame follows. A header whose
+/// successor lies beyond `buf` counts only when `buf` reaches the end of file.
+fn first_frame(buf: &[u8], at_eof: bool) -> Option<(usize, FrameHeader)> {
+    (0..buf.len().saturating_sub(3)).find_map(|i| {
+        let h = FrameHeader::parse(&buf[i..])?;
+        let next = i + h.len;
+        let confirmed = match buf.get(next..next + 4) {
+            Some(n) => FrameHeader::parse(n).is_some(),
+            None => at_eof,
+        };
+        confirmed.then_some((i, h))
+    })
+}
 
 pub(super) fn probe_mpeg<R: Read + Seek>(
     r: &mut R,
@@ -214,13 +230,21 @@ pub(super) fn probe_mpeg<R: Read + Seek>(
     let start = skip_id3v2(r)?;
     r.seek(SeekFrom::Start(start))
         .map_err(|e| io_msg(e, "MPEG audio"))?;
-    let mut buf = vec![
-        0u8;
-        MAX_SYNC_SEARCH
-            .min(size.map_or(MAX_SYNC_SEARCH, |s| s.saturating_sub(start) as usize))
-    ];
-    let n = read_up_to(r, &mut buf).map_err(|e| io_msg(e, "MPEG audio"))?;
-    buf.truncate(n);
+    // Read in small steps until a confirmed frame is found, so that the budget
+    // goes to counting frames, not to the search.
+    let mut buf = Vec::new();
+    let found = loop {
+        let have = buf.len();
+        buf.resize(have + SYNC_STEP, 0);
+        let n = read_up_to(r, &mut buf[have..]).map_err(|e| io_msg(e, "MPEG audio"))?;
+        buf.truncate(have + n);
+        if let Some(hit) = first_frame(&buf, n < SYNC_STEP) {
+            break Some(hit);
+        }
+        if n < SYNC_STEP || buf.len() >= MAX_SYNC_SEARCH {
+            break None;
+        }
+    };
     if buf.is_empty() {
         return Err("the file has a tag but no audio (truncated)".into());
     }
@@ -228,15 +252,7 @@ pub(super) fn probe_mpeg<R: Read + Seek>(
         f.format = Format::Aac;
         return Ok(());
     }
-    let (offset, first) = (0..buf.len().saturating_sub(4))
-        .find_map(|i| {
-            let h = FrameHeader::parse(&buf[i..])?;
-            // Accept a sync only when another frame follows it (or the file ends).
-            let next = i + h.len;
-            let confirmed = next + 4 > buf.len() || FrameHeader::parse(&buf[next..]).is_some();
-            confirmed.then_some((i, h))
-        })
-        .ok_or("no MPEG audio frame found (corrupt file)")?;
+    let (offset, first) = found.ok_or("no MPEG audio frame found (corrupt file)")?;
     f.format = if first.layer == 3 {
         Format::Mp3
     } else {

@@ -30,6 +30,9 @@ struct Track {
     height: u32,
     rotation: u16,
     codec: String,
+    channels: u16,
+    /// Length after edit lists, seconds (absent in fragmented files).
+    presented_s: Option<f64>,
 }
 
 pub(super) fn probe<R: Read + Seek>(
@@ -171,15 +174,21 @@ fn read_tracks(moov: &Moov) -> Result<HashMap<u32, Track>, String> {
             .iter()
             .map(|e| e.sample_count as u64 * e.sample_delta as u64)
             .sum();
-        let media_duration = match mdhd.duration {
-            0 | u64::MAX => stts_duration,
-            d if d == u32::MAX as u64 => stts_duration,
-            d => d,
+        let known = |d: u64| d != 0 && d != u64::MAX && d != u32::MAX as u64;
+        let media_duration = if known(mdhd.duration) {
+            mdhd.duration
+        } else {
+            stts_duration
         };
+        // The presentation length after edit lists (AAC priming is edited out)
+        // is the tkhd duration, in the movie timescale.
+        let presented_s = (known(trak.tkhd.duration) && moov.mvhd.timescale > 0)
+            .then(|| trak.tkhd.duration as f64 / moov.mvhd.timescale as f64);
         let mut t = Track {
             video,
             timescale: mdhd.timescale,
             media_duration,
+            presented_s,
             samples,
             ..Track::default()
         };
@@ -193,6 +202,20 @@ fn read_tracks(moov: &Moov) -> Result<HashMap<u32, Track>, String> {
             };
             t.width = w.into();
             t.height = h.into();
+            // The AAC decoder config is authoritative: writers put 2 in the
+            // sample entry whatever the stream holds.
+            t.channels = match codec {
+                Codec::Mp4a(m) => m
+                    .esds
+                    .es_desc
+                    .dec_config
+                    .dec_specific
+                    .as_ref()
+                    .map(|d| d.chan_conf as u16)
+                    .filter(|c| (1..=7).contains(c))
+                    .unwrap_or(m.audio.channel_count),
+                c => c.audio().map_or(0, |a| a.channel_count),
+            };
         }
         if video && (t.width == 0 || t.height == 0) {
             t.width = trak.tkhd.width.integer().into();
@@ -251,7 +274,8 @@ fn add_fragment(moof: &Moof, tracks: Option<&mut HashMap<u32, Track>>, trex: &Ha
 }
 
 fn summarize(tracks: HashMap<u32, Track>, f: &mut MediaFacts) -> ProbeResult {
-    let secs = |t: &Track| t.media_duration as f64 / t.timescale as f64;
+    let media_secs = |t: &Track| t.media_duration as f64 / t.timescale as f64;
+    let secs = |t: &Track| t.presented_s.unwrap_or_else(|| media_secs(t));
     let video = tracks
         .values()
         .filter(|t| t.video)
@@ -262,6 +286,7 @@ fn summarize(tracks: HashMap<u32, Track>, f: &mut MediaFacts) -> ProbeResult {
     f.duration_s = tracks.values().map(secs).reduce(f64::max);
     if let Some(a) = audio {
         f.sample_rate = Some(a.timescale);
+        f.channels = (a.channels > 0).then_some(a.channels);
     }
     let Some(v) = video else {
         f.codec = audio.map(|a| a.codec.clone());
@@ -271,7 +296,7 @@ fn summarize(tracks: HashMap<u32, Track>, f: &mut MediaFacts) -> ProbeResult {
     f.frames = Some(v.samples);
     f.rotation = Some(v.rotation);
     if v.media_duration > 0 {
-        f.fps = Some(v.samples as f64 / secs(v));
+        f.fps = Some(v.samples as f64 / media_secs(v));
     }
     f.set_size(v.width, v.height, v.rotation % 180 == 90);
     Ok(())

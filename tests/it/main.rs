@@ -2,6 +2,7 @@
 
 mod cli;
 mod malformed;
+mod media;
 
 mod requests;
 
