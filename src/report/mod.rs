@@ -104,12 +104,14 @@ impl RequestReport {
     }
 
     pub(crate) fn finish(mut self, opts: &Options) -> Self {
-        self.findings.sort_by(|a, b| {
-            (a.line_col.is_none(), a.line_col, a.code).cmp(&(
-                b.line_col.is_none(),
-                b.line_col,
-                b.code,
-            ))
+        // By position; findings about the whole request after; the prediction last.
+        self.findings.sort_by_key(|f| {
+            (
+                f.code == crate::Code::REQ090,
+                f.line_col.is_none(),
+                f.line_col,
+                f.code,
+            )
         });
         self.failed = opts
             .fail_on

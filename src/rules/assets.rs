@@ -63,7 +63,17 @@ fn slot_kind(a: &AssetRef, f: &MediaFacts) -> MediaKind {
 }
 
 fn names(formats: &[String]) -> String {
-    join_or(&formats.iter().map(|f| f.to_uppercase()).collect::<Vec<_>>())
+    let pretty = |f: &String| match f.as_str() {
+        "webp" => "WebP".to_string(),
+        other => other.to_uppercase(),
+    };
+    join_or(&formats.iter().map(pretty).collect::<Vec<_>>())
+}
+
+/// A ratio with enough digits that a value just outside a bound does not print
+/// as the bound itself (6001 ÷ 2400 is 2.5004, not 2.500).
+fn ratio_text(r: f64) -> String {
+    format!("{r:.4}")
 }
 
 /// Wrong format (IMG001/VID001/AUD001) or unreadable (IMG002/VID002/AUD002);
@@ -174,8 +184,10 @@ fn image(
         out.push(at(Finding::new(
             Code::IMG004,
             format!(
-                "the image is {shape}: width ÷ height = {ratio:.3}, outside {}–{}",
-                lim.min_ratio, lim.max_ratio
+                "the image is {shape}: width ÷ height = {}, outside {}–{}",
+                ratio_text(ratio),
+                lim.min_ratio,
+                lim.max_ratio
             ),
         )
         .severity(sev)
@@ -308,8 +320,10 @@ fn video(
         }
         if ratio < lim.min_ratio || ratio > lim.max_ratio {
             why.push(format!(
-                "width ÷ height = {ratio:.3} is outside {}–{}",
-                lim.min_ratio, lim.max_ratio
+                "width ÷ height = {} is outside {}–{}",
+                ratio_text(ratio),
+                lim.min_ratio,
+                lim.max_ratio
             ));
         }
         if !why.is_empty() {

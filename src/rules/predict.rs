@@ -90,12 +90,14 @@ pub(super) fn predict(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) -> 
             size
         }
         _ => {
-            notes.push("the dialect documents no default quality or aspect ratio".into());
+            notes.push(
+                "quality or aspect ratio not given, and the dialect documents no default".into(),
+            );
             None
         }
     };
     if duration_s.is_none() {
-        notes.push("the dialect documents no default duration".into());
+        notes.push("duration not given, and the dialect documents no default".into());
     }
     let videos: Vec<Option<f64>> = ctx
         .req
@@ -127,7 +129,7 @@ pub(super) fn predict(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) -> 
         ));
     }
     let billable_s = match (duration_s, reference_video_s) {
-        (Some(d), Some(v)) => Some(d as f64 + v),
+        (Some(d), Some(v)) => Some(((d as f64 + v) * 1000.0).round() / 1000.0),
         _ => None,
     };
     let p = Predicted {
@@ -181,21 +183,26 @@ pub(crate) fn nearest_ratio(w: u32, h: u32, allowed: &[String]) -> Option<String
 fn describe(p: &Predicted) -> String {
     let size = match (p.width, p.height) {
         (Some(w), Some(h)) => format!("{w}×{h}"),
-        _ => "size not yet known".into(),
+        _ => "size unknown".into(),
     };
-    let show = |o: &Option<String>| o.clone().unwrap_or_else(|| "default".into());
-    let secs = |o: Option<f64>| o.map_or("unknown".into(), |v| format!("{v} s"));
-    let mut s = format!(
-        "output {size} ({}, {}), {} long; billable {}",
-        show(&p.quality),
-        show(&p.aspect_ratio),
-        p.duration_s
-            .map_or("default length".into(), |d| format!("{d} s")),
-        secs(p.billable_s)
-    );
+    let quality = p.quality.as_deref().unwrap_or("quality unset");
+    let ratio = p.aspect_ratio.as_deref().unwrap_or("ratio unset");
+    let length = p
+        .duration_s
+        .map_or("length unset".into(), |d| format!("{d} s long"));
+    let billable = p.billable_s.map_or("billable seconds unknown".into(), |v| {
+        format!("billable {} s", secs(v))
+    });
+    let mut s = format!("output {size} ({quality}, {ratio}), {length}; {billable}");
     for n in &p.notes {
         s.push_str("; ");
         s.push_str(n);
     }
     s
+}
+
+/// Seconds with at most three decimals and no trailing zeros: 8, 12.903.
+fn secs(v: f64) -> String {
+    let t = format!("{v:.3}");
+    t.trim_end_matches('0').trim_end_matches('.').to_string()
 }

@@ -20,6 +20,9 @@ struct Case {
     rules: Vec<String>,
     expect: Vec<String>,
     dialect: Option<String>,
+    /// Probe the media the request names (fixtures under `media/`).
+    #[serde(default)]
+    fetch: bool,
     #[allow(dead_code)]
     note: Option<String>,
 }
@@ -37,10 +40,10 @@ fn codes_of(case: &Case) -> Vec<String> {
             .dialect
             .as_deref()
             .map(|d| d.parse::<Dialect>().unwrap()),
-        fetch: false,
+        fetch: case.fetch,
         ..Options::default()
     };
-    let report = check_source(Source::file(&case.file), &bytes, &opts);
+    let report = check_source(Source::file(&path.display().to_string()), &bytes, &opts);
     let mut codes: Vec<String> = report.findings.iter().map(|f| f.code.to_string()).collect();
     codes.sort();
     codes
@@ -66,7 +69,7 @@ fn every_fixture_file_is_listed() {
     let listed: BTreeSet<String> = manifest().case.into_iter().map(|c| c.file).collect();
     let root = super::fixtures().join("requests");
     let mut on_disk = BTreeSet::new();
-    for dir in ["unified", "open", "common"] {
+    for dir in ["unified", "open", "common", "media"] {
         for e in std::fs::read_dir(root.join(dir)).unwrap() {
             let name = e.unwrap().file_name().to_string_lossy().into_owned();
             on_disk.insert(format!("{dir}/{name}"));
