@@ -49,7 +49,7 @@ pub(super) fn probe<R: Read + Seek>(
     let mut fragmented = false;
     let mut pos = 0u64;
     for _ in 0..MAX_TOP_LEVEL_BOXES {
-        if pos + 8 > end {
+        if pos.saturating_add(8) > end {
             break;
         }
         let (kind, header_len, box_len) = read_box_header(r, pos, end)?;
@@ -77,7 +77,7 @@ pub(super) fn probe<R: Read + Seek>(
         if box_len == 0 {
             break;
         }
-        pos += box_len;
+        pos = pos.saturating_add(box_len);
     }
     let tracks = tracks.ok_or("no `moov` box: the file is truncated or not a complete MP4/MOV")?;
     summarize(tracks, f)
