@@ -269,7 +269,7 @@ pub(super) fn probe_mpeg<R: Read + Seek>(
         return Ok(());
     }
     f.length_header = Some(false);
-    count_frames(r, start + offset as u64, size, first, f)
+    count_frames(r, start, &buf, offset, size, first, f)
 }
 
 /// The frame count of a Xing/Info or VBRI header in the first frame.
@@ -295,15 +295,34 @@ fn length_header(frame: &[u8], h: &FrameHeader) -> Option<u64> {
 
 fn count_frames<R: Read + Seek>(
     r: &mut R,
-    first_at: u64,
+    buf_at: u64,
+    buf: &[u8],
+    offset: usize,
     size: Option<u64>,
     first: FrameHeader,
     f: &mut MediaFacts,
 ) -> ProbeResult {
-    r.seek(SeekFrom::Start(first_at))
+    let first_at = buf_at + offset as u64;
+    let same_stream = |x: &FrameHeader| x.rate == first.rate && x.layer == first.layer;
+    // The frames already read during the sync search are counted from memory;
+    // reading resumes where the buffer ends, so no byte is read twice.
+    let (mut frames, mut samples, mut i) = (0u64, 0u64, offset);
+    while let Some(h) = buf
+        .get(i..i + 4)
+        .and_then(FrameHeader::parse)
+        .filter(same_stream)
+    {
+        if i + h.len > buf.len() {
+            break;
+        }
+        frames += 1;
+        samples += h.samples as u64;
+        i += h.len;
+    }
+    let mut pos = buf_at + i as u64;
+    r.seek(SeekFrom::Start(pos))
         .map_err(|e| io_msg(e, "MPEG audio"))?;
     let mut br = BufReader::with_capacity(64 * 1024, r);
-    let (mut frames, mut samples, mut pos) = (0u64, 0u64, first_at);
     let mut cut_short = false;
     loop {
         let mut h = [0u8; 4];
@@ -316,9 +335,7 @@ fn count_frames<R: Read + Seek>(
             }
             Err(e) => return Err(io_msg(e, "MPEG audio frames")),
         }
-        let Some(hdr) =
-            FrameHeader::parse(&h).filter(|x| x.rate == first.rate && x.layer == first.layer)
-        else {
+        let Some(hdr) = FrameHeader::parse(&h).filter(same_stream) else {
             break; // ID3v1 / APE tag, or junk at the end
         };
         frames += 1;

@@ -51,6 +51,7 @@ struct WireAsset<'a> {
     kind: &'static str,
     uri: &'a str,
     location: &'a str,
+    probe: Option<&'a crate::probe::MediaFacts>,
 }
 
 fn finding(f: &Finding) -> WireFinding<'_> {
@@ -67,13 +68,14 @@ fn finding(f: &Finding) -> WireFinding<'_> {
     }
 }
 
-fn asset(a: &AssetRef) -> WireAsset<'_> {
+fn asset<'a>(a: &'a AssetRef, facts: Option<&'a crate::probe::MediaFacts>) -> WireAsset<'a> {
     WireAsset {
         field: &a.field,
         index: a.index,
         kind: a.kind.as_str(),
         uri: &a.uri,
         location: &a.pointer,
+        probe: facts,
     }
 }
 
@@ -86,7 +88,12 @@ fn request(r: &RequestReport) -> WireRequest<'_> {
         model: r.model.as_deref(),
         verdict: if r.failed { "fail" } else { "pass" },
         findings: r.findings.iter().map(finding).collect(),
-        assets: r.assets.iter().map(asset).collect(),
+        assets: r
+            .assets
+            .iter()
+            .enumerate()
+            .map(|(i, a)| asset(a, r.facts.get(i).and_then(Option::as_ref)))
+            .collect(),
         predicted: &r.predicted,
     }
 }

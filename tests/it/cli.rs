@@ -240,3 +240,109 @@ fn color_always_and_no_color() {
     let o = run(&["check", "--no-fetch", "--color", "always", BAD], None);
     assert!(text(&o.stdout).contains("\x1b[1;31merror\x1b[0m"));
 }
+
+#[test]
+fn probe_prints_facts_as_json() {
+    let o = run(
+        &[
+            "probe",
+            "--format",
+            "json",
+            "fixtures/media/video/x-fps-23.976.mp4",
+            "fixtures/media/image/x-exif6-1800x800.jpg",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v = json(&o);
+    let video = &v[0];
+    for key in [
+        "source",
+        "kind",
+        "format",
+        "width",
+        "height",
+        "display_width",
+        "display_height",
+        "rotation",
+        "orientation",
+        "duration_s",
+        "fps",
+        "frames",
+        "codec",
+        "sample_rate",
+        "channels",
+        "size_bytes",
+        "animated",
+        "duration_estimated",
+        "bytes_read",
+        "error",
+    ] {
+        assert!(video.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(video["kind"], "video");
+    assert_eq!(video["codec"], "avc1");
+    assert!((video["fps"].as_f64().unwrap() - 24000.0 / 1001.0).abs() < 0.001);
+    assert_eq!(v[1]["orientation"], 6);
+    assert_eq!(
+        (
+            v[1]["display_width"].as_u64(),
+            v[1]["display_height"].as_u64()
+        ),
+        (Some(800), Some(1800))
+    );
+    let o = run(&["probe", "fixtures/media/image/nope.png"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("cannot open the file"));
+}
+
+#[test]
+fn a_request_from_flags_is_checked_with_its_media() {
+    let o = run(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--model",
+            "seedance-2.0-reference-to-video",
+            "--prompt",
+            "image 1 moves like video 1",
+            "--image",
+            "fixtures/media/image/ok-1024x1024.png",
+            "--video",
+            "fixtures/media/video/x-fps-61.mp4",
+            "--duration",
+            "6",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let r = &json(&o)["requests"][0];
+    assert_eq!(r["source"], "<flags>");
+    assert_eq!(r["dialect"], "unified");
+    let codes: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["VID006", "VID008", "REQ090"]);
+    assert_eq!(r["predicted"]["billable_s"], 9.0);
+    // The open dialect gathers every medium into mediaUrls.
+    let o = run(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--model",
+            "seedance-2.0",
+            "--prompt",
+            "image 1",
+            "--image",
+            "fixtures/media/image/ok-800x600.webp",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    assert_eq!(json(&o)["requests"][0]["assets"][0]["field"], "mediaUrls");
+}
