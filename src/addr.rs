@@ -135,6 +135,20 @@ pub fn local_name(host: &str) -> Option<&'static str> {
     }
 }
 
+/// Whether a host name is reserved for documentation and tests (RFC 2606 and
+/// RFC 6761): `example.com`, `example.net`, `example.org` and their
+/// subdomains, and the `.example`, `.test` and `.invalid` top-level domains.
+/// No real media lives there, so nothing is fetched from them.
+pub fn reserved_name(host: &str) -> bool {
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    ["example.com", "example.net", "example.org"]
+        .iter()
+        .any(|d| h == *d || h.ends_with(&format!(".{d}")))
+        || [".example", ".test", ".invalid"]
+            .iter()
+            .any(|t| h.ends_with(t))
+}
+
 /// Classifies a URL host without DNS: an IP literal by its range, a name by
 /// [`local_name`]. Returns a sentence saying why it is not public.
 pub fn host_not_public(url: &Url) -> Option<String> {
@@ -339,6 +353,23 @@ mod tests {
         assert!(u("http://0x7f.1/a.jpg").is_some());
         assert!(u("https://intranet/a.jpg").is_some());
         assert_eq!(u("https://example.com/a.jpg"), None);
+    }
+
+    #[test]
+    fn reserved_names() {
+        for h in [
+            "example.com",
+            "cdn.example.com",
+            "example.org.",
+            "shop.test",
+            "x.invalid",
+            "media.example",
+        ] {
+            assert!(reserved_name(h), "{h}");
+        }
+        for h in ["example.community", "myexample.com", "cdn.example.co"] {
+            assert!(!reserved_name(h), "{h}");
+        }
     }
 
     #[test]

@@ -31,11 +31,69 @@ enum Command {
     Probe(ProbeArgs),
 }
 
+/// How URLs are fetched (shared by `check` and `probe`).
+#[derive(clap::Args)]
+struct NetArgs {
+    /// Fetch from loopback and private addresses too (a local test server). The
+    /// service itself still cannot reach them: SRC002 is still reported.
+    #[arg(long, help_heading = "Fetching URLs")]
+    allow_private_addresses: bool,
+    /// Seconds allowed for everything one URL needs.
+    #[arg(
+        long,
+        default_value_t = 20.0,
+        value_name = "SECONDS",
+        help_heading = "Fetching URLs"
+    )]
+    timeout: f64,
+    /// Seconds allowed to connect.
+    #[arg(
+        long,
+        default_value_t = 5.0,
+        value_name = "SECONDS",
+        help_heading = "Fetching URLs"
+    )]
+    connect_timeout: f64,
+    /// Redirects followed (each hop checked) before giving up.
+    #[arg(
+        long,
+        default_value_t = 5,
+        value_name = "N",
+        help_heading = "Fetching URLs"
+    )]
+    max_redirects: usize,
+    /// Send requests through this proxy (no system proxy is ever used).
+    #[arg(long, value_name = "URL", help_heading = "Fetching URLs")]
+    proxy: Option<String>,
+}
+
+impl NetArgs {
+    fn options(&self) -> Result<seedance_preflight::source::http::RemoteOptions, String> {
+        let secs = |v: f64, name: &str| {
+            std::time::Duration::try_from_secs_f64(v)
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or(format!(
+                    "--{name} must be a positive number of seconds, not {v}"
+                ))
+        };
+        Ok(seedance_preflight::source::http::RemoteOptions {
+            allow_private: self.allow_private_addresses,
+            timeout: secs(self.timeout, "timeout")?,
+            connect_timeout: secs(self.connect_timeout, "connect-timeout")?,
+            max_redirects: self.max_redirects,
+            proxy: self.proxy.clone(),
+        })
+    }
+}
+
 #[derive(clap::Args)]
 struct ProbeArgs {
-    /// Media files.
-    #[arg(value_name = "PATH", required = true)]
+    /// Media files or http(s) URLs.
+    #[arg(value_name = "PATH|URL", required = true)]
     paths: Vec<String>,
+    #[command(flatten)]
+    net: NetArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: FormatArg,
@@ -115,9 +173,11 @@ struct CheckArgs {
     /// Bytes a probe may read from one asset.
     #[arg(long, default_value_t = seedance_preflight::source::DEFAULT_BUDGET, value_name = "BYTES")]
     budget: u64,
-    /// Assets probed at once (default: one per core).
+    /// Assets probed at once (default: one per core; at least 8 with URLs).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+    #[command(flatten)]
+    net: NetArgs,
     /// Request-level rules only: no file, DNS or network access for media.
     #[arg(long)]
     no_fetch: bool,
@@ -181,15 +241,6 @@ pub fn run() -> i32 {
     }
 }
 
-fn set_jobs(jobs: Option<usize>) {
-    if let Some(n) = jobs.filter(|n| *n > 0) {
-        // Fails only if a pool already exists, which cannot happen this early.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global();
-    }
-}
-
 /// The request a `--model …` command line describes, as JSON in its dialect.
 fn request_from_flags(args: &CheckArgs) -> Option<Vec<u8>> {
     let model = args.model.as_ref()?;
@@ -250,13 +301,17 @@ fn request_from_flags(args: &CheckArgs) -> Option<Vec<u8>> {
 }
 
 fn probe(args: ProbeArgs) -> i32 {
-    use rayon::prelude::*;
-    set_jobs(args.jobs);
-    let facts: Vec<_> = args
-        .paths
-        .par_iter()
-        .map(|p| seedance_preflight::probe::probe_path(std::path::Path::new(p), args.budget))
-        .collect();
+    let remote = match args.net.options() {
+        Ok(r) => r,
+        Err(e) => return usage_error(&e),
+    };
+    let opts = Options {
+        budget: args.budget,
+        jobs: args.jobs.unwrap_or(0),
+        remote,
+        ..Options::default()
+    };
+    let facts = seedance_preflight::probe_targets(&args.paths, &opts);
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let written = match args.format {
@@ -276,9 +331,11 @@ fn probe(args: ProbeArgs) -> i32 {
     let unopened: Vec<_> = facts
         .iter()
         .filter(|f| {
-            f.error
+            let unopened = f
+                .error
                 .as_deref()
-                .is_some_and(|e| e.starts_with("cannot open"))
+                .is_some_and(|e| e.starts_with("cannot open"));
+            unopened || f.remote.as_ref().is_some_and(|r| r.failure.is_some())
         })
         .collect();
     for f in &unopened {
@@ -343,7 +400,16 @@ fn describe_facts(f: &seedance_preflight::probe::MediaFacts) -> String {
     line
 }
 
+fn usage_error(msg: &str) -> i32 {
+    eprintln!("seedance-preflight: {msg}");
+    EXIT_TOOL_FAILURE
+}
+
 fn check(args: CheckArgs) -> i32 {
+    let remote = match args.net.options() {
+        Ok(r) => r,
+        Err(e) => return usage_error(&e),
+    };
     let opts = Options {
         dialect: args.dialect.map(|d| match d {
             DialectArg::Unified => Dialect::Unified,
@@ -360,8 +426,9 @@ fn check(args: CheckArgs) -> i32 {
         },
         fetch: !args.no_fetch,
         budget: args.budget,
+        jobs: args.jobs.unwrap_or(0),
+        remote,
     };
-    set_jobs(args.jobs);
     let (mut docs, errors) = input::expand(&args.paths, &mut io::stdin().lock());
     if let Some(body) = request_from_flags(&args) {
         docs.push(input::Document {

@@ -20,7 +20,10 @@
 //!   "image_urls": ["https://cdn.example.com/cat.jpg"],
 //!   "duration": 16
 //! }"#;
-//! let report = check_bytes("request.json", body, &Options::default());
+//! // Request-level rules only; with `fetch: true` (the default) local files
+//! // are probed and URLs are fetched through the SSRF guard.
+//! let opts = Options { fetch: false, ..Options::default() };
+//! let report = check_bytes("request.json", body, &opts);
 //! let errors: Vec<_> = report
 //!     .findings
 //!     .iter()
@@ -67,6 +70,11 @@ pub struct Options {
     pub fetch: bool,
     /// Bytes a probe may read from one asset.
     pub budget: u64,
+    /// Assets probed at once (files and URLs); 0 = one per core, and at least
+    /// 8 when URLs are fetched (their time is spent waiting on the network).
+    pub jobs: usize,
+    /// How URLs are fetched.
+    pub remote: source::http::RemoteOptions,
 }
 
 impl Default for Options {
@@ -79,6 +87,8 @@ impl Default for Options {
             fail_on: Some(Severity::Error),
             fetch: true,
             budget: source::DEFAULT_BUDGET,
+            jobs: 0,
+            remote: source::http::RemoteOptions::default(),
         }
     }
 }
@@ -174,32 +184,46 @@ fn parse_document<'a>(doc: &'a input::Document, opts: &Options) -> Parsed<'a> {
     }
 }
 
-/// The local file an asset names, resolved against the request file's folder.
-fn local_asset(req_source: &Source, uri: &str) -> Option<std::path::PathBuf> {
-    let addr::MediaRef::Local(path) = addr::classify_media_ref(uri) else {
-        return None;
-    };
-    let path = std::path::PathBuf::from(path);
-    if path.is_absolute() || req_source.is_virtual() {
-        return Some(path);
-    }
-    let base = std::path::Path::new(&req_source.path)
-        .parent()
-        .unwrap_or(std::path::Path::new(""));
-    Some(base.join(path))
+/// What an asset entry points at, once resolved: a local file or a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum AssetKey {
+    Local(std::path::PathBuf),
+    Remote(url::Url),
 }
 
-/// Checks every document: requests are parsed in parallel, the distinct local
-/// assets of all of them are probed once each in parallel, then each request is
-/// judged. Output order is input order.
+/// The asset an entry names: a local file (resolved against the request file's
+/// folder) or an http(s) URL. `None` when there is nothing to fetch — inline
+/// data, another scheme, or a private URL the guard would refuse anyway (its
+/// SRC002 is already reported from the request).
+fn asset_key(req_source: &Source, uri: &str, opts: &Options) -> Option<AssetKey> {
+    match addr::classify_media_ref(uri) {
+        addr::MediaRef::Local(path) => {
+            let path = std::path::PathBuf::from(path);
+            if path.is_absolute() || req_source.is_virtual() {
+                return Some(AssetKey::Local(path));
+            }
+            let base = std::path::Path::new(&req_source.path)
+                .parent()
+                .unwrap_or(std::path::Path::new(""));
+            Some(AssetKey::Local(base.join(path)))
+        }
+        addr::MediaRef::Https(u) | addr::MediaRef::Http(u) => (opts.remote.allow_private
+            || addr::host_not_public(&u).is_none())
+        .then_some(AssetKey::Remote(u)),
+        _ => None,
+    }
+}
+
+/// Checks every document: requests are parsed in parallel, the distinct
+/// assets of all of them (files and URLs) are probed once each in parallel,
+/// then each request is judged. Output order is input order.
 pub fn check_documents(docs: &[input::Document], opts: &Options) -> Report {
     use rayon::prelude::*;
     let parsed: Vec<Parsed> = docs.par_iter().map(|d| parse_document(d, opts)).collect();
 
     // Every distinct asset, probed once however many requests share it.
-    let mut keys: Vec<std::path::PathBuf> = Vec::new();
-    let mut index: std::collections::HashMap<std::path::PathBuf, usize> =
-        std::collections::HashMap::new();
+    let mut keys: Vec<AssetKey> = Vec::new();
+    let mut index: std::collections::HashMap<AssetKey, usize> = std::collections::HashMap::new();
     let asset_keys: Vec<Vec<Option<usize>>> = parsed
         .iter()
         .map(|p| match (&p.req, opts.fetch) {
@@ -207,9 +231,9 @@ pub fn check_documents(docs: &[input::Document], opts: &Options) -> Report {
                 .assets
                 .iter()
                 .map(|a| {
-                    let path = local_asset(&p.report.source, &a.uri)?;
-                    Some(*index.entry(path.clone()).or_insert_with(|| {
-                        keys.push(path);
+                    let key = asset_key(&p.report.source, &a.uri, opts)?;
+                    Some(*index.entry(key.clone()).or_insert_with(|| {
+                        keys.push(key);
                         keys.len() - 1
                     }))
                 })
@@ -217,10 +241,7 @@ pub fn check_documents(docs: &[input::Document], opts: &Options) -> Report {
             _ => Vec::new(),
         })
         .collect();
-    let facts: Vec<probe::MediaFacts> = keys
-        .par_iter()
-        .map(|p| probe::probe_path(p, opts.budget))
-        .collect();
+    let facts = probe_all(&keys, opts);
 
     let requests = parsed
         .into_par_iter()
@@ -232,6 +253,66 @@ pub fn check_documents(docs: &[input::Document], opts: &Options) -> Report {
         })
         .collect();
     Report { requests }
+}
+
+/// Probes files and URLs as the `probe` command does: each target is a path
+/// (relative to the current folder), a `file://` URL, or an http(s) URL.
+pub fn probe_targets(targets: &[String], opts: &Options) -> Vec<probe::MediaFacts> {
+    let here = Source::file("-");
+    let keys: Vec<Option<AssetKey>> = targets
+        .iter()
+        .map(|t| match addr::classify_media_ref(t) {
+            addr::MediaRef::Https(u) | addr::MediaRef::Http(u) => Some(AssetKey::Remote(u)),
+            _ => asset_key(&here, t, opts).or_else(|| Some(AssetKey::Local(t.into()))),
+        })
+        .collect();
+    let present: Vec<AssetKey> = keys.iter().flatten().cloned().collect();
+    let mut facts = probe_all(&present, opts).into_iter();
+    keys.iter()
+        .zip(targets)
+        .map(|(k, t)| match k {
+            Some(_) => facts
+                .next()
+                .unwrap_or_else(|| probe::MediaFacts::unopenable(t, "not probed".into())),
+            None => probe::MediaFacts::unopenable(t, "not a file or an http(s) URL".into()),
+        })
+        .collect()
+}
+
+/// Probes every asset on a pool of `opts.jobs` threads; one slow or broken
+/// asset holds only its own thread.
+fn probe_all(keys: &[AssetKey], opts: &Options) -> Vec<probe::MediaFacts> {
+    use rayon::prelude::*;
+    let remote = keys.iter().any(|k| matches!(k, AssetKey::Remote(_)));
+    let fetcher = if remote {
+        Some(source::http::Fetcher::new(opts.remote.clone()))
+    } else {
+        None
+    };
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let jobs = match opts.jobs {
+        0 if remote => cores.max(8),
+        0 => cores,
+        n => n,
+    };
+    let work = || {
+        keys.par_iter()
+            .map(|k| match (k, &fetcher) {
+                (AssetKey::Local(p), _) => probe::probe_path(p, opts.budget),
+                (AssetKey::Remote(u), Some(Ok(f))) => probe::probe_url(f, u, opts.budget),
+                (AssetKey::Remote(u), Some(Err(e))) => {
+                    probe::MediaFacts::unopenable(u.as_str(), e.clone())
+                }
+                (AssetKey::Remote(u), None) => {
+                    probe::MediaFacts::unopenable(u.as_str(), "no HTTP client".into())
+                }
+            })
+            .collect()
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
 }
 
 fn judge(p: Parsed, facts: &rules::AssetFacts, opts: &Options) -> RequestReport {

@@ -232,6 +232,8 @@ pub struct MediaFacts {
     pub requests: u64,
     /// Why the file could not be read completely, if it could not.
     pub error: Option<String>,
+    /// For a URL: redirects, status, Content-Type, and why it failed.
+    pub remote: Option<crate::source::http::RemoteFacts>,
 }
 
 impl MediaFacts {
@@ -262,6 +264,7 @@ impl MediaFacts {
             bytes_read: 0,
             requests: 0,
             error: None,
+            remote: None,
         }
     }
 
@@ -343,6 +346,42 @@ pub fn probe_path(path: &Path, budget: u64) -> MediaFacts {
         Ok((mut r, size)) => probe_reader(&mut r, Some(size), &label),
         Err(e) => MediaFacts::unopenable(&label, format!("cannot open the file: {e}")),
     }
+}
+
+/// Probes a URL: opens it through the fetcher's guard (redirects, addresses,
+/// status), then runs the same probes as for files over Range requests.
+/// `bytes_read` and `requests` count what went over the network.
+pub fn probe_url(
+    fetcher: &crate::source::http::Fetcher,
+    url: &url::Url,
+    budget: u64,
+) -> MediaFacts {
+    let label = url.to_string();
+    let (src, remote) = fetcher.open(url);
+    let mut facts = match src {
+        None => {
+            let mut f = MediaFacts::new(&label, Format::Unknown, None);
+            f.error = remote.failure.as_ref().map(|x| x.message.clone());
+            f.requests = remote
+                .status
+                .map_or(0, |_| 1 + remote.redirects.len() as u64);
+            f
+        }
+        Some(mut src) => {
+            src.stream_cap = budget;
+            let size = src.len;
+            let mut f = {
+                let mut b = Budgeted::new(&mut src, budget);
+                probe_reader(&mut b, size, &label)
+            };
+            f.bytes_read = src.fetched;
+            f.requests = src.requests;
+            f.size_bytes = f.size_bytes.or(src.len);
+            f
+        }
+    };
+    facts.remote = Some(remote);
+    facts
 }
 
 /// Big-endian and little-endian integer helpers for header parsing.

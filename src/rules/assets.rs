@@ -6,6 +6,7 @@ use super::Ctx;
 use crate::finding::{Code, Finding, Severity};
 use crate::probe::{Format, Kind, MediaFacts};
 use crate::request::AssetRef;
+use crate::source::http::RemoteFacts;
 use crate::spec::{join_or, MediaKind, Mode};
 
 /// The facts of each asset of a request (same order as `req.assets`); `None`
@@ -18,6 +19,11 @@ pub(super) fn check(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
             continue;
         };
         let at = |x: Finding| x.at(&a.pointer, a.offset).asset(i);
+        if let Some(remote) = &f.remote {
+            if !remote_ok(a, f, remote, out, &at) {
+                continue;
+            }
+        }
         if f.format == Format::Unknown
             && f.error
                 .as_deref()
@@ -46,6 +52,111 @@ pub(super) fn check(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
     }
     totals(ctx, facts, out);
     first_last(ctx, facts, out);
+}
+
+/// SRC002–SRC006 and SRC009 for a fetched URL; false when the media checks
+/// cannot run (nothing usable was fetched, or it was an HTML page).
+fn remote_ok(
+    a: &AssetRef,
+    f: &MediaFacts,
+    remote: &RemoteFacts,
+    out: &mut Vec<Finding>,
+    at: &dyn Fn(Finding) -> Finding,
+) -> bool {
+    let hops = if remote.redirects.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (after {} redirect{} to {})",
+            remote.redirects.len(),
+            if remote.redirects.len() == 1 { "" } else { "s" },
+            remote.final_url
+        )
+    };
+    if let Some(fail) = &remote.failure {
+        let code = Code::parse(fail.code).unwrap_or(Code::SRC003);
+        let help = match code {
+            Code::SRC002 => "host the file where the public internet can reach it",
+            Code::SRC004 => "make the URL publicly readable without credentials (or use a long-lived signed URL)",
+            Code::SRC005 => "link the file itself, not a page that redirects to a login",
+            _ => "check that the URL opens from outside your network",
+        };
+        out.push(at(Finding::new(
+            code,
+            format!("`{}`: {}{hops}", a.uri, fail.message),
+        )
+        .help(help)));
+        return false;
+    }
+    let ct = remote
+        .content_type
+        .as_deref()
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if f.format == Format::Html || ct == "text/html" {
+        let f = if remote.redirects.is_empty() {
+            Finding::new(
+                Code::SRC006,
+                format!(
+                    "`{}` serves an HTML page (Content-Type `{ct}`), not media",
+                    a.uri
+                ),
+            )
+            .severity(Severity::Error)
+            .help("link the media file itself")
+        } else {
+            Finding::new(Code::SRC005, format!("`{}` redirects to an HTML page{hops}: a login wall or a viewer page, not the file", a.uri))
+                .help("link the file itself, publicly readable")
+        };
+        out.push(at(f));
+        return false;
+    }
+    if let Some(said) = content_type_format(&ct) {
+        let same_family = said.kind() == f.kind && (said == f.format || said.kind() == Kind::Video);
+        if !same_family && f.format != Format::Empty {
+            out.push(at(Finding::new(
+                Code::SRC006,
+                format!(
+                    "`{}` is served as `{ct}` but the bytes are {}",
+                    a.uri,
+                    f.format.describe()
+                ),
+            )
+            .help(
+                "fix the Content-Type the server sends (some fetchers trust it)",
+            )));
+        }
+    }
+    if f.size_bytes.is_none() {
+        out.push(at(Finding::new(
+            Code::SRC009,
+            format!("the server did not say how large `{}` is, so size limits and the body limit could not be checked", a.uri),
+        )
+        .help("serve it with Content-Length and Range support (any object storage does)")));
+    }
+    true
+}
+
+/// The format a Content-Type names; `None` for generic or unknown types.
+fn content_type_format(ct: &str) -> Option<Format> {
+    Some(match ct {
+        "image/jpeg" | "image/jpg" | "image/pjpeg" => Format::Jpeg,
+        "image/png" | "image/apng" => Format::Png,
+        "image/webp" => Format::Webp,
+        "image/gif" => Format::Gif,
+        "image/bmp" | "image/x-ms-bmp" => Format::Bmp,
+        "video/mp4" => Format::Mp4,
+        "video/quicktime" => Format::Mov,
+        "video/x-m4v" => Format::M4v,
+        "video/webm" => Format::Webm,
+        "audio/mpeg" | "audio/mp3" => Format::Mp3,
+        "audio/wav" | "audio/x-wav" | "audio/wave" | "audio/vnd.wave" => Format::Wav,
+        _ => return None,
+    })
 }
 
 /// The kind an asset is judged as: its array's kind, or in a mixed array the

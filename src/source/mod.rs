@@ -2,6 +2,8 @@
 //! budget, so a probe never knows whether it reads a file or a URL, and no
 //! parser can read more than the budget allows, whatever a header declares.
 
+pub mod http;
+
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;

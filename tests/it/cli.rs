@@ -346,3 +346,74 @@ fn a_request_from_flags_is_checked_with_its_media() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
     assert_eq!(json(&o)["requests"][0]["assets"][0]["field"], "mediaUrls");
 }
+
+#[test]
+fn check_and_probe_fetch_urls_with_private_addresses_allowed() {
+    let server = super::server::Server::start();
+    let url = server.url("/files/video/x-fps-23.976.mp4");
+    let o = run(
+        &[
+            "probe",
+            "--allow-private-addresses",
+            "--format",
+            "json",
+            &url,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v = json(&o);
+    assert!((v[0]["fps"].as_f64().unwrap() - 23.976).abs() < 0.001);
+    assert_eq!(v[0]["remote"]["range_supported"], true);
+    let body = format!(
+        r#"{{"model":"seedance-2.0-reference-to-video","prompt":"video 1","video_urls":["{url}"]}}"#
+    );
+    let o = run(
+        &[
+            "check",
+            "--allow-private-addresses",
+            "--format",
+            "json",
+            "-",
+        ],
+        Some(body.as_bytes()),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let codes: Vec<String> = json(&o)["requests"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect();
+    // SRC002 stays: the service cannot reach 127.0.0.1 even when we may.
+    assert_eq!(codes, ["SRC002", "VID006", "VID008", "REQ090"]);
+    // Without the flag nothing is fetched, and a 404 through probe exits 2.
+    let before = server.connections.load(std::sync::atomic::Ordering::SeqCst);
+    let o = run(&["probe", &server.url("/status/404")], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stdout).contains("not requested"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert_eq!(
+        server.connections.load(std::sync::atomic::Ordering::SeqCst),
+        before
+    );
+    let o = run(
+        &[
+            "probe",
+            "--allow-private-addresses",
+            &server.url("/status/404"),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stdout).contains("HTTP 404"), "{}", text(&o.stdout));
+    assert!(
+        run(&["check", "--timeout", "0", "-"], Some(b"{}"))
+            .status
+            .code()
+            == Some(2)
+    );
+}

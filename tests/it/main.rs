@@ -4,6 +4,8 @@ mod cli;
 mod hostile;
 mod malformed;
 mod media;
+mod remote;
+mod server;
 
 mod requests;
 

@@ -111,7 +111,11 @@ fn jsonl_bad_line_fails_only_its_request() {
             .collect::<Vec<_>>(),
         [1, 3, 4]
     );
-    let report = check_documents(&docs, &Options::default());
+    let opts = Options {
+        fetch: false,
+        ..Options::default()
+    };
+    let report = check_documents(&docs, &opts);
     let per_line: Vec<Vec<Code>> = report
         .requests
         .iter()
