@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Write};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use seedance_preflight::report::{self, Format, HumanStyle};
-use seedance_preflight::{check_documents, input, Dialect, Options, Severity};
+use seedance_preflight::{check_documents, config, input, Dialect, Options};
 
 /// Exit status when a finding reaches the gate.
 const EXIT_FINDINGS: i32 = 1;
@@ -109,24 +109,18 @@ struct ProbeArgs {
 struct CheckArgs {
     /// Request JSON files, `-` for standard input, directories (every *.json and
     /// *.jsonl below), or .jsonl files (one request per line).
-    #[arg(value_name = "PATH", required_unless_present = "model")]
+    #[arg(value_name = "PATH")]
     paths: Vec<String>,
     /// Build a request from flags: the model (its dialect decides the field names).
     #[arg(long, value_name = "MODEL", help_heading = "Request from flags")]
     model: Option<String>,
     /// The prompt of a request built from flags.
-    #[arg(
-        long,
-        value_name = "TEXT",
-        requires = "model",
-        help_heading = "Request from flags"
-    )]
+    #[arg(long, value_name = "TEXT", help_heading = "Request from flags")]
     prompt: Option<String>,
     /// An image (path or URL); repeat for more.
     #[arg(
         long = "image",
         value_name = "PATH|URL",
-        requires = "model",
         help_heading = "Request from flags"
     )]
     images: Vec<String>,
@@ -134,7 +128,6 @@ struct CheckArgs {
     #[arg(
         long = "video",
         value_name = "PATH|URL",
-        requires = "model",
         help_heading = "Request from flags"
     )]
     videos: Vec<String>,
@@ -142,33 +135,17 @@ struct CheckArgs {
     #[arg(
         long = "audio",
         value_name = "PATH|URL",
-        requires = "model",
         help_heading = "Request from flags"
     )]
     audios: Vec<String>,
     /// Output length in seconds.
-    #[arg(
-        long,
-        value_name = "SECONDS",
-        requires = "model",
-        help_heading = "Request from flags"
-    )]
+    #[arg(long, value_name = "SECONDS", help_heading = "Request from flags")]
     duration: Option<i64>,
     /// Output quality (`quality` / `resolution`).
-    #[arg(
-        long,
-        value_name = "Q",
-        requires = "model",
-        help_heading = "Request from flags"
-    )]
+    #[arg(long, value_name = "Q", help_heading = "Request from flags")]
     quality: Option<String>,
     /// Output aspect ratio.
-    #[arg(
-        long,
-        value_name = "W:H",
-        requires = "model",
-        help_heading = "Request from flags"
-    )]
+    #[arg(long, value_name = "W:H", help_heading = "Request from flags")]
     aspect_ratio: Option<String>,
     /// Bytes a probe may read from one asset.
     #[arg(long, default_value_t = seedance_preflight::source::DEFAULT_BUDGET, value_name = "BYTES")]
@@ -188,8 +165,25 @@ struct CheckArgs {
     #[arg(long, value_enum)]
     dialect: Option<DialectArg>,
     /// The lowest severity that fails a request (exit 1).
-    #[arg(long, value_enum, default_value = "error")]
-    fail_on: FailOn,
+    /// The lowest severity that fails a request (exit 1) [default: error, or the config's `fail_on`].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Make these codes or families (`IMG008`, `VID`) errors; repeatable.
+    #[arg(long, value_name = "CODE|FAMILY", help_heading = "Severity")]
+    deny: Vec<String>,
+    /// Make these codes or families warnings; repeatable.
+    #[arg(long, value_name = "CODE|FAMILY", help_heading = "Severity")]
+    warn: Vec<String>,
+    /// Turn these codes or families off; repeatable.
+    #[arg(long, value_name = "CODE|FAMILY", help_heading = "Severity")]
+    allow: Vec<String>,
+    /// Read this config file instead of looking for seedance-preflight.toml
+    /// from the current folder upward.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<std::path::PathBuf>,
+    /// Use no config file.
+    #[arg(long)]
+    no_config: bool,
     /// Media entries must be http(s) URLs: a local path is SRC001.
     #[arg(long)]
     require_urls: bool,
@@ -239,6 +233,18 @@ pub fn run() -> i32 {
         Command::Check(args) => check(args),
         Command::Probe(args) => probe(args),
     }
+}
+
+/// Whether request flags were given (a request is built from them).
+fn wants_flag_request(args: &CheckArgs) -> bool {
+    args.model.is_some()
+        || args.prompt.is_some()
+        || !args.images.is_empty()
+        || !args.videos.is_empty()
+        || !args.audios.is_empty()
+        || args.duration.is_some()
+        || args.quality.is_some()
+        || args.aspect_ratio.is_some()
 }
 
 /// The request a `--model …` command line describes, as JSON in its dialect.
@@ -405,29 +411,96 @@ fn usage_error(msg: &str) -> i32 {
     EXIT_TOOL_FAILURE
 }
 
-fn check(args: CheckArgs) -> i32 {
+/// The config in force: `--config`, else the first seedance-preflight.toml
+/// from the current folder upward, unless `--no-config`.
+fn load_config(args: &CheckArgs) -> Result<Option<config::Loaded>, String> {
+    if args.no_config {
+        return Ok(None);
+    }
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|d| config::discover(&d)),
+    };
+    path.map(|p| config::load(&p)).transpose()
+}
+
+fn severity_layer(args: &CheckArgs) -> Result<config::SeverityLayer, String> {
+    let mut layer = config::SeverityLayer::default();
+    for (keys, level, flag) in [
+        (&args.allow, config::Level::Off, "--allow"),
+        (&args.warn, config::Level::Warning, "--warn"),
+        (&args.deny, config::Level::Error, "--deny"),
+    ] {
+        for k in keys {
+            layer
+                .set(k, level)
+                .map_err(|e| format!("{flag} {k}: {e}"))?;
+        }
+    }
+    Ok(layer)
+}
+
+fn check(mut args: CheckArgs) -> i32 {
     let remote = match args.net.options() {
         Ok(r) => r,
         Err(e) => return usage_error(&e),
     };
+    let loaded = match load_config(&args) {
+        Ok(l) => l,
+        Err(e) => return usage_error(&format!("config: {e}")),
+    };
+    let cli_layer = match severity_layer(&args) {
+        Ok(l) => l,
+        Err(e) => return usage_error(&e),
+    };
+    let mut severity = config::SeverityMap::default();
+    let mut fail_on = config::FailOn::Error;
+    let mut dialect = None;
+    let mut spec = None;
+    if let Some(l) = &loaded {
+        severity.push(l.severity.clone());
+        fail_on = l.config.fail_on.unwrap_or(fail_on);
+        dialect = l.config.dialect;
+        if args.model.is_none() && wants_flag_request(&args) {
+            args.model = l.config.model.clone();
+        }
+        spec = Some(std::sync::Arc::new(l.spec.clone()));
+    }
+    severity.push(cli_layer);
+    if let Some(f) = args.fail_on {
+        fail_on = match f {
+            FailOn::Error => config::FailOn::Error,
+            FailOn::Warning => config::FailOn::Warning,
+            FailOn::Info => config::FailOn::Info,
+            FailOn::Never => config::FailOn::Never,
+        };
+    }
+    if wants_flag_request(&args) && args.model.is_none() {
+        return usage_error("--prompt, --image, --video, --audio, --duration, --quality and --aspect-ratio describe a request: give --model too (or `model` in the config)");
+    }
+    if args.paths.is_empty() && args.model.is_none() {
+        return usage_error("nothing to check: give request PATHs (`-` for standard input) or describe one with --model");
+    }
     let opts = Options {
-        dialect: args.dialect.map(|d| match d {
-            DialectArg::Unified => Dialect::Unified,
-            DialectArg::Open => Dialect::Open,
-        }),
+        dialect: args
+            .dialect
+            .map(|d| match d {
+                DialectArg::Unified => Dialect::Unified,
+                DialectArg::Open => Dialect::Open,
+            })
+            .or(dialect),
         rules: seedance_preflight::RuleOptions {
             allow_local_paths: !args.require_urls,
         },
-        fail_on: match args.fail_on {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
-        },
+        fail_on: fail_on.severity(),
         fetch: !args.no_fetch,
         budget: args.budget,
         jobs: args.jobs.unwrap_or(0),
         remote,
+        spec,
+        severity,
     };
     let (mut docs, errors) = input::expand(&args.paths, &mut io::stdin().lock());
     if let Some(body) = request_from_flags(&args) {

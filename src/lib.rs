@@ -39,6 +39,7 @@
 #![warn(missing_docs)]
 
 pub mod addr;
+pub mod config;
 mod finding;
 pub mod input;
 pub mod json;
@@ -75,6 +76,17 @@ pub struct Options {
     pub jobs: usize,
     /// How URLs are fetched.
     pub remote: source::http::RemoteOptions,
+    /// The limits (`None`: the built-in table; `Some`: with config overrides).
+    pub spec: Option<std::sync::Arc<Spec>>,
+    /// Severity overrides (config file, command line), applied in one place.
+    pub severity: config::SeverityMap,
+}
+
+impl Options {
+    /// The limits in force.
+    pub fn spec(&self) -> &Spec {
+        self.spec.as_deref().unwrap_or_else(|| Spec::builtin())
+    }
 }
 
 impl Default for Options {
@@ -89,6 +101,8 @@ impl Default for Options {
             budget: source::DEFAULT_BUDGET,
             jobs: 0,
             remote: source::http::RemoteOptions::default(),
+            spec: None,
+            severity: config::SeverityMap::default(),
         }
     }
 }
@@ -123,7 +137,8 @@ fn parse_document<'a>(doc: &'a input::Document, opts: &Options) -> Parsed<'a> {
     let bytes: &[u8] = match &doc.body {
         input::Body::Bytes(b) => b,
         input::Body::TooLarge(size) => {
-            let limit = Spec::builtin()
+            let limit = opts
+                .spec()
                 .dialect(opts.dialect.unwrap_or(Dialect::Unified))
                 .body_max_bytes;
             report.findings.push(
@@ -158,7 +173,7 @@ fn parse_document<'a>(doc: &'a input::Document, opts: &Options) -> Parsed<'a> {
         )
     });
     let req = parsed.and_then(|root| {
-        Request::from_json(root, bytes.len() as u64, opts.dialect, Spec::builtin()).map_err(|msg| {
+        Request::from_json(root, bytes.len() as u64, opts.dialect, opts.spec()).map_err(|msg| {
             (
                 Box::new(Finding::new(Code::REQ001, msg).help("send one JSON object per request")),
                 0,
@@ -325,7 +340,7 @@ fn judge(p: Parsed, facts: &rules::AssetFacts, opts: &Options) -> RequestReport 
     let Some(req) = req else {
         return report.finish(opts);
     };
-    let dialect_spec = Spec::builtin().dialect(req.dialect);
+    let dialect_spec = opts.spec().dialect(req.dialect);
     let model = req.model().and_then(|id| dialect_spec.model(id));
     let ctx = rules::Ctx {
         req: &req,

@@ -104,6 +104,15 @@ impl RequestReport {
     }
 
     pub(crate) fn finish(mut self, opts: &Options) -> Self {
+        // Severity is resolved here and nowhere else: `off` drops a finding.
+        self.findings
+            .retain_mut(|f| match opts.severity.resolve(f.code, f.severity) {
+                Some(s) => {
+                    f.severity = s;
+                    true
+                }
+                None => false,
+            });
         // By position; findings about the whole request after; the prediction last.
         self.findings.sort_by_key(|f| {
             (

@@ -417,3 +417,146 @@ fn check_and_probe_fetch_urls_with_private_addresses_allowed() {
             == Some(2)
     );
 }
+
+#[test]
+fn config_overrides_severity_limits_and_gate() {
+    let req = "fixtures/requests/media/ok-r2v-mov-hevc-rotated.json";
+    // Built-in: passes (three clips of 2–3 s, VID008 infos).
+    let o = run(&["check", "--no-config", "--format", "json", req], None);
+    assert_eq!(o.status.code(), Some(0));
+    // The strict config: clips are still under 10 s, VID008 is off.
+    let o = run(
+        &[
+            "check",
+            "--config",
+            "fixtures/configs/strict.toml",
+            "--format",
+            "json",
+            req,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    let codes = |o: &Output| -> Vec<String> {
+        json(o)["requests"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(codes(&o), ["REQ090"]);
+    // A stricter limit from the config: 15.0 s is now too long.
+    let o = run(
+        &[
+            "check",
+            "--config",
+            "fixtures/configs/strict.toml",
+            "--format",
+            "json",
+            "fixtures/requests/media/x-video-total.json",
+        ],
+        None,
+    );
+    let c = codes(&o);
+    assert_eq!(c.iter().filter(|c| *c == "VID003").count(), 1, "{c:?}");
+    // IMG008 denied by the config fails the request; --allow on the command line wins.
+    let gif = "fixtures/requests/media/x-open-gif-animated.json";
+    assert_eq!(
+        run(
+            &["check", "--config", "fixtures/configs/strict.toml", gif],
+            None
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+    let o = run(
+        &[
+            "check",
+            "--config",
+            "fixtures/configs/strict.toml",
+            "--allow",
+            "IMG",
+            "--fail-on",
+            "error",
+            gif,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    // --deny/--warn on the command line.
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--deny",
+            "REQ004",
+            "fixtures/requests/unified/x-req004-unknown-fields.json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stdout).contains("error[REQ004]"));
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--warn",
+            "REQ006",
+            "fixtures/requests/unified/x-req006-duration-16.json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(text(&o.stdout).contains("warning[REQ006]"));
+}
+
+#[test]
+fn config_errors_exit_2_naming_file_and_line() {
+    for (file, line, words) in [
+        ("x-unknown-key.toml", 5, "colour"),
+        ("x-unknown-top-key.toml", 2, "unknown field `fial_on`"),
+        ("x-bad-limit.toml", 3, "limits.unified.video.max_duraton_s"),
+        ("x-bad-level.toml", 2, "unknown variant `fatal`"),
+    ] {
+        let path = format!("fixtures/configs/{file}");
+        let o = run(
+            &[
+                "check",
+                "--no-fetch",
+                "--config",
+                &path,
+                "fixtures/requests/unified/ok-text-to-video.json",
+            ],
+            None,
+        );
+        assert_eq!(o.status.code(), Some(2), "{file}");
+        let err = text(&o.stderr);
+        assert!(
+            err.starts_with(&format!("seedance-preflight: config: {path}:{line}: ")),
+            "{file}: {err}"
+        );
+        assert!(err.contains(words), "{file}: {err}");
+        assert_eq!(
+            text(&o.stdout),
+            "",
+            "{file}: nothing is checked with a broken config"
+        );
+    }
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--deny",
+            "NOPE1",
+            "fixtures/requests/unified/ok-text-to-video.json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("--deny NOPE1: `NOPE1` is neither a rule code nor a family"));
+    let o = run(&["check", "--no-fetch", "--prompt", "a cat"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("give --model too"));
+}

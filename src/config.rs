@@ -1,0 +1,324 @@
+//! `seedance-preflight.toml`: severities per code or family, limit overrides,
+//! default dialect and model, and the gate. Found by walking up from the
+//! current folder, or given with `--config`.
+//!
+//! ```toml
+//! fail_on = "warning"            # error | warning | info | never
+//! dialect = "unified"            # default dialect when a request does not tell
+//! model = "seedance-2.0-reference-to-video"   # default for requests built from flags
+//!
+//! [severity]                     # off | info | warning | error
+//! IMG008 = "off"                 # a code…
+//! VID = "warning"                # …or a whole family (a code wins over its family)
+//!
+//! [limits.unified.video]         # any key of the built-in limits table
+//! max_duration_s = 10.0
+//! ```
+//!
+//! Unknown keys are errors that name the file and line: a typo must not
+//! silently turn a gate off.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::finding::{Code, Severity};
+use crate::spec::{Dialect, Spec};
+
+/// The file name looked for.
+pub const FILE_NAME: &str = "seedance-preflight.toml";
+
+/// A severity setting: a severity, or `off` to drop the finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Drop the finding.
+    Off,
+    /// Report as info.
+    Info,
+    /// Report as a warning.
+    Warning,
+    /// Report as an error.
+    Error,
+}
+
+impl Level {
+    /// The severity, or `None` for `off`.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Off => None,
+            Level::Info => Some(Severity::Info),
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+}
+
+/// The gate: the lowest severity that fails a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    /// Errors fail (the default).
+    Error,
+    /// Warnings and errors fail.
+    Warning,
+    /// Any finding fails.
+    Info,
+    /// Nothing fails.
+    Never,
+}
+
+impl FailOn {
+    /// As the `Options::fail_on` value.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// One layer of severity settings, keyed by code or family.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SeverityLayer {
+    codes: BTreeMap<Code, Level>,
+    families: BTreeMap<String, Level>,
+}
+
+impl SeverityLayer {
+    /// Sets a code (`REQ006`, `duration-out-of-range`) or a family (`VID`).
+    pub fn set(&mut self, key: &str, level: Level) -> Result<(), String> {
+        if let Some(code) = Code::parse(key) {
+            self.codes.insert(code, level);
+            return Ok(());
+        }
+        let family = key.to_ascii_uppercase();
+        if Code::ALL.iter().any(|c| c.family() == family) {
+            self.families.insert(family, level);
+            return Ok(());
+        }
+        Err(format!(
+            "`{key}` is neither a rule code nor a family (REQ, SRC, IMG, VID, AUD)"
+        ))
+    }
+
+    fn get(&self, code: Code) -> Option<Level> {
+        self.codes
+            .get(&code)
+            .or_else(|| self.families.get(code.family()))
+            .copied()
+    }
+}
+
+/// Severity overrides, resolved in one place: later layers win (defaults →
+/// config file → command line), and within a layer a code wins over its family.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SeverityMap {
+    layers: Vec<SeverityLayer>,
+}
+
+impl SeverityMap {
+    /// Adds a layer above the existing ones.
+    pub fn push(&mut self, layer: SeverityLayer) {
+        self.layers.push(layer);
+    }
+
+    /// The severity a finding gets: `None` drops it. `emitted` is what the rule
+    /// chose (its default, or a case-dependent one such as REQ010's error).
+    pub fn resolve(&self, code: Code, emitted: Severity) -> Option<Severity> {
+        match self.layers.iter().rev().find_map(|l| l.get(code)) {
+            Some(level) => level.severity(),
+            None => Some(emitted),
+        }
+    }
+}
+
+/// The file's contents.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The gate.
+    pub fail_on: Option<FailOn>,
+    /// Default dialect for requests that do not tell.
+    pub dialect: Option<Dialect>,
+    /// Default model for requests built from flags.
+    pub model: Option<String>,
+    /// Severity per code or family.
+    #[serde(default)]
+    pub severity: BTreeMap<String, Level>,
+    /// Overrides of the built-in limits table (same shape as `limits.toml`).
+    #[serde(default)]
+    pub limits: toml::Table,
+}
+
+impl<'de> Deserialize<'de> for Dialect {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// A loaded config: where it came from, its severity layer and its limits.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The file.
+    pub path: PathBuf,
+    /// What it says.
+    pub config: Config,
+    /// Its `[severity]` table as a layer.
+    pub severity: SeverityLayer,
+    /// The limits table with its `[limits]` merged in and validated.
+    pub spec: Spec,
+}
+
+/// Walks up from `start` to the first folder holding [`FILE_NAME`].
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The 1-based line where `key` is set, looked up in the file's text (a best
+/// effort for errors found after parsing).
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start().trim_start_matches('"');
+            t.starts_with(key)
+                && t[key.len()..]
+                    .trim_start()
+                    .trim_start_matches('"')
+                    .trim_start()
+                    .starts_with('=')
+        })
+        .map(|i| i + 1)
+}
+
+/// Reads and validates a config file. Errors say `file:line: what`.
+pub fn load(path: &Path) -> Result<Loaded, String> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+    let config: Config = toml::from_str(&text).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(&text, s.start));
+        format!("{name}:{line}: {}", e.message())
+    })?;
+    let mut severity = SeverityLayer::default();
+    for (key, level) in &config.severity {
+        severity.set(key, *level).map_err(|e| {
+            let line = line_of_key(&text, key).unwrap_or(1);
+            format!("{name}:{line}: [severity] {e}")
+        })?;
+    }
+    let spec = merged_spec(&config.limits).map_err(|(key, e)| {
+        let line = line_of_key(&text, &key).unwrap_or(1);
+        format!("{name}:{line}: [limits] {e}")
+    })?;
+    Ok(Loaded {
+        path: path.to_path_buf(),
+        config,
+        severity,
+        spec,
+    })
+}
+
+/// The built-in limits with `overrides` merged in. Every overridden key must
+/// exist in the built-in table (so a typo is an error), and the result must
+/// pass the same validation as the built-in table. `Err` carries the key to
+/// locate and the message.
+pub fn merged_spec(overrides: &toml::Table) -> Result<Spec, (String, String)> {
+    let mut base: toml::Table = toml::from_str(include_str!("spec/limits.toml"))
+        .map_err(|e| (String::new(), e.to_string()))?;
+    merge(&mut base, overrides, "limits")?;
+    let spec: Spec = toml::Value::Table(base)
+        .try_into()
+        .map_err(|e: toml::de::Error| (String::new(), e.message().to_string()))?;
+    spec.validate()
+        .map_err(|e| (String::new(), format!("the limits are inconsistent: {e}")))?;
+    Ok(spec)
+}
+
+fn merge(base: &mut toml::Table, over: &toml::Table, path: &str) -> Result<(), (String, String)> {
+    for (k, v) in over {
+        let here = format!("{path}.{k}");
+        let Some(slot) = base.get_mut(k) else {
+            return Err((
+                k.clone(),
+                format!("`{here}` is not a key of the limits table"),
+            ));
+        };
+        match (slot, v) {
+            (toml::Value::Table(b), toml::Value::Table(o)) => merge(b, o, &here)?,
+            (slot, v)
+                if std::mem::discriminant(slot) == std::mem::discriminant(v)
+                    || (slot.is_float() && v.is_integer()) =>
+            {
+                *slot = match (slot.is_float(), v) {
+                    (true, toml::Value::Integer(i)) => toml::Value::Float(*i as f64),
+                    _ => v.clone(),
+                };
+            }
+            (slot, v) => {
+                return Err((
+                    k.clone(),
+                    format!("`{here}` must be {}, not {}", slot.type_str(), v.type_str()),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_resolve_code_over_family_and_later_over_earlier() {
+        let mut file = SeverityLayer::default();
+        file.set("VID", Level::Warning).unwrap();
+        file.set("VID008", Level::Off).unwrap();
+        let mut cli = SeverityLayer::default();
+        cli.set("vid006", Level::Error).unwrap();
+        let mut map = SeverityMap::default();
+        map.push(file);
+        map.push(cli);
+        assert_eq!(
+            map.resolve(Code::VID003, Severity::Error),
+            Some(Severity::Warning)
+        );
+        assert_eq!(map.resolve(Code::VID008, Severity::Info), None);
+        assert_eq!(
+            map.resolve(Code::VID006, Severity::Error),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            map.resolve(Code::REQ010, Severity::Error),
+            Some(Severity::Error)
+        );
+        assert!(SeverityLayer::default().set("XYZ", Level::Off).is_err());
+    }
+
+    #[test]
+    fn limit_overrides_merge_and_are_checked() {
+        let over: toml::Table = toml::from_str("[unified.video]\nmax_duration_s = 10").unwrap();
+        let spec = merged_spec(&over).unwrap();
+        assert_eq!(spec.unified.video.max_duration_s, 10.0);
+        let typo: toml::Table = toml::from_str("[unified.video]\nmax_duration = 10").unwrap();
+        assert!(merged_spec(&typo)
+            .unwrap_err()
+            .1
+            .contains("limits.unified.video.max_duration"));
+        let wrong: toml::Table =
+            toml::from_str("[unified.video]\nmax_duration_s = \"ten\"").unwrap();
+        assert!(merged_spec(&wrong).unwrap_err().1.contains("must be float"));
+        let bad: toml::Table = toml::from_str("[unified.image]\nmin_side = 7000").unwrap();
+        assert!(merged_spec(&bad).unwrap_err().1.contains("inconsistent"));
+    }
+}
