@@ -26,7 +26,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check requests, and the media they name, against the limits of the service.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Print what the probes read from media files (format, size, duration, fps…).
     Probe(ProbeArgs),
 }
@@ -230,7 +230,7 @@ pub fn run() -> i32 {
         }
     };
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Probe(args) => probe(args),
     }
 }
