@@ -3,9 +3,9 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use seedance_preflight::report::{self, Format, HumanStyle};
-use seedance_preflight::{check_documents, config, input, Dialect, Options};
+use seedance_preflight::{check_documents, config, input, Code, Dialect, Options};
 
 /// Exit status when a finding reaches the gate.
 const EXIT_FINDINGS: i32 = 1;
@@ -29,6 +29,30 @@ enum Command {
     Check(Box<CheckArgs>),
     /// Print what the probes read from media files (format, size, duration, fps…).
     Probe(ProbeArgs),
+    /// Explain a rule: what it checks, why, a failing example, the fix, its limits.
+    Explain {
+        /// A code (`REQ006`) or a name (`duration-out-of-range`).
+        code: String,
+    },
+    /// List every rule code.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Human,
+    Json,
 }
 
 /// How URLs are fetched (shared by `check` and `probe`).
@@ -196,6 +220,12 @@ struct CheckArgs {
 enum FormatArg {
     Human,
     Json,
+    /// SARIF 2.1.0 (check only).
+    Sarif,
+    /// JUnit XML (check only).
+    Junit,
+    /// GitHub Actions annotations (check only).
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -232,7 +262,75 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check(args) => check(*args),
         Command::Probe(args) => probe(args),
+        Command::Explain { code } => explain(&code),
+        Command::Rules { format } => rules(format),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "seedance-preflight",
+                &mut io::stdout(),
+            );
+            0
+        }
+        Command::Man => match clap_mangen::Man::new(Cli::command()).render(&mut io::stdout()) {
+            Ok(()) => 0,
+            Err(e) => usage_error(&format!("cannot write the man page: {e}")),
+        },
     }
+}
+
+fn explain(code: &str) -> i32 {
+    match Code::parse(code) {
+        Some(c) => {
+            print!("{}", seedance_preflight::rules::docs::explain(c));
+            0
+        }
+        None => {
+            let near =
+                seedance_preflight::rules::did_you_mean(code, Code::ALL.iter().map(|c| c.as_str()));
+            let hint = near.map_or(String::new(), |n| format!(" (did you mean {n}?)"));
+            usage_error(&format!(
+                "no rule `{code}`{hint}; `seedance-preflight rules` lists them"
+            ))
+        }
+    }
+}
+
+fn rules(format: ListFormat) -> i32 {
+    match format {
+        ListFormat::Human => {
+            for c in Code::ALL {
+                println!(
+                    "{:<7} {:<30} {:<8} {}",
+                    c.as_str(),
+                    c.name(),
+                    c.default_severity().as_str(),
+                    c.summary()
+                );
+            }
+        }
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = Code::ALL
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "code": c.as_str(),
+                        "name": c.name(),
+                        "family": c.family(),
+                        "default_severity": c.default_severity().as_str(),
+                        "summary": c.summary(),
+                        "docs": seedance_preflight::rules::docs::get(*c),
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&list).unwrap_or_default()
+            );
+        }
+    }
+    0
 }
 
 /// Whether request flags were given (a request is built from them).
@@ -307,6 +405,9 @@ fn request_from_flags(args: &CheckArgs) -> Option<Vec<u8>> {
 }
 
 fn probe(args: ProbeArgs) -> i32 {
+    if !matches!(args.format, FormatArg::Human | FormatArg::Json) {
+        return usage_error("probe prints --format human or json");
+    }
     let remote = match args.net.options() {
         Ok(r) => r,
         Err(e) => return usage_error(&e),
@@ -324,7 +425,7 @@ fn probe(args: ProbeArgs) -> i32 {
         FormatArg::Json => serde_json::to_writer_pretty(&mut out, &facts)
             .map_err(io::Error::other)
             .and_then(|_| writeln!(out)),
-        FormatArg::Human => facts
+        _ => facts
             .iter()
             .try_for_each(|f| writeln!(out, "{}", describe_facts(f))),
     };
@@ -515,6 +616,9 @@ fn check(mut args: CheckArgs) -> i32 {
     let report = check_documents(&docs, &opts);
     let format = match args.format {
         FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Junit => Format::Junit,
+        FormatArg::Github => Format::Github,
         FormatArg::Human => Format::Human(human_style(args.color)),
     };
     let stdout = io::stdout();

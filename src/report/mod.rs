@@ -1,8 +1,11 @@
 //! Reports: the findings of each request, the verdict, and the renderers.
 //! Renderers are pure functions of a [`Report`].
 
+mod github;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 
 use std::io::{self, Write};
 
@@ -191,6 +194,12 @@ pub enum Format {
     Human(HumanStyle),
     /// The versioned JSON wire format (see `docs/json-format.md`).
     Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 /// Writes a report in a format. Every format is a pure function of the report.
@@ -198,5 +207,8 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Resul
     match format {
         Format::Human(style) => human::render(report, style, out),
         Format::Json => json::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Junit => junit::render(report, out),
+        Format::Github => github::render(report, out),
     }
 }

@@ -45,7 +45,7 @@ pub(super) fn check(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
         }
         match slot_kind(a, f) {
             MediaKind::Image => image(ctx, a, f, out, &at),
-            MediaKind::Video => video(ctx, a, f, out, &at),
+            MediaKind::Video => video(ctx, f, out, &at),
             MediaKind::Audio => audio(ctx, f, out, &at),
             MediaKind::Any => {}
         }
@@ -76,6 +76,7 @@ fn remote_ok(
     if let Some(fail) = &remote.failure {
         let code = Code::parse(fail.code).unwrap_or(Code::SRC003);
         let help = match code {
+            Code::SRC003 if fail.message.contains("reserved example domain") => "replace the placeholder with the file's real URL",
             Code::SRC002 => "host the file where the public internet can reach it",
             Code::SRC004 => "make the URL publicly readable without credentials (or use a long-lived signed URL)",
             Code::SRC005 => "link the file itself, not a page that redirects to a login",
@@ -374,16 +375,9 @@ fn extension(
     }
 }
 
-fn video(
-    ctx: &Ctx,
-    a: &AssetRef,
-    f: &MediaFacts,
-    out: &mut Vec<Finding>,
-    at: &dyn Fn(Finding) -> Finding,
-) {
+fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding) -> Finding) {
     let lim = &ctx.spec.video;
     let sev = ctx.spec.media_limits_severity;
-    extension(a, f, Code::IMG006, &mut Vec::new(), at); // names are judged for images only
     if !readable(
         f,
         Kind::Video,
@@ -665,7 +659,8 @@ fn first_last(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
     let (r1, r2) = (w1 / h1, w2 / h2);
     let (last_i, last) = (images[1].0, images[1].1);
     let at = |x: Finding| x.at(&last.pointer, last.offset).asset(last_i);
-    if (r1 - r2).abs() / r1 > 0.01 {
+    let lim = &ctx.spec.image;
+    if (r1 - r2).abs() / r1 > lim.first_last_ratio_tolerance {
         let (lost, dir) = if r2 > r1 {
             (1.0 - r1 / r2, "width")
         } else {
@@ -679,7 +674,7 @@ fn first_last(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
             ),
         )
         .help("crop the last frame to the first frame's ratio yourself, so you choose what is kept")));
-    } else if (w1 * h1).max(w2 * h2) / (w1 * h1).min(w2 * h2) > 4.0 {
+    } else if (w1 * h1).max(w2 * h2) / (w1 * h1).min(w2 * h2) > lim.first_last_max_area_ratio {
         out.push(at(Finding::new(
             Code::IMG009,
             format!("the first frame is {w1}×{h1} and the last {w2}×{h2}: sizes this different make the transition distort"),

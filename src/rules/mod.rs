@@ -5,6 +5,7 @@
 
 mod assets;
 mod callback;
+pub mod docs;
 mod fields;
 mod media;
 mod predict;

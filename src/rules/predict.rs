@@ -121,7 +121,8 @@ pub(super) fn predict(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) -> 
         .iter()
         .copied()
         .sum::<Option<f64>>()
-        .map(|s| (s * 1000.0).round() / 1000.0);
+        // `+ 0.0`: an empty float sum is -0.0.
+        .map(|s| (s * 1000.0).round() / 1000.0 + 0.0);
     if reference_video_s.is_none() {
         notes.push(format!(
             "{} reference video(s) are billed by their length, known once they are read",

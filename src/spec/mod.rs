@@ -199,6 +199,10 @@ pub struct ImageLimits {
     pub max_ratio: f64,
     /// Largest accepted file, bytes.
     pub max_bytes: u64,
+    /// IMG009: relative difference of first/last-frame ratios reported.
+    pub first_last_ratio_tolerance: f64,
+    /// IMG009: factor between first/last-frame pixel areas reported.
+    pub first_last_max_area_ratio: f64,
 }
 
 /// Reference-video limits.

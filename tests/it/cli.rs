@@ -560,3 +560,79 @@ fn config_errors_exit_2_naming_file_and_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("give --model too"));
 }
+
+/// The binary prints exactly the pinned output of every format (stdout),
+/// nothing on stderr, and exit 1.
+#[test]
+fn each_format_through_the_binary_matches_its_snapshot() {
+    let inputs = [
+        "fixtures/requests/unified/x-req006-duration-16.json",
+        "fixtures/requests/media/x-first-last-mismatch.json",
+        "fixtures/requests/unified/ok-text-to-video.json",
+    ];
+    for format in ["human", "json", "sarif", "junit", "github"] {
+        let mut args = vec![
+            "check",
+            "--no-config",
+            "--color",
+            "never",
+            "--format",
+            format,
+        ];
+        args.extend(inputs);
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(1), "{format}");
+        assert_eq!(text(&o.stderr), "", "{format}");
+        // Regenerate with `UPDATE_SNAPSHOTS=1 cargo test` after an intended
+        // change, and review the diff.
+        let path = super::fixtures().join(format!("../tests/snapshots/format.{format}.txt"));
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&path, &o.stdout).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            text(&o.stdout) == want,
+            "{format}: stdout differs from {}:\n{}",
+            path.display(),
+            text(&o.stdout)
+        );
+    }
+}
+
+#[test]
+fn explain_and_rules() {
+    let o = run(&["explain", "req006"], None);
+    assert_eq!(o.status.code(), Some(0));
+    let out = text(&o.stdout);
+    for section in [
+        "What it checks",
+        "Why it matters",
+        "Failing example",
+        "How to fix it",
+        "Limits it reads",
+    ] {
+        assert!(out.contains(section), "{section}");
+    }
+    let o = run(&["explain", "REQ06"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("did you mean REQ006?"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = run(&["rules", "--format", "json"], None);
+    let v = json(&o);
+    assert_eq!(v.as_array().unwrap().len(), 54);
+    assert_eq!(v[0]["code"], "REQ001");
+    assert!(v[0]["docs"]["fix"].is_string());
+    let listed = text(&run(&["rules"], None).stdout);
+    assert_eq!(listed.lines().count(), 54);
+    for shell in ["bash", "zsh", "fish"] {
+        let o = run(&["completions", shell], None);
+        assert_eq!(o.status.code(), Some(0));
+        assert!(text(&o.stdout).contains("seedance-preflight"));
+    }
+    let man = run(&["man"], None);
+    assert!(text(&man.stdout).starts_with(".ie \\n(.g .ds Aq"), "roff");
+}

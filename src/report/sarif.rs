@@ -1,0 +1,123 @@
+//! SARIF 2.1.0 (validated against the official schema by a test): a `rules[]`
+//! table of every code with its name, summary and help, stable `ruleId`s, and
+//! results located in the request file by line and column (in Unicode code
+//! points, as declared by `columnKind`) and by JSON pointer.
+
+use serde_json::{json, Value};
+use std::io::{self, Write};
+
+use super::Report;
+use crate::finding::{Code, Severity};
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A relative path as a URI reference: `/` kept, everything outside the
+/// unreserved set percent-encoded; absolute paths become `file://` URIs.
+fn uri(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if path.starts_with('/') {
+        format!("file://{out}")
+    } else {
+        out
+    }
+}
+
+fn rule(code: Code) -> Value {
+    let doc = crate::rules::docs::get(code);
+    let full = doc.map_or(code.summary().to_string(), |d| d.what.clone());
+    let help_text = doc.map_or(String::new(), |d| {
+        format!("{}\n\nWhy: {}\n\nFix: {}", d.what, d.why, d.fix)
+    });
+    let help_md = doc.map_or(String::new(), |d| {
+        format!(
+            "{}\n\n**Why:** {}\n\n**Fix:** {}\n\n**Failing example:**\n\n```\n{}\n```",
+            d.what,
+            d.why,
+            d.fix,
+            d.example.trim()
+        )
+    });
+    json!({
+        "id": code.as_str(),
+        "name": code.name(),
+        "shortDescription": {"text": code.summary()},
+        "fullDescription": {"text": full},
+        "help": {"text": help_text, "markdown": help_md},
+        "defaultConfiguration": {"level": level(code.default_severity())},
+        "properties": {"tags": [code.family()]}
+    })
+}
+
+pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let rules: Vec<Value> = Code::ALL.iter().map(|c| rule(*c)).collect();
+    let mut results = Vec::new();
+    for r in &report.requests {
+        for f in &r.findings {
+            let mut text = f.message.clone();
+            if let Some(h) = &f.help {
+                text.push_str(". Fix: ");
+                text.push_str(h);
+            }
+            let mut location = json!({});
+            if !r.source.is_virtual() {
+                let (line, col) = f.line_col.unwrap_or((r.source.line.unwrap_or(1), 1));
+                location["physicalLocation"] = json!({
+                    "artifactLocation": {"uri": uri(&r.source.path)},
+                    "region": {"startLine": line, "startColumn": col}
+                });
+            }
+            if let Some(p) = f.pointer.as_deref() {
+                location["logicalLocations"] = json!([{"fullyQualifiedName": if p.is_empty() { "/" } else { p }, "kind": "member"}]);
+            }
+            let index = Code::ALL.iter().position(|c| *c == f.code).unwrap_or(0);
+            results.push(json!({
+                "ruleId": f.code.as_str(),
+                "ruleIndex": index,
+                "level": level(f.severity),
+                "message": {"text": text},
+                "locations": [location],
+                "properties": {"request": r.source.display(), "name": f.code.name()}
+            }));
+        }
+    }
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "seedance-preflight",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": rules
+            }},
+            "columnKind": "unicodeCodePoints",
+            "invocations": [{"executionSuccessful": true}],
+            "results": results
+        }]
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(uri("requests/a b.json"), "requests/a%20b.json");
+        assert_eq!(uri("/abs/x#1.json"), "file:///abs/x%231.json");
+    }
+}

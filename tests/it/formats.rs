@@ -1,0 +1,185 @@
+//! SARIF against the official SARIF 2.1.0 schema, JUnit parsed as XML with
+//! counts that match the JSON summary, GitHub lines against the
+//! workflow-command grammar, and every format pinned byte for byte.
+
+use std::path::PathBuf;
+
+use regex::Regex;
+use seedance_preflight::report::{render, Format};
+use seedance_preflight::{check_documents, input, Code, Options, Report};
+
+/// Every failing request fixture of both dialects, and the media ones.
+fn failing_report() -> Report {
+    let root = super::fixtures().join("requests");
+    let mut paths: Vec<String> = Vec::new();
+    for dir in ["unified", "open", "common", "media"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        paths.extend(
+            files
+                .into_iter()
+                .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("x-"))
+                .map(|p| p.display().to_string()),
+        );
+    }
+    let (docs, errors) = input::expand(&paths, &mut std::io::empty());
+    assert!(errors.is_empty());
+    // Media requests are probed; placeholder URLs are never requested.
+    check_documents(&docs, &Options::default())
+}
+
+fn rendered(report: &Report, format: Format) -> String {
+    let mut out = Vec::new();
+    render(report, format, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let report = failing_report();
+    let sarif: serde_json::Value = serde_json::from_str(&rendered(&report, Format::Sarif)).unwrap();
+    let schema_path = super::fixtures().join("../../shared/schemas/sarif-schema-2.1.0.json");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&schema_path).expect("../shared/schemas beside the repository"),
+    )
+    .unwrap();
+    let validator = jsonschema::draft4::new(&schema).expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), Code::ALL.len());
+    assert!(
+        rules
+            .iter()
+            .all(|r| !r["help"]["text"].as_str().unwrap().is_empty()),
+        "every rule has help"
+    );
+    let results = run["results"].as_array().unwrap();
+    let findings: usize = report.requests.iter().map(|r| r.findings.len()).sum();
+    assert_eq!(results.len(), findings);
+    for res in results {
+        let id = res["ruleId"].as_str().unwrap();
+        assert_eq!(rules[res["ruleIndex"].as_u64().unwrap() as usize]["id"], id);
+    }
+    let req006 = results.iter().find(|r| r["ruleId"] == "REQ006").unwrap();
+    let loc = &req006["locations"][0];
+    assert!(
+        loc["physicalLocation"]["region"]["startLine"]
+            .as_u64()
+            .unwrap()
+            >= 1
+    );
+    assert_eq!(
+        loc["logicalLocations"][0]["fullyQualifiedName"],
+        "/duration"
+    );
+}
+
+#[test]
+fn junit_parses_and_its_counts_match_the_json_summary() {
+    let report = failing_report();
+    let xml = rendered(&report, Format::Junit);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let summary = report.summary();
+    let suites: Vec<_> = root
+        .children()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .collect();
+    assert_eq!(suites.len(), summary.requests);
+    let failures = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .count();
+    assert_eq!(failures, summary.errors);
+    assert_eq!(
+        root.attribute("failures")
+            .unwrap()
+            .parse::<usize>()
+            .unwrap(),
+        summary.errors
+    );
+    let cases = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .count();
+    assert_eq!(
+        root.attribute("tests").unwrap().parse::<usize>().unwrap(),
+        cases
+    );
+    for s in &suites {
+        let f = s
+            .children()
+            .filter(|n| n.has_tag_name("testcase"))
+            .filter(|c| c.children().any(|x| x.has_tag_name("failure")))
+            .count();
+        assert_eq!(
+            s.attribute("failures").unwrap().parse::<usize>().unwrap(),
+            f
+        );
+    }
+    // A clean request is one passing case.
+    let ok = super::fixtures()
+        .join("requests/unified/ok-text-to-video.json")
+        .display()
+        .to_string();
+    let (docs, _) = input::expand(&[ok], &mut std::io::empty());
+    let clean = rendered(&check_documents(&docs, &Options::default()), Format::Junit);
+    let doc = roxmltree::Document::parse(&clean).unwrap();
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("failure"))
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn github_lines_follow_the_workflow_command_grammar() {
+    let report = failing_report();
+    let out = rendered(&report, Format::Github);
+    let prop = r"[a-z]+=[^,:\r\n]*";
+    let grammar = Regex::new(&format!(
+        r"^::(error|warning|notice)( {prop}(,{prop})*)?::[^\r\n]*$"
+    ))
+    .unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines.len(),
+        report
+            .requests
+            .iter()
+            .map(|r| r.findings.len())
+            .sum::<usize>()
+            + 1
+    );
+    for l in &lines {
+        assert!(grammar.is_match(l), "not a workflow command: {l}");
+    }
+    let s = report.summary();
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("::error ")).count(),
+        s.errors
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("::warning ")).count(),
+        s.warnings
+    );
+    // Multi-line messages are escaped, never split.
+    assert!(out.contains("%0Afix: "));
+}
