@@ -602,6 +602,7 @@ fn check(mut args: CheckArgs) -> i32 {
         remote,
         spec,
         severity,
+        progress: None,
     };
     let (mut docs, errors) = input::expand(&args.paths, &mut io::stdin().lock());
     if let Some(body) = request_from_flags(&args) {
@@ -613,7 +614,26 @@ fn check(mut args: CheckArgs) -> i32 {
     for e in &errors {
         eprintln!("seedance-preflight: cannot read {e}");
     }
+    let bar = progress_bar(docs.len());
+    let mut opts = opts;
+    if let Some(bar) = &bar {
+        let b = bar.clone();
+        opts.progress = Some(seedance_preflight::Progress(std::sync::Arc::new(
+            move |stage, done, total| {
+                let what = match stage {
+                    seedance_preflight::Stage::Probing => "probing assets",
+                    seedance_preflight::Stage::Judging => "checking requests",
+                };
+                b.set_length(total as u64);
+                b.set_position(done as u64);
+                b.set_message(what);
+            },
+        )));
+    }
     let report = check_documents(&docs, &opts);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     let format = match args.format {
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
@@ -636,6 +656,20 @@ fn check(mut args: CheckArgs) -> i32 {
     } else {
         0
     }
+}
+
+/// A progress bar on stderr for long runs, only when stderr is a terminal.
+fn progress_bar(requests: usize) -> Option<indicatif::ProgressBar> {
+    if requests < 50 || !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(requests as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} {msg} {pos}/{len} [{bar:30}] {elapsed}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
 }
 
 fn human_style(color: ColorArg) -> HumanStyle {

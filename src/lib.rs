@@ -80,6 +80,34 @@ pub struct Options {
     pub spec: Option<std::sync::Arc<Spec>>,
     /// Severity overrides (config file, command line), applied in one place.
     pub severity: config::SeverityMap,
+    /// Told of progress (a progress bar); the library itself prints nothing.
+    pub progress: Option<Progress>,
+}
+
+/// What a long run is doing, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Probing assets: `done` of `total`.
+    Probing,
+    /// Judging requests: `done` of `total`.
+    Judging,
+}
+
+/// A progress callback: `(stage, done, total)`, called from worker threads.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(Stage, usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress(..)")
+    }
+}
+
+impl Progress {
+    fn tick(&self, stage: Stage, counter: &std::sync::atomic::AtomicUsize, total: usize) {
+        let done = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        (self.0)(stage, done, total);
+    }
 }
 
 impl Options {
@@ -103,6 +131,7 @@ impl Default for Options {
             remote: source::http::RemoteOptions::default(),
             spec: None,
             severity: config::SeverityMap::default(),
+            progress: None,
         }
     }
 }
@@ -258,16 +287,23 @@ pub fn check_documents(docs: &[input::Document], opts: &Options) -> Report {
         .collect();
     let facts = probe_all(&keys, opts);
 
+    let (judged, total) = (std::sync::atomic::AtomicUsize::new(0), parsed.len());
     let requests = parsed
         .into_par_iter()
         .zip(asset_keys)
         .map(|(p, keys)| {
+            if let Some(pr) = &opts.progress {
+                pr.tick(Stage::Judging, &judged, total);
+            }
             let asset_facts: Vec<Option<&probe::MediaFacts>> =
                 keys.iter().map(|k| k.map(|i| &facts[i])).collect();
             judge(p, &asset_facts, opts)
         })
         .collect();
-    Report { requests }
+    Report {
+        requests,
+        assets_probed: facts.len(),
+    }
 }
 
 /// Probes files and URLs as the `probe` command does: each target is a path
@@ -310,8 +346,14 @@ fn probe_all(keys: &[AssetKey], opts: &Options) -> Vec<probe::MediaFacts> {
         0 => cores,
         n => n,
     };
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         keys.par_iter()
+            .inspect(|_| {
+                if let Some(p) = &opts.progress {
+                    p.tick(Stage::Probing, &done, keys.len());
+                }
+            })
             .map(|k| match (k, &fetcher) {
                 (AssetKey::Local(p), _) => probe::probe_path(p, opts.budget),
                 (AssetKey::Remote(u), Some(Ok(f))) => probe::probe_url(f, u, opts.budget),

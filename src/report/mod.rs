@@ -142,6 +142,8 @@ impl RequestReport {
 pub struct Report {
     /// One entry per request, in input order.
     pub requests: Vec<RequestReport>,
+    /// Distinct assets probed (each once, however many requests share it).
+    pub assets_probed: usize,
 }
 
 /// Counts over a whole report.
@@ -159,6 +161,8 @@ pub struct Summary {
     pub warnings: usize,
     /// Findings of severity info.
     pub infos: usize,
+    /// Distinct assets probed (files and URLs), each once.
+    pub assets_probed: usize,
 }
 
 impl Report {
@@ -166,6 +170,7 @@ impl Report {
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
             requests: self.requests.len(),
+            assets_probed: self.assets_probed,
             ..Summary::default()
         };
         for r in &self.requests {

@@ -98,7 +98,7 @@ fn json_wire_format_v1() {
     assert_eq!(v["requests"][1]["predicted"]["width"], 992);
     assert_eq!(
         v["summary"],
-        serde_json::json!({"requests": 2, "passed": 1, "failed": 1, "errors": 1, "warnings": 0, "infos": 1})
+        serde_json::json!({"requests": 2, "passed": 1, "failed": 1, "errors": 1, "warnings": 0, "infos": 1, "assets_probed": 0})
     );
 }
 

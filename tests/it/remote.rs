@@ -273,6 +273,7 @@ fn check_reports_bytes_and_requests_per_asset_in_json() {
             &serde_json::to_vec(&body).unwrap(),
             &opts,
         )],
+        assets_probed: 1,
     };
     let mut out = Vec::new();
     seedance_preflight::report::render(&report, seedance_preflight::report::Format::Json, &mut out)
