@@ -236,6 +236,55 @@ fn readable(
     true
 }
 
+/// IMG005/VID007/AUD005: one file above the size limit.
+fn too_large(
+    f: &MediaFacts,
+    max: u64,
+    code: Code,
+    word: &str,
+    sev: Severity,
+    help: &str,
+) -> Option<Finding> {
+    let size = f.size_bytes.filter(|s| *s > max)?;
+    Some(
+        Finding::new(
+            code,
+            format!(
+                "the {word} file is {} ({size} bytes); the limit is {}",
+                mb(size),
+                mb(max)
+            ),
+        )
+        .severity(sev)
+        .help(help),
+    )
+}
+
+/// VID003/AUD003: one clip outside the accepted length. `noun` names the
+/// clip ("clip", "audio"), `kind` the slot ("video", "audio").
+fn clip_length(
+    f: &MediaFacts,
+    (min, max): (f64, f64),
+    code: Code,
+    (noun, kind): (&str, &str),
+    sev: Severity,
+) -> Option<Finding> {
+    let d = f.duration_s.filter(|d| *d < min || *d > max)?;
+    let help = if d < min {
+        "use a longer clip".to_string()
+    } else {
+        format!("trim it to at most {max} s")
+    };
+    Some(
+        Finding::new(
+            code,
+            format!("the {noun} is {d:.3} s long; each reference {kind} must be {min}–{max} s"),
+        )
+        .severity(sev)
+        .help(help),
+    )
+}
+
 fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
 }
@@ -308,18 +357,17 @@ fn image(
             lim.min_ratio, lim.max_ratio
         ))));
     }
-    if let Some(size) = f.size_bytes.filter(|s| *s > lim.max_bytes) {
-        out.push(at(Finding::new(
+    out.extend(
+        too_large(
+            f,
+            lim.max_bytes,
             Code::IMG005,
-            format!(
-                "the image file is {} ({size} bytes); the limit is {}",
-                mb(size),
-                mb(lim.max_bytes)
-            ),
+            "image",
+            sev,
+            "re-encode it (JPEG quality 85–90 or WebP) or downscale it",
         )
-        .severity(sev)
-        .help("re-encode it (JPEG quality 85–90 or WebP) or downscale it")));
-    }
+        .map(at),
+    );
     if rotated {
         out.push(at(Finding::new(
             Code::IMG007,
@@ -388,23 +436,16 @@ fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
     ) {
         return;
     }
-    if let Some(d) = f.duration_s {
-        if d < lim.min_duration_s || d > lim.max_duration_s {
-            out.push(at(Finding::new(
-                Code::VID003,
-                format!(
-                    "the clip is {d:.3} s long; each reference video must be {}–{} s",
-                    lim.min_duration_s, lim.max_duration_s
-                ),
-            )
-            .severity(sev)
-            .help(if d < lim.min_duration_s {
-                "use a longer clip".to_string()
-            } else {
-                format!("trim it to at most {} s", lim.max_duration_s)
-            })));
-        }
-    }
+    out.extend(
+        clip_length(
+            f,
+            (lim.min_duration_s, lim.max_duration_s),
+            Code::VID003,
+            ("clip", "video"),
+            sev,
+        )
+        .map(at),
+    );
     if let (Some(w), Some(h)) = (f.display_width, f.display_height) {
         let px = w as u64 * h as u64;
         let ratio = w as f64 / h as f64;
@@ -460,18 +501,17 @@ fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
             ))));
         }
     }
-    if let Some(size) = f.size_bytes.filter(|s| *s > lim.max_bytes) {
-        out.push(at(Finding::new(
+    out.extend(
+        too_large(
+            f,
+            lim.max_bytes,
             Code::VID007,
-            format!(
-                "the video file is {} ({size} bytes); the limit is {}",
-                mb(size),
-                mb(lim.max_bytes)
-            ),
+            "video",
+            sev,
+            "re-encode it at a lower bitrate or trim it",
         )
-        .severity(sev)
-        .help("re-encode it at a lower bitrate or trim it")));
-    }
+        .map(at),
+    );
     if let Some(codec) = &f.codec {
         let (name, known) = match codec.as_str() {
             "avc1" | "avc3" => ("H.264", true),
@@ -507,35 +547,27 @@ fn audio(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
     ) {
         return;
     }
-    if let Some(d) = f.duration_s {
-        if d < lim.min_duration_s || d > lim.max_duration_s {
-            out.push(at(Finding::new(
-                Code::AUD003,
-                format!(
-                    "the audio is {d:.3} s long; each reference audio must be {}–{} s",
-                    lim.min_duration_s, lim.max_duration_s
-                ),
-            )
-            .severity(sev)
-            .help(if d < lim.min_duration_s {
-                "use a longer clip".to_string()
-            } else {
-                format!("trim it to at most {} s", lim.max_duration_s)
-            })));
-        }
-    }
-    if let Some(size) = f.size_bytes.filter(|s| *s > lim.max_bytes) {
-        out.push(at(Finding::new(
-            Code::AUD005,
-            format!(
-                "the audio file is {} ({size} bytes); the limit is {}",
-                mb(size),
-                mb(lim.max_bytes)
-            ),
+    out.extend(
+        clip_length(
+            f,
+            (lim.min_duration_s, lim.max_duration_s),
+            Code::AUD003,
+            ("audio", "audio"),
+            sev,
         )
-        .severity(sev)
-        .help("re-encode it as MP3 at 128–192 kbps")));
-    }
+        .map(at),
+    );
+    out.extend(
+        too_large(
+            f,
+            lim.max_bytes,
+            Code::AUD005,
+            "audio",
+            sev,
+            "re-encode it as MP3 at 128–192 kbps",
+        )
+        .map(at),
+    );
     if f.duration_estimated {
         let margin = f
             .duration_margin_s
