@@ -9,6 +9,7 @@
 mod audio;
 mod image;
 mod mp4;
+mod mp4_boxes;
 mod sniff;
 
 use serde::Serialize;

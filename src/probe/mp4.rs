@@ -6,11 +6,11 @@
 //! - exact average fps: video frames ÷ video media duration (`stts`/`trun`);
 //! - rotation from the `tkhd` matrix, codec from the sample-entry fourcc.
 
-use mp4_atom::{Codec, Decode, Moof, Moov};
+use mp4_atom::{Decode, Moof, Moov};
 use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom};
 
-use super::bytes::{be16, be32, be64};
+use super::bytes::{be32, be64};
 use super::{io_msg, MediaFacts, ProbeResult};
 
 /// The largest `moov` decoded (a 15 s clip's tables are a few hundred KB).
@@ -55,20 +55,22 @@ pub(super) fn probe<R: Read + Seek>(
         let (kind, header_len, box_len) = read_box_header(r, pos, end)?;
         match &kind {
             b"moov" => {
-                let moov: Moov = decode_box(r, pos, box_len, MAX_MOOV_BYTES, "moov")?;
+                let mut entries = Vec::new();
+                let moov: Moov = decode_box(r, pos, box_len, MAX_MOOV_BYTES, "moov", &mut entries)?;
                 fragmented = moov.mvex.is_some();
                 if let Some(mvex) = &moov.mvex {
                     for t in &mvex.trex {
                         trex_defaults.insert(t.track_id, t.default_sample_duration);
                     }
                 }
-                tracks = Some(read_tracks(&moov)?);
+                tracks = Some(read_tracks(&moov, &entries)?);
                 if !fragmented {
                     break;
                 }
             }
             b"moof" if fragmented => {
-                let moof: Moof = decode_box(r, pos, box_len, MAX_MOOF_BYTES, "moof")?;
+                let moof: Moof =
+                    decode_box(r, pos, box_len, MAX_MOOF_BYTES, "moof", &mut Vec::new())?;
                 add_fragment(&moof, tracks.as_mut(), &trex_defaults);
             }
             _ => {}
@@ -121,12 +123,15 @@ fn read_box_header<R: Read + Seek>(
     Ok((kind, header_len, len))
 }
 
+/// Reads a whole box, prunes it to what the probe needs (see `mp4_boxes`) and
+/// decodes that. Sample descriptions found go to `entries`.
 fn decode_box<T: Decode, R: Read + Seek>(
     r: &mut R,
     pos: u64,
     len: u64,
     cap: u64,
     what: &str,
+    entries: &mut Vec<super::mp4_boxes::SampleEntry>,
 ) -> Result<T, String> {
     if len > cap {
         return Err(format!(
@@ -137,7 +142,8 @@ fn decode_box<T: Decode, R: Read + Seek>(
     let mut buf = vec![0u8; len as usize];
     r.read_exact(&mut buf)
         .map_err(|e| io_msg(e, &format!("MP4 `{what}` box")))?;
-    T::decode(&mut buf.as_slice())
+    let pruned = super::mp4_boxes::prune(&buf, entries)?;
+    T::decode(&mut pruned.as_slice())
         .map_err(|e| format!("MP4: the `{what}` box does not decode: {e}"))
 }
 
@@ -145,9 +151,14 @@ fn fourcc(b: &[u8]) -> String {
     String::from_utf8_lossy(b).trim_end().to_string()
 }
 
-fn read_tracks(moov: &Moov) -> Result<HashMap<u32, Track>, String> {
+/// The audio and video tracks; `entries` are the sample descriptions of the
+/// `trak`s in document order, as `mp4_boxes::prune` read them.
+fn read_tracks(
+    moov: &Moov,
+    entries: &[super::mp4_boxes::SampleEntry],
+) -> Result<HashMap<u32, Track>, String> {
     let mut out = HashMap::new();
-    for trak in &moov.trak {
+    for (index, trak) in moov.trak.iter().enumerate() {
         let handler: [u8; 4] = trak.mdia.hdlr.handler.into();
         let video = match &handler {
             b"vide" => true,
@@ -192,30 +203,11 @@ fn read_tracks(moov: &Moov) -> Result<HashMap<u32, Track>, String> {
             samples,
             ..Track::default()
         };
-        if let Some(codec) = stbl.stsd.codecs.first() {
-            t.codec = codec_fourcc(codec);
-            let (w, h) = match codec {
-                Codec::Unknown(_, body) => {
-                    (be16(body, 24).unwrap_or(0), be16(body, 26).unwrap_or(0))
-                }
-                c => c.visual().map_or((0, 0), |v| (v.width, v.height)),
-            };
-            t.width = w.into();
-            t.height = h.into();
-            // The AAC decoder config is authoritative: writers put 2 in the
-            // sample entry whatever the stream holds.
-            t.channels = match codec {
-                Codec::Mp4a(m) => m
-                    .esds
-                    .es_desc
-                    .dec_config
-                    .dec_specific
-                    .as_ref()
-                    .map(|d| d.chan_conf as u16)
-                    .filter(|c| (1..=7).contains(c))
-                    .unwrap_or(m.audio.channel_count),
-                c => c.audio().map_or(0, |a| a.channel_count),
-            };
+        if let Some(e) = entries.get(index) {
+            t.codec = e.fourcc.clone();
+            t.width = e.width.into();
+            t.height = e.height.into();
+            t.channels = e.channels;
         }
         if video && (t.width == 0 || t.height == 0) {
             t.width = trak.tkhd.width.integer().into();
@@ -227,28 +219,6 @@ fn read_tracks(moov: &Moov) -> Result<HashMap<u32, Track>, String> {
         out.insert(trak.tkhd.track_id, t);
     }
     Ok(out)
-}
-
-fn codec_fourcc(c: &Codec) -> String {
-    let s = match c {
-        Codec::Avc1(_) => "avc1",
-        Codec::Avc3(_) => "avc3",
-        Codec::Jpeg(_) => "jpeg",
-        Codec::Hev1(_) => "hev1",
-        Codec::Hvc1(_) => "hvc1",
-        Codec::Vp08(_) => "vp08",
-        Codec::Vp09(_) => "vp09",
-        Codec::Av01(_) => "av01",
-        Codec::Mp4a(_) => "mp4a",
-        Codec::Mp3(_) => ".mp3",
-        Codec::Opus(_) => "Opus",
-        Codec::Flac(_) => "fLaC",
-        Codec::Ac3(_) => "ac-3",
-        Codec::Eac3(_) => "ec-3",
-        Codec::Unknown(cc, _) => return fourcc(&<[u8; 4]>::from(*cc)),
-        _ => "other",
-    };
-    s.to_string()
 }
 
 /// Adds a fragment's sample counts and durations to the tracks.
