@@ -74,8 +74,8 @@ fn prune_into(
         };
         if len < head || len > bytes.len() - i {
             return Err(format!(
-                "MP4: box `{}` overruns the box that holds it (corrupt file)",
-                String::from_utf8_lossy(&kind)
+                "MP4: box {} overruns the box that holds it (corrupt file)",
+                fourcc_text(&kind)
             ));
         }
         let payload = &bytes[i + head..i + len];
@@ -102,6 +102,18 @@ fn prune_into(
         i += len;
     }
     Ok(())
+}
+
+/// A box type for messages: `` `moov` ``, or hex when not printable.
+pub(super) fn fourcc_text(kind: &[u8; 4]) -> String {
+    if kind.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
+        format!("`{}`", String::from_utf8_lossy(kind))
+    } else {
+        format!(
+            "0x{:02x}{:02x}{:02x}{:02x}",
+            kind[0], kind[1], kind[2], kind[3]
+        )
+    }
 }
 
 /// Reads the first sample description of an `stsd` payload.
