@@ -67,6 +67,15 @@ impl Number {
     pub fn as_i64(&self) -> Option<i64> {
         self.raw.parse().ok()
     }
+
+    /// The value as an integer when it is a whole number however it is
+    /// written (`5`, `5.0`, `5e0`).
+    pub fn as_whole(&self) -> Option<i64> {
+        self.as_i64().or_else(|| {
+            let v = self.as_f64();
+            (v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15).then_some(v as i64)
+        })
+    }
 }
 
 impl Value {

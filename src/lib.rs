@@ -286,6 +286,7 @@ pub fn check_documents(docs: &[input::Document], opts: &Options) -> Report {
         })
         .collect();
     let facts = probe_all(&keys, opts);
+    let callbacks = resolve_callbacks(&parsed, opts);
 
     let (judged, total) = (std::sync::atomic::AtomicUsize::new(0), parsed.len());
     let requests = parsed
@@ -297,13 +298,68 @@ pub fn check_documents(docs: &[input::Document], opts: &Options) -> Report {
             }
             let asset_facts: Vec<Option<&probe::MediaFacts>> =
                 keys.iter().map(|k| k.map(|i| &facts[i])).collect();
-            judge(p, &asset_facts, opts)
+            let dns = callback_host(&p, opts)
+                .and_then(|h| callbacks.get(&h))
+                .and_then(|v| v.as_deref());
+            judge(p, &asset_facts, dns, opts)
         })
         .collect();
     Report {
         requests,
         assets_probed: facts.len(),
     }
+}
+
+/// The callback host name of a parsed request worth resolving: a name (not an
+/// IP literal), neither reserved nor local by itself, with fetching on.
+fn callback_host(p: &Parsed, opts: &Options) -> Option<String> {
+    let req = p
+        .req
+        .as_ref()
+        .filter(|_| opts.fetch && !opts.remote.allow_private)?;
+    let field = &opts.spec().dialect(req.dialect).callback_field;
+    let url = url::Url::parse(req.str_field(field)?.0.trim()).ok()?;
+    match url.host()? {
+        url::Host::Domain(d) if !addr::reserved_name(d) && addr::local_name(d).is_none() => {
+            Some(d.to_ascii_lowercase())
+        }
+        _ => None,
+    }
+}
+
+/// Resolves every distinct callback host once (REQ011: a name that resolves
+/// to a private address cannot be called back). `Some(why)` for a host with
+/// a non-public answer.
+fn resolve_callbacks(
+    parsed: &[Parsed],
+    opts: &Options,
+) -> std::collections::HashMap<String, Option<String>> {
+    use rayon::prelude::*;
+    let mut hosts: Vec<String> = parsed
+        .iter()
+        .filter_map(|p| callback_host(p, opts))
+        .collect();
+    hosts.sort();
+    hosts.dedup();
+    hosts
+        .into_par_iter()
+        .map(|h| {
+            let why = resolve_host(&h);
+            (h, why)
+        })
+        .collect()
+}
+
+/// Resolves a host name with the system resolver and says why it is not
+/// public when any answer is not (`None`: public, or not resolvable — a name
+/// that does not resolve is the service's problem to report, not a private one).
+fn resolve_host(host: &str) -> Option<String> {
+    use std::net::ToSocketAddrs;
+    let addrs = (host, 443).to_socket_addrs().ok()?;
+    addrs.into_iter().find_map(|a| {
+        addr::classify_ip(a.ip())
+            .map(|c| format!("`{host}` resolves to {}, {}", a.ip(), c.describe()))
+    })
 }
 
 /// Probes files and URLs as the `probe` command does: each target is a path
@@ -372,7 +428,12 @@ fn probe_all(keys: &[AssetKey], opts: &Options) -> Vec<probe::MediaFacts> {
     }
 }
 
-fn judge(p: Parsed, facts: &rules::AssetFacts, opts: &Options) -> RequestReport {
+fn judge(
+    p: Parsed,
+    facts: &rules::AssetFacts,
+    callback_dns: Option<&str>,
+    opts: &Options,
+) -> RequestReport {
     let Parsed {
         mut report,
         req,
@@ -389,6 +450,7 @@ fn judge(p: Parsed, facts: &rules::AssetFacts, opts: &Options) -> RequestReport 
         spec: dialect_spec,
         model,
         opts: &opts.rules,
+        callback_dns,
     };
     let (findings, predicted) = rules::check_request(&ctx, facts);
     report.dialect = Some(req.dialect);
@@ -414,3 +476,13 @@ pub fn check_document(doc: &input::Document, opts: &Options) -> RequestReport {
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_name_resolving_to_loopback_is_not_public() {
+        let why =
+            super::resolve_host("localhost").expect("localhost resolves to a loopback address");
+        assert!(why.contains("loopback"), "{why}");
+    }
+}

@@ -126,7 +126,8 @@ fn sample_entry(stsd: &[u8]) -> SampleEntry {
     let fourcc = entry.get(4..8).map_or(String::new(), |b| {
         String::from_utf8_lossy(b).trim_end().to_string()
     });
-    let body = entry.get(8..size.clamp(8, entry.len())).unwrap_or(&[]);
+    // A declared size past the end is cut to what is there; below 8 there is no body.
+    let body = entry.get(8..size.min(entry.len())).unwrap_or(&[]);
     let mut e = SampleEntry {
         fourcc,
         // Visual sample entry: reserved (6), data ref (2), pre-defined and

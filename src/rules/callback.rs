@@ -46,7 +46,7 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             "serve the callback endpoint over https://",
         ));
     }
-    if let Some(why) = host_not_public(&url) {
+    if let Some(why) = host_not_public(&url).or_else(|| ctx.callback_dns.map(str::to_string)) {
         out.push(at(
             format!(
                 "`{name}` points at {why}; the service cannot reach a private or loopback address"

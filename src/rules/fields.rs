@@ -267,7 +267,24 @@ fn duration(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     };
     let rule = &model.duration;
-    let msg = match n.as_i64() {
+    // `5.0`: the right value written as a fraction. JSON Schema counts it as
+    // an integer, strict decoders (Go's) refuse it: a warning, not a verdict.
+    let whole = n.as_whole();
+    if let (None, Some(v)) = (n.as_i64(), whole) {
+        if rule.accepts(v) {
+            out.push(
+                Finding::new(
+                    Code::REQ005,
+                    format!("duration is written as {}; some decoders refuse a fraction in an integer field", n.raw()),
+                )
+                .severity(crate::finding::Severity::Warning)
+                .at(&f.pointer, f.node.offset)
+                .help(format!("write {v}")),
+            );
+            return;
+        }
+    }
+    let msg = match whole {
         Some(v) if rule.accepts(v) => return,
         Some(v) => format!(
             "duration {v} s is not accepted by `{}`: it takes {}",

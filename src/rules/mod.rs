@@ -37,6 +37,9 @@ pub struct Ctx<'a> {
     pub model: Option<&'a ModelSpec>,
     /// Caller choices.
     pub opts: &'a RuleOptions,
+    /// When the callback's host name was resolved and an answer is not
+    /// public: why (REQ011). `None` when not resolved or public.
+    pub callback_dns: Option<&'a str>,
 }
 
 impl Ctx<'_> {

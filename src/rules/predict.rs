@@ -55,7 +55,8 @@ pub(super) fn predict(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) -> 
     let ratio = chosen(ctx, &ctx.spec.aspect_ratio_field, &r.allowed, &r.default).ok()?;
     let duration_s = match ctx.req.field("duration").map(|f| &f.node.value) {
         None => model.duration.default,
-        Some(Value::Number(n)) => Some(n.as_i64().filter(|v| model.duration.accepts(*v))?),
+        // `5.0` reads as 5 (REQ005 warns about the spelling).
+        Some(Value::Number(n)) => Some(n.as_whole().filter(|v| model.duration.accepts(*v))?),
         Some(_) => return None,
     };
     let mut notes = Vec::new();
