@@ -451,8 +451,9 @@ fn judge(
         model,
         opts: &opts.rules,
         callback_dns,
+        facts,
     };
-    let (findings, predicted) = rules::check_request(&ctx, facts);
+    let (findings, predicted) = rules::check_request(&ctx);
     report.dialect = Some(req.dialect);
     report.model = req.model().map(str::to_string);
     report.predicted = predicted;

@@ -52,11 +52,25 @@ pub(crate) fn kind_from_extension(uri: &str) -> Option<MediaKind> {
     }
 }
 
+/// Counts the request's media per kind. In a mixed array (the open dialect's
+/// `mediaUrls`) an entry's kind is what its bytes are when it was probed, else
+/// what its file extension says, else unknown.
 pub(super) fn kind_counts(ctx: &Ctx) -> KindCounts {
     let mut c = KindCounts::default();
-    for a in &ctx.req.assets {
+    for (i, a) in ctx.req.assets.iter().enumerate() {
+        let probed = ctx
+            .facts
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|f| match f.kind {
+                crate::probe::Kind::Image => Some(MediaKind::Image),
+                crate::probe::Kind::Video => Some(MediaKind::Video),
+                crate::probe::Kind::Audio => Some(MediaKind::Audio),
+                crate::probe::Kind::Unknown => None,
+            });
         let kind = match a.kind {
-            MediaKind::Any => kind_from_extension(&a.uri),
+            MediaKind::Any => probed.or_else(|| kind_from_extension(&a.uri)),
             k => Some(k),
         };
         match kind {
@@ -173,7 +187,7 @@ fn audio_without_visual(ctx: &Ctx, out: &mut Vec<Finding>) {
         // The open dialect documents no such rule; the model family behind it has it.
         Mode::Mixed if c.unknown == 0 => (
             Severity::Warning,
-            "the model family needs an image or video beside audio (judged by file extension)",
+            "the model family needs an image or video beside audio (judged by content, or by file extension where not read)",
         ),
         _ => return,
     };

@@ -40,6 +40,9 @@ pub struct Ctx<'a> {
     /// When the callback's host name was resolved and an answer is not
     /// public: why (REQ011). `None` when not resolved or public.
     pub callback_dns: Option<&'a str>,
+    /// Probe facts per asset (same order as `req.assets`; empty or `None`
+    /// where nothing was probed).
+    pub facts: &'a AssetFacts<'a>,
 }
 
 impl Ctx<'_> {
@@ -55,9 +58,10 @@ impl Ctx<'_> {
 
 /// Runs every request-level rule and predicts the output.
 ///
-/// `facts` holds the probe results of the request's assets (same order as
-/// `req.assets`); it is empty, or `None` per asset, where nothing was probed.
-pub fn check_request(ctx: &Ctx, facts: &AssetFacts) -> (Vec<Finding>, Option<Predicted>) {
+/// `ctx.facts` holds the probe results of the request's assets; media rules
+/// read them, request rules use them to tell the kind of a mixed-array entry.
+pub fn check_request(ctx: &Ctx) -> (Vec<Finding>, Option<Predicted>) {
+    let facts = ctx.facts;
     let mut out = Vec::new();
     fields::check(ctx, &mut out);
     prompt::check(ctx, &mut out);

@@ -118,11 +118,11 @@ fn references(
                 ),
                 crate::spec::Dialect::Open => match known + unknown {
                     0 => format!(
-                        "no entry of `mediaUrls` can be {} (judged by file extension)",
+                        "no entry of `mediaUrls` can be {} (judged by content, or by file extension where not read)",
                         a_an(m.kind.as_str())
                     ),
                     n => format!(
-                        "only {n} entr{} of `mediaUrls` can be {} (judged by file extension)",
+                        "only {n} entr{} of `mediaUrls` can be {} (judged by content, or by file extension where not read)",
                         if n == 1 { "y" } else { "ies" },
                         a_an(m.kind.as_str())
                     ),

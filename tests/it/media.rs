@@ -345,3 +345,44 @@ fn a_budget_cut_mp3_count_is_an_estimate_with_a_margin() {
         f.message
     );
 }
+
+/// In the open dialect the kind of an entry comes from its bytes once probed:
+/// files without extensions are still counted as the image and video they are.
+#[test]
+fn mixed_media_kinds_come_from_content_when_probed() {
+    let dir = std::env::temp_dir().join(format!("sp-kinds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let still = dir.join("still");
+    let clip = dir.join("clip");
+    std::fs::copy(media("image/ok-800x600.webp"), &still).unwrap();
+    std::fs::copy(media("video/ok-h264-24fps.mp4"), &clip).unwrap();
+    let body = serde_json::json!({
+        "model": "seedance-2.0",
+        "prompt": "Start on the first frame of image 1, move like video 2",
+        "mediaUrls": [still, clip],
+    });
+    let bytes = serde_json::to_vec(&body).unwrap();
+    let codes = |opts: &Options| -> Vec<Code> {
+        let mut c: Vec<Code> = check_bytes("kinds.json", &bytes, opts)
+            .findings
+            .iter()
+            .map(|f| f.code)
+            .collect();
+        c.sort();
+        c
+    };
+    assert_eq!(
+        codes(&Options::default()),
+        [Code::REQ015, Code::REQ017, Code::REQ090, Code::VID008]
+    );
+    let offline = Options {
+        fetch: false,
+        ..Options::default()
+    };
+    assert_eq!(
+        codes(&offline),
+        [Code::REQ090],
+        "unknown kinds cannot be judged without reading"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
