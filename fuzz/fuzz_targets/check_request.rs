@@ -4,6 +4,9 @@ use libfuzzer_sys::fuzz_target;
 use seedance_preflight::{check_bytes, Options};
 
 fuzz_target!(|data: &[u8]| {
-    let opts = Options { fetch: false, ..Options::default() };
+    let opts = Options {
+        fetch: false,
+        ..Options::default()
+    };
     let _ = check_bytes("fuzz.json", data, &opts);
 });
