@@ -585,13 +585,11 @@ fn check(mut args: CheckArgs) -> i32 {
         return usage_error("nothing to check: give request PATHs (`-` for standard input) or describe one with --model");
     }
     let opts = Options {
-        dialect: args
-            .dialect
-            .map(|d| match d {
-                DialectArg::Unified => Dialect::Unified,
-                DialectArg::Open => Dialect::Open,
-            })
-            .or(dialect),
+        dialect: args.dialect.map(|d| match d {
+            DialectArg::Unified => Dialect::Unified,
+            DialectArg::Open => Dialect::Open,
+        }),
+        default_dialect: dialect,
         rules: seedance_preflight::RuleOptions {
             allow_local_paths: !args.require_urls,
         },

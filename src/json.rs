@@ -338,6 +338,10 @@ impl Parser<'_> {
             .s
             .get(self.i..self.i + 4)
             .ok_or_else(|| self.err("unexpected end of input in a \\u escape"))?;
+        // `from_str_radix` would also take a sign (`\\u+041`): digits only.
+        if !digits.iter().all(u8::is_ascii_hexdigit) {
+            return Err(self.err("invalid \\u escape: four hex digits expected"));
+        }
         let text = std::str::from_utf8(digits).map_err(|_| self.err("invalid \\u escape"))?;
         let v = u32::from_str_radix(text, 16).map_err(|_| self.err("invalid \\u escape"))?;
         self.i += 4;
@@ -402,16 +406,45 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// Line and column of many offsets in one forward pass over the text
+    /// (per-offset lookups would rescan a long line once per finding).
+    pub fn line_cols(&self, text: &[u8], offsets: &[usize]) -> Vec<(usize, usize)> {
+        let mut order: Vec<usize> = (0..offsets.len()).collect();
+        order.sort_by_key(|&i| offsets[i]);
+        let mut out = vec![(1, 1); offsets.len()];
+        let bom = text.starts_with(b"\xEF\xBB\xBF");
+        let (mut pos, mut line, mut col) = (0usize, 1usize, 1usize);
+        for i in order {
+            let target = offsets[i].min(text.len());
+            while pos < target {
+                let b = text[pos];
+                if b == b'\n' {
+                    line += 1;
+                    col = 1;
+                } else if b & 0xC0 != 0x80 && !(bom && pos == 0) {
+                    col += 1;
+                }
+                pos += 1;
+            }
+            out[i] = (line, col);
+        }
+        out
+    }
+
     /// The 1-based line and column of a byte offset; the column counts Unicode
     /// scalar values, so a CJK character is one column.
     pub fn line_col(&self, text: &[u8], offset: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
         let end = offset.min(text.len());
-        let col = text[start..end]
+        let mut col = text[start..end]
             .iter()
             .filter(|b| (**b & 0xC0) != 0x80)
             .count();
+        // A byte-order mark is not a column an editor shows.
+        if start == 0 && end >= 3 && text.starts_with(b"\xEF\xBB\xBF") {
+            col -= 1;
+        }
         (line, col + 1)
     }
 }
@@ -457,6 +490,7 @@ mod tests {
             b"01",
             b"1.",
             b"\"\\ud800\"",
+            b"\"\\u+041\"",
             b"\"a\nb\"",
             b"tru",
             b"{} x",
@@ -474,6 +508,23 @@ mod tests {
         assert_eq!(v[0].value.as_str(), Some("é😀\n"));
         assert_eq!(v[1].value.type_name(), "number");
         assert_eq!(v[3].value.type_name(), "integer");
+    }
+
+    #[test]
+    fn many_offsets_in_one_pass_agree_with_single_lookups() {
+        let text = "\u{feff}{\n  \"图\": 5, \"b\": [1, 2]\n}".as_bytes();
+        let idx = LineIndex::new(text);
+        // Values start on character boundaries (never inside the BOM).
+        let offsets: Vec<usize> = std::str::from_utf8(text)
+            .unwrap()
+            .char_indices()
+            .map(|(i, _)| i)
+            .rev()
+            .collect();
+        let many = idx.line_cols(text, &offsets);
+        for (o, lc) in offsets.iter().zip(many) {
+            assert_eq!(idx.line_col(text, *o), lc, "offset {o}");
+        }
     }
 
     #[test]

@@ -62,6 +62,9 @@ pub use spec::{Dialect, Spec};
 pub struct Options {
     /// Read every request as this dialect instead of detecting it.
     pub dialect: Option<Dialect>,
+    /// The dialect of a request whose `model` and field names do not tell
+    /// (the config file's `dialect`); the built-in default is unified.
+    pub default_dialect: Option<Dialect>,
     /// Choices that change what rules accept.
     pub rules: RuleOptions,
     /// The lowest severity that fails a request (`None`: nothing fails).
@@ -121,6 +124,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             dialect: None,
+            default_dialect: None,
             rules: RuleOptions {
                 allow_local_paths: true,
             },
@@ -202,7 +206,14 @@ fn parse_document<'a>(doc: &'a input::Document, opts: &Options) -> Parsed<'a> {
         )
     });
     let req = parsed.and_then(|root| {
-        Request::from_json(root, bytes.len() as u64, opts.dialect, opts.spec()).map_err(|msg| {
+        Request::from_json(
+            root,
+            bytes.len() as u64,
+            opts.dialect,
+            opts.default_dialect,
+            opts.spec(),
+        )
+        .map_err(|msg| {
             (
                 Box::new(Finding::new(Code::REQ001, msg).help("send one JSON object per request")),
                 0,
@@ -457,10 +468,11 @@ fn judge(
     report.dialect = Some(req.dialect);
     report.model = req.model().map(str::to_string);
     report.predicted = predicted;
-    for f in findings {
+    let located = findings.into_iter().map(|f| {
         let offset = f.offset;
-        report.push_located(f, offset, text, &lines);
-    }
+        (f, offset)
+    });
+    report.push_all_located(located.collect(), text, &lines);
     report.facts = facts.iter().map(|f| f.cloned()).collect();
     report.assets = req.assets;
     report.finish(opts)

@@ -45,6 +45,8 @@ pub struct AssetRef {
     pub pointer: String,
     /// Byte offset of the entry.
     pub offset: usize,
+    /// Index of this entry in `Request::assets`.
+    pub position: usize,
 }
 
 /// A parsed request, dialect-neutral.
@@ -69,6 +71,7 @@ impl Request {
         root: Node,
         body_bytes: u64,
         dialect: Option<Dialect>,
+        default_dialect: Option<Dialect>,
         spec: &Spec,
     ) -> Result<Request, String> {
         let Value::Object(members) = root.value else {
@@ -80,6 +83,11 @@ impl Request {
         let (dialect, dialect_source) = match dialect {
             Some(d) => (d, DialectSource::Given),
             None => detect_dialect(&members, spec),
+        };
+        // Nothing in the request told: the caller's default, if any.
+        let (dialect, dialect_source) = match (dialect_source, default_dialect) {
+            (DialectSource::Default, Some(d)) => (d, DialectSource::Default),
+            other => (dialect, other.0),
         };
         let fields: Vec<Field> = members
             .into_iter()
@@ -120,11 +128,15 @@ impl Request {
                         uri: uri.clone(),
                         pointer: format!("{}/{index}", field.pointer),
                         offset: item.offset,
+                        position: 0,
                     });
                 }
             }
         }
         out.sort_by_key(|a| a.offset);
+        for (i, a) in out.iter_mut().enumerate() {
+            a.position = i;
+        }
         out
     }
 
@@ -194,6 +206,7 @@ mod tests {
             json::parse(text.as_bytes()).unwrap(),
             text.len() as u64,
             None,
+            None,
             Spec::builtin(),
         )
         .unwrap()
@@ -232,8 +245,8 @@ mod tests {
 
     #[test]
     fn non_object_is_refused() {
-        let e =
-            Request::from_json(json::parse(b"[1]").unwrap(), 3, None, Spec::builtin()).unwrap_err();
+        let e = Request::from_json(json::parse(b"[1]").unwrap(), 3, None, None, Spec::builtin())
+            .unwrap_err();
         assert!(e.contains("array"));
     }
 }

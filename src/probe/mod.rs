@@ -370,6 +370,7 @@ pub fn probe_url(
         }
         Some(mut src) => {
             src.stream_cap = budget;
+            src.fetch_cap = budget;
             let size = src.len;
             let mut f = {
                 let mut b = Budgeted::new(&mut src, budget);

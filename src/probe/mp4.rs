@@ -63,7 +63,7 @@ pub(super) fn probe<R: Read + Seek>(
                         trex_defaults.insert(t.track_id, t.default_sample_duration);
                     }
                 }
-                tracks = Some(read_tracks(&moov, &entries)?);
+                tracks = Some(read_tracks(&moov, &entries, fragmented)?);
                 if !fragmented {
                     break;
                 }
@@ -156,6 +156,7 @@ fn fourcc(b: &[u8]) -> String {
 fn read_tracks(
     moov: &Moov,
     entries: &[super::mp4_boxes::SampleEntry],
+    fragmented: bool,
 ) -> Result<HashMap<u32, Track>, String> {
     let mut out = HashMap::new();
     for (index, trak) in moov.trak.iter().enumerate() {
@@ -179,12 +180,10 @@ fn read_tracks(
             .iter()
             .map(|e| e.sample_count as u64)
             .sum();
-        let stts_duration: u64 = stbl
-            .stts
-            .entries
-            .iter()
-            .map(|e| e.sample_count as u64 * e.sample_delta as u64)
-            .sum();
+        // Saturating: 32-bit counts and deltas declared by a hostile file.
+        let stts_duration: u64 = stbl.stts.entries.iter().fold(0u64, |acc, e| {
+            acc.saturating_add((e.sample_count as u64).saturating_mul(e.sample_delta as u64))
+        });
         let known = |d: u64| d != 0 && d != u64::MAX && d != u32::MAX as u64;
         let media_duration = if known(mdhd.duration) {
             mdhd.duration
@@ -193,7 +192,9 @@ fn read_tracks(
         };
         // The presentation length after edit lists (AAC priming is edited out)
         // is the tkhd duration, in the movie timescale.
-        let presented_s = (known(trak.tkhd.duration) && moov.mvhd.timescale > 0)
+        // In a fragmented file tkhd covers only the samples in moov: the
+        // fragments' durations are added to the media duration instead.
+        let presented_s = (!fragmented && known(trak.tkhd.duration) && moov.mvhd.timescale > 0)
             .then(|| trak.tkhd.duration as f64 / moov.mvhd.timescale as f64);
         let mut t = Track {
             video,
@@ -235,9 +236,23 @@ fn add_fragment(moof: &Moof, tracks: Option<&mut HashMap<u32, Track>>, trex: &Ha
             .or_else(|| trex.get(&id).copied())
             .unwrap_or(0) as u64;
         for trun in &traf.trun {
-            for s in trun.samples.iter() {
-                t.samples += 1;
-                t.media_duration += s.duration.map_or(default, u64::from);
+            match &trun.samples {
+                // Samples without their own fields: one multiplication, not a
+                // loop over a count a hostile file may set to 4 billion.
+                mp4_atom::TrunSamples::Inherited { count, .. } => {
+                    t.samples = t.samples.saturating_add(*count as u64);
+                    t.media_duration = t
+                        .media_duration
+                        .saturating_add((*count as u64).saturating_mul(default));
+                }
+                mp4_atom::TrunSamples::Explicit(entries) => {
+                    for s in entries {
+                        t.samples = t.samples.saturating_add(1);
+                        t.media_duration = t
+                            .media_duration
+                            .saturating_add(s.duration.map_or(default, u64::from));
+                    }
+                }
             }
         }
     }

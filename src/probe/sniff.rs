@@ -62,6 +62,13 @@ pub fn sniff(h: &[u8]) -> Format {
     if let Some(f) = mpeg_audio(h) {
         return f;
     }
+    // MPEG audio after zero padding (some encoders and rippers write it).
+    let padded = h.iter().position(|b| *b != 0).unwrap_or(h.len());
+    if padded > 0 {
+        if let Some(f @ (Format::Mp3 | Format::Mp2)) = h.get(padded..).and_then(mpeg_audio) {
+            return f;
+        }
+    }
     text_kind(h)
 }
 

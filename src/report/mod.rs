@@ -92,18 +92,33 @@ impl RequestReport {
     /// file (JSONL records are shifted to their line).
     pub(crate) fn push_located(
         &mut self,
-        mut f: Finding,
+        f: Finding,
         offset: Option<usize>,
         text: &[u8],
         lines: &LineIndex,
     ) {
-        if let Some(off) = offset {
-            let (line, col) = lines.line_col(text, off);
-            let line = line + self.source.line.map_or(0, |l| l - 1);
-            f.offset = Some(off);
-            f.line_col = Some((line, col));
+        self.push_all_located(vec![(f, offset)], text, lines);
+    }
+
+    /// Adds findings, resolving their byte offsets to lines and columns in one
+    /// pass over the text (JSONL records are shifted to their line).
+    pub(crate) fn push_all_located(
+        &mut self,
+        findings: Vec<(Finding, Option<usize>)>,
+        text: &[u8],
+        lines: &LineIndex,
+    ) {
+        let offsets: Vec<usize> = findings.iter().filter_map(|(_, o)| *o).collect();
+        let mut resolved = lines.line_cols(text, &offsets).into_iter();
+        let shift = self.source.line.map_or(0, |l| l - 1);
+        for (mut f, offset) in findings {
+            if let Some(off) = offset {
+                let (line, col) = resolved.next().unwrap_or((1, 1));
+                f.offset = Some(off);
+                f.line_col = Some((line + shift, col));
+            }
+            self.findings.push(f);
         }
-        self.findings.push(f);
     }
 
     pub(crate) fn finish(mut self, opts: &Options) -> Self {

@@ -641,10 +641,15 @@ fn totals(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
                 .help("re-encode them smaller if your provider enforces the total"));
         }
     }
-    let media: u64 = facts.iter().flatten().filter_map(|f| f.size_bytes).sum();
+    // Saturating: sizes may come from a server's headers.
+    let media: u64 = facts
+        .iter()
+        .flatten()
+        .filter_map(|f| f.size_bytes)
+        .fold(0, u64::saturating_add);
     let max = ctx.spec.body_max_bytes;
     let body = ctx.req.body_bytes;
-    if media > 0 && body <= max && body + media > max {
+    if media > 0 && body <= max && body.saturating_add(media) > max {
         out.push(
             Finding::new(
                 Code::REQ018,

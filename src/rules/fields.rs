@@ -164,8 +164,23 @@ fn suggestion(ctx: &Ctx, name: &str) -> Option<String> {
     did_you_mean(name, defined.keys().map(String::as_str)).map(str::to_string)
 }
 
+/// The members that count: the last of each name (REQ021 reports the others).
+fn winning_fields<'a>(ctx: &'a Ctx) -> impl Iterator<Item = &'a crate::request::Field> + 'a {
+    // The index of the last member of each name, found in one pass.
+    let mut last = std::collections::HashMap::new();
+    for (i, f) in ctx.req.fields.iter().enumerate() {
+        last.insert(f.name.as_str(), i);
+    }
+    ctx.req
+        .fields
+        .iter()
+        .enumerate()
+        .filter(move |(i, f)| last.get(f.name.as_str()) == Some(i))
+        .map(|(_, f)| f)
+}
+
 fn unknown_fields(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for f in &ctx.req.fields {
+    for f in winning_fields(ctx) {
         if ctx.spec.fields.contains_key(&f.name) {
             continue;
         }
@@ -196,7 +211,7 @@ fn unknown_fields(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 fn types(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for f in &ctx.req.fields {
+    for f in winning_fields(ctx) {
         let Some(&ty) = ctx.spec.fields.get(&f.name) else {
             continue;
         };
@@ -361,19 +376,23 @@ fn choice(
 }
 
 fn duplicate_top_level(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (i, f) in ctx.req.fields.iter().enumerate() {
-        if ctx.req.fields[..i].iter().any(|e| e.name == f.name) {
+    let mut seen = std::collections::HashSet::new();
+    for f in &ctx.req.fields {
+        if !seen.insert(f.name.as_str()) {
             out.push(duplicate(&f.name, &f.pointer, f.key_offset));
         }
     }
 }
 
+/// REQ021 below the top level. Linear: a set of names per object (a request
+/// may hold 100,000 members).
 fn duplicate_keys(node: &Node, pointer: &str, out: &mut Vec<Finding>) {
     match &node.value {
         Value::Object(members) => {
-            for (i, m) in members.iter().enumerate() {
+            let mut seen = std::collections::HashSet::new();
+            for m in members {
                 let p = format!("{pointer}/{}", crate::json::pointer_token(&m.key));
-                if members[..i].iter().any(|e| e.key == m.key) {
+                if !seen.insert(m.key.as_str()) {
                     out.push(duplicate(&m.key, &p, m.key_offset));
                 }
                 duplicate_keys(&m.node, &p, out);

@@ -222,8 +222,12 @@ fn duplicates(ctx: &Ctx, out: &mut Vec<Finding>) {
         if first_last_pair {
             continue;
         }
-        for (i, a) in items.iter().enumerate() {
-            if let Some(first) = items[..i].iter().find(|b| b.uri.trim() == a.uri.trim()) {
+        // First place of each entry; linear in the array's length.
+        let mut first_seen: std::collections::HashMap<&str, &AssetRef> =
+            std::collections::HashMap::new();
+        for a in &items {
+            let first = *first_seen.entry(a.uri.trim()).or_insert(a);
+            if !std::ptr::eq(first, *a) {
                 out.push(
                     Finding::new(
                         Code::REQ020,
@@ -234,7 +238,7 @@ fn duplicates(ctx: &Ctx, out: &mut Vec<Finding>) {
                     )
                     .at(&a.pointer, a.offset)
                     .help("remove the duplicate, and renumber the media the prompt names")
-                    .asset(ctx.req.assets.iter().position(|x| x == *a).unwrap_or(0)),
+                    .asset(a.position),
                 );
             }
         }

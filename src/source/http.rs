@@ -148,8 +148,11 @@ impl Fetcher {
             .timeout(opts.timeout)
             .referer(false)
             .user_agent(concat!("seedance-preflight/", env!("CARGO_PKG_VERSION")))
+            // Through a proxy the proxy resolves the target: the guard then
+            // resolves and checks each target itself (check_target), and the
+            // proxy's own name is the user's choice, not checked.
             .dns_resolver(Arc::new(GuardedResolver {
-                allow_private: opts.allow_private,
+                allow_private: opts.allow_private || opts.proxy.is_some(),
             }));
         if let Some(p) = &opts.proxy {
             b = b.proxy(reqwest::Proxy::all(p).map_err(|e| format!("proxy `{p}`: {e}"))?);
@@ -163,7 +166,11 @@ impl Fetcher {
     /// Opens a URL: follows redirects (checking each hop) and reads the first
     /// block. On success the source is positioned at 0.
     pub fn open(&self, url: &Url) -> (Option<HttpSource<'_>>, RemoteFacts) {
-        let deadline = Instant::now() + self.opts.timeout;
+        // checked_add: a huge --timeout must not overflow the clock.
+        let now = Instant::now();
+        let deadline = now
+            .checked_add(self.opts.timeout)
+            .unwrap_or(now + Duration::from_secs(86_400 * 365));
         let mut facts = RemoteFacts::default();
         let mut url = strip_credentials(url);
         let mut requests = 0u64;
@@ -251,6 +258,25 @@ impl Fetcher {
         let ip = match url.host() {
             Some(Host::Ipv4(ip)) => IpAddr::V4(ip),
             Some(Host::Ipv6(ip)) => IpAddr::V6(ip),
+            Some(Host::Domain(d)) if self.opts.proxy.is_some() => {
+                let port = url.port_or_known_default().unwrap_or(443);
+                let addrs = (d, port)
+                    .to_socket_addrs()
+                    .map_err(|e| failure("SRC003", format!("DNS lookup of `{d}` failed ({e})")))?;
+                for a in addrs {
+                    if let Some(class) = classify_ip(a.ip()) {
+                        return Err(failure(
+                            "SRC002",
+                            format!(
+                                "`{d}` resolves to {}, {}; not requested",
+                                a.ip(),
+                                class.describe()
+                            ),
+                        ));
+                    }
+                }
+                return Ok(());
+            }
             Some(Host::Domain(d)) => {
                 return match crate::addr::local_name(d) {
                     Some(why)
@@ -399,6 +425,9 @@ pub struct HttpSource<'a> {
     next_block: u64,
     /// Most bytes streamed from a server that ignores Range.
     pub stream_cap: u64,
+    /// Most bytes fetched with Range requests (the byte budget: what is read
+    /// over the network and kept in the cache, not only what parsers consume).
+    pub fetch_cap: u64,
 }
 
 /// The largest single read-ahead.
@@ -431,6 +460,7 @@ impl<'a> HttpSource<'a> {
             fetched: 0,
             next_block: BLOCK * 8,
             stream_cap: crate::source::DEFAULT_BUDGET,
+            fetch_cap: crate::source::DEFAULT_BUDGET,
         };
         if ranged {
             let start = range.map_or(0, |r| r.0);
@@ -461,7 +491,14 @@ impl<'a> HttpSource<'a> {
 
     /// Fetches `want` bytes (at least a block) at the current position.
     fn fetch_range(&mut self, want: usize) -> io::Result<usize> {
-        let mut len = (want as u64).max(self.next_block);
+        let allowed = self.fetch_cap.saturating_sub(self.fetched);
+        if allowed == 0 {
+            return Err(io::Error::other(format!(
+                "byte budget of {} bytes spent (fetched over HTTP)",
+                self.fetch_cap
+            )));
+        }
+        let mut len = (want as u64).max(self.next_block).min(allowed);
         self.next_block = (self.next_block * 8).min(MAX_BLOCK);
         if let Some(total) = self.len {
             if self.pos >= total {
@@ -562,6 +599,11 @@ impl Seek for HttpSource<'_> {
             SeekFrom::Current(d) => self.pos.checked_add_signed(d),
             SeekFrom::End(d) => match self.len {
                 Some(l) => l.checked_add_signed(d),
+                None if self.ranged => {
+                    return Err(io::Error::other(
+                        "the server did not say the file's size (Content-Range `*`), so its end cannot be read",
+                    ))
+                }
                 None => {
                     // Without a known size the end is only reachable by streaming.
                     self.stream_to(usize::MAX / 2)?;

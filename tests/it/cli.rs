@@ -637,3 +637,48 @@ fn explain_and_rules() {
     let man = run(&["man"], None);
     assert!(text(&man.stdout).starts_with(".ie \\n(.g .ds Aq"), "roff");
 }
+
+/// Oversized values and the config's default dialect keep the exit contract.
+#[test]
+fn huge_timeouts_and_the_config_default_dialect() {
+    let o = run(
+        &[
+            "probe",
+            "--timeout",
+            "1e19",
+            "fixtures/media/image/ok-1280x720.jpg",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // The config's dialect applies only when the request does not tell: an
+    // open-dialect request keeps its dialect.
+    let open = "fixtures/requests/open/ok-open-1.5-pro-10s.json";
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--config",
+            "fixtures/configs/default-unified.toml",
+            "--format",
+            "json",
+            open,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    assert_eq!(json(&o)["requests"][0]["dialect"], "open");
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--config",
+            "fixtures/configs/default-unified.toml",
+            "--format",
+            "json",
+            "-",
+        ],
+        Some(br#"{"prompt":"a cat"}"#),
+    );
+    assert_eq!(json(&o)["requests"][0]["dialect"], "unified");
+}

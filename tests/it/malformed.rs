@@ -163,3 +163,74 @@ fn not_an_object_and_wrong_roots() {
         );
     }
 }
+
+/// Duplicate checks are linear: 100,000 members or array entries are judged
+/// (a quadratic scan took 29 s in a release build on 100,000 members).
+#[test]
+fn many_members_and_entries_are_checked_in_linear_time() {
+    let members: Vec<String> = (0..100_000).map(|i| format!("\"k{i}\": {i}")).collect();
+    let doc = format!(
+        r#"{{"model":"seedance-2.0-text-to-video","prompt":"x",{},"k7":0}}"#,
+        members.join(",")
+    );
+    let r = check_bytes(
+        "t.json",
+        doc.as_bytes(),
+        &Options {
+            fetch: false,
+            ..Options::default()
+        },
+    );
+    assert_eq!(
+        r.findings.iter().filter(|f| f.code == Code::REQ021).count(),
+        1
+    );
+    let urls: Vec<String> = (0..50_000)
+        .map(|i| format!("\"https://cdn.example.com/{}.jpg\"", i % 49_999))
+        .collect();
+    let doc = format!(
+        r#"{{"model":"seedance-2.0-reference-to-video","prompt":"x","image_urls":[{}]}}"#,
+        urls.join(",")
+    );
+    let r = check_bytes(
+        "t.json",
+        doc.as_bytes(),
+        &Options {
+            fetch: false,
+            ..Options::default()
+        },
+    );
+    assert_eq!(
+        r.findings.iter().filter(|f| f.code == Code::REQ020).count(),
+        1
+    );
+}
+
+/// Only the member that wins (the last of a name) is judged; REQ021 reports
+/// the others.
+#[test]
+fn an_overridden_member_is_not_judged() {
+    let doc = br#"{"model":"seedance-2.0-text-to-video","prompt":"x","duration":"5","duration":5}"#;
+    assert_eq!(codes(doc), [Code::REQ021, Code::REQ090]);
+}
+
+/// `\u` takes exactly four hex digits (no sign), and a byte-order mark is not
+/// a column.
+#[test]
+fn strict_escapes_and_bom_columns() {
+    assert_eq!(
+        codes(br#"{"model":"seedance-2.0-text-to-video","prompt":"a \u+041 cat"}"#),
+        [Code::REQ001]
+    );
+    let doc = "\u{feff}{\"model\":\"seedance-2.0-text-to-video\",\"prompt\":\"x\",\"duration\":99}";
+    let r = check_bytes(
+        "t.json",
+        doc.as_bytes(),
+        &Options {
+            fetch: false,
+            ..Options::default()
+        },
+    );
+    let f = r.findings.iter().find(|f| f.code == Code::REQ006).unwrap();
+    assert_eq!(f.line_col, Some((1, 63)), "column as an editor shows it");
+}

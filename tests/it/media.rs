@@ -386,3 +386,26 @@ fn mixed_media_kinds_come_from_content_when_probed() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// An MP3 without an ID3 tag whose first frame follows zero padding is still
+/// an MP3.
+#[test]
+fn an_mp3_after_zero_padding_is_an_mp3() {
+    let mp3 = std::fs::read(media("audio/ok-mp3-cbr128.mp3")).unwrap();
+    // The fixture opens with a 20-byte ID3v2 tag; the first frame follows it.
+    assert_eq!(
+        (&mp3[..3], mp3[20], mp3[21] & 0xE0),
+        (&b"ID3"[..], 0xFF, 0xE0)
+    );
+    let mut bytes = vec![0u8; 64];
+    bytes.extend_from_slice(&mp3[20..]);
+    let len = bytes.len() as u64;
+    let mut r = seedance_preflight::source::Budgeted::new(std::io::Cursor::new(bytes), 1 << 20);
+    let f = seedance_preflight::probe::probe_reader(&mut r, Some(len), "padded.mp3");
+    assert_eq!(f.format.name(), "mp3");
+    assert!(
+        (f.duration_s.unwrap() - 3.030204).abs() < 0.001,
+        "{:?}",
+        f.duration_s
+    );
+}

@@ -285,3 +285,56 @@ fn check_reports_bytes_and_requests_per_asset_in_json() {
     assert_eq!(probe["remote"]["status"], 206);
     assert_eq!(v["requests"][0]["predicted"]["billable_s"], 8.0);
 }
+
+/// The byte budget bounds what is fetched over HTTP (and cached), not only
+/// what the parser consumes: a JPEG whose frame header sits 390 KB in stops at
+/// a 10 KiB budget.
+#[test]
+fn the_budget_bounds_bytes_fetched_over_http() {
+    let server = Server::start();
+    let fetcher = Fetcher::new(allowed()).unwrap();
+    let url = Url::parse(&server.url("/files/image/ok-4000x3000-bigapp.jpg")).unwrap();
+    let f = probe_url(&fetcher, &url, 10 * 1024);
+    assert!(f.bytes_read <= 10 * 1024, "fetched {}", f.bytes_read);
+    assert!(
+        f.error
+            .as_deref()
+            .is_some_and(|e| e.contains("byte budget")),
+        "{:?}",
+        f.error
+    );
+}
+
+/// Through a proxy the target is resolved and checked here: a name whose DNS
+/// answer is loopback is refused before anything is sent, and a reserved name
+/// is never requested.
+#[test]
+fn a_proxy_does_not_bypass_the_address_guard() {
+    let server = Server::start();
+    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+    let loopback_name = hosts
+        .lines()
+        .filter(|l| l.trim_start().starts_with("127."))
+        .flat_map(|l| l.split_whitespace().skip(1))
+        .find(|n| !n.starts_with("localhost"))
+        .expect("/etc/hosts names a loopback host other than localhost")
+        .to_string();
+    let opts = RemoteOptions {
+        proxy: Some(server.base.clone()),
+        ..RemoteOptions::default()
+    };
+    let fetcher = Fetcher::new(opts).unwrap();
+    for (u, code) in [
+        (format!("http://{loopback_name}:9/a.jpg"), "SRC002"),
+        ("http://cdn.example.com/a.jpg".to_string(), "SRC003"),
+    ] {
+        let (src, facts) = fetcher.open(&Url::parse(&u).unwrap());
+        assert!(src.is_none());
+        assert_eq!(facts.failure.unwrap().code, code, "{u}");
+    }
+    assert_eq!(
+        server.connections.load(Ordering::SeqCst),
+        0,
+        "nothing reached the proxy"
+    );
+}
