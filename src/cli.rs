@@ -437,13 +437,7 @@ fn probe(args: ProbeArgs) -> i32 {
     }
     let unopened: Vec<_> = facts
         .iter()
-        .filter(|f| {
-            let unopened = f
-                .error
-                .as_deref()
-                .is_some_and(|e| e.starts_with("cannot open"));
-            unopened || f.remote.as_ref().is_some_and(|r| r.failure.is_some())
-        })
+        .filter(|f| f.unopened() || f.remote.as_ref().is_some_and(|r| r.failure.is_some()))
         .collect();
     for f in &unopened {
         eprintln!(

@@ -269,6 +269,13 @@ impl MediaFacts {
         }
     }
 
+    /// Whether the file could not be opened at all (SRC008; exit 2 for `probe`).
+    pub fn unopened(&self) -> bool {
+        self.error
+            .as_deref()
+            .is_some_and(|e| e.starts_with(UNOPENED))
+    }
+
     /// Facts for a file that could not be opened at all.
     pub fn unopenable(source: &str, why: String) -> Self {
         let mut f = MediaFacts::new(source, Format::Unknown, None);
@@ -285,6 +292,9 @@ impl MediaFacts {
         self.display_height = Some(dh);
     }
 }
+
+/// How the error of a file that could not be opened begins.
+const UNOPENED: &str = "cannot open";
 
 /// A probe's failure: the message for `error`, or a tool-level I/O error.
 type ProbeResult = Result<(), String>;
@@ -345,7 +355,7 @@ pub fn probe_path(path: &Path, budget: u64) -> MediaFacts {
     let label = path.display().to_string();
     match source::open_file(path, budget) {
         Ok((mut r, size)) => probe_reader(&mut r, Some(size), &label),
-        Err(e) => MediaFacts::unopenable(&label, format!("cannot open the file: {e}")),
+        Err(e) => MediaFacts::unopenable(&label, format!("{UNOPENED} the file: {e}")),
     }
 }
 
@@ -369,8 +379,7 @@ pub fn probe_url(
             f
         }
         Some(mut src) => {
-            src.stream_cap = budget;
-            src.fetch_cap = budget;
+            src.budget = budget;
             let size = src.len;
             let mut f = {
                 let mut b = Budgeted::new(&mut src, budget);

@@ -24,11 +24,7 @@ pub(super) fn check(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
                 continue;
             }
         }
-        if f.format == Format::Unknown
-            && f.error
-                .as_deref()
-                .is_some_and(|e| e.starts_with("cannot open"))
-        {
+        if f.format == Format::Unknown && f.unopened() {
             out.push(at(Finding::new(
                 Code::SRC008,
                 format!(

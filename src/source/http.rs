@@ -423,11 +423,9 @@ pub struct HttpSource<'a> {
     /// The next fetch size: grows ×8 per miss (to [`MAX_BLOCK`]), so a parser
     /// hopping forward through a file needs few requests.
     next_block: u64,
-    /// Most bytes streamed from a server that ignores Range.
-    pub stream_cap: u64,
-    /// Most bytes fetched with Range requests (the byte budget: what is read
-    /// over the network and kept in the cache, not only what parsers consume).
-    pub fetch_cap: u64,
+    /// The byte budget: most bytes fetched over Range requests and kept in
+    /// the cache, or streamed from a server that ignores Range.
+    pub budget: u64,
 }
 
 /// The largest single read-ahead.
@@ -459,8 +457,7 @@ impl<'a> HttpSource<'a> {
             requests,
             fetched: 0,
             next_block: BLOCK * 8,
-            stream_cap: crate::source::DEFAULT_BUDGET,
-            fetch_cap: crate::source::DEFAULT_BUDGET,
+            budget: crate::source::DEFAULT_BUDGET,
         };
         if ranged {
             let start = range.map_or(0, |r| r.0);
@@ -491,11 +488,11 @@ impl<'a> HttpSource<'a> {
 
     /// Fetches `want` bytes (at least a block) at the current position.
     fn fetch_range(&mut self, want: usize) -> io::Result<usize> {
-        let allowed = self.fetch_cap.saturating_sub(self.fetched);
+        let allowed = self.budget.saturating_sub(self.fetched);
         if allowed == 0 {
             return Err(io::Error::other(format!(
                 "byte budget of {} bytes spent (fetched over HTTP)",
-                self.fetch_cap
+                self.budget
             )));
         }
         let mut len = (want as u64).max(self.next_block).min(allowed);
@@ -550,7 +547,7 @@ impl<'a> HttpSource<'a> {
             return Ok(0);
         };
         let target = self.pos.saturating_add(want as u64);
-        let cap = self.stream_cap;
+        let cap = self.budget;
         let buf = &mut self.segments[0].1;
         while (buf.len() as u64) < target {
             if buf.len() as u64 >= cap {

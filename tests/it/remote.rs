@@ -19,6 +19,19 @@ fn allowed() -> RemoteOptions {
     }
 }
 
+/// A name other than `localhost` that /etc/hosts maps to a loopback address,
+/// so the DNS-answer check (not the name-shape check) is what refuses it.
+fn loopback_name() -> String {
+    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
+    hosts
+        .lines()
+        .filter(|l| l.trim_start().starts_with("127."))
+        .flat_map(|l| l.split_whitespace().skip(1))
+        .find(|n| !n.starts_with("localhost"))
+        .expect("/etc/hosts names a loopback host other than localhost")
+        .to_string()
+}
+
 fn fetch(server: &Server, path: &str) -> MediaFacts {
     let f = Fetcher::new(allowed()).unwrap();
     probe_url(
@@ -224,14 +237,7 @@ fn private_addresses_are_refused_before_any_connection() {
     );
     // Through the fetcher: literals, and a name (other than `localhost`) whose
     // DNS answer is loopback — so the resolver's own check is what refuses it.
-    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
-    let loopback_name = hosts
-        .lines()
-        .filter(|l| l.trim_start().starts_with("127."))
-        .flat_map(|l| l.split_whitespace().skip(1))
-        .find(|n| !n.starts_with("localhost"))
-        .expect("/etc/hosts names a loopback host other than localhost")
-        .to_string();
+    let loopback_name = loopback_name();
     let fetcher = Fetcher::new(RemoteOptions::default()).unwrap();
     let port = server.base.rsplit(':').next().unwrap();
     for u in [
@@ -311,14 +317,7 @@ fn the_budget_bounds_bytes_fetched_over_http() {
 #[test]
 fn a_proxy_does_not_bypass_the_address_guard() {
     let server = Server::start();
-    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
-    let loopback_name = hosts
-        .lines()
-        .filter(|l| l.trim_start().starts_with("127."))
-        .flat_map(|l| l.split_whitespace().skip(1))
-        .find(|n| !n.starts_with("localhost"))
-        .expect("/etc/hosts names a loopback host other than localhost")
-        .to_string();
+    let loopback_name = loopback_name();
     let opts = RemoteOptions {
         proxy: Some(server.base.clone()),
         ..RemoteOptions::default()
