@@ -389,24 +389,40 @@ pub fn probe_targets(targets: &[String], opts: &Options) -> Vec<probe::MediaFact
     keys.iter()
         .zip(targets)
         .map(|(k, t)| match k {
-            Some(_) => facts
-                .next()
-                .unwrap_or_else(|| probe::MediaFacts::unopenable(t, "not probed".into())),
-            None => probe::MediaFacts::unopenable(t, "not a file or an http(s) URL".into()),
+            Some(_) => facts.next().unwrap_or_else(|| {
+                probe::MediaFacts::unopenable(t, source::OpenError::NotProbed("not probed".into()))
+            }),
+            None => probe::MediaFacts::unopenable(
+                t,
+                source::OpenError::NotProbed("not a file or an http(s) URL".into()),
+            ),
         })
         .collect()
 }
 
 /// Probes every asset on a pool of `opts.jobs` threads; one slow or broken
 /// asset holds only its own thread.
+///
+/// The work runs on threads of its own, so that the blocking HTTP client is
+/// never built or dropped on a thread that drives an async runtime (calling
+/// the library from inside tokio is fine).
 fn probe_all(keys: &[AssetKey], opts: &Options) -> Vec<probe::MediaFacts> {
-    use rayon::prelude::*;
     let remote = keys.iter().any(|k| matches!(k, AssetKey::Remote(_)));
-    let fetcher = if remote {
-        Some(source::http::Fetcher::new(opts.remote.clone()))
+    if remote {
+        std::thread::scope(|s| {
+            s.spawn(|| probe_all_here(keys, opts, remote))
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))
+        })
     } else {
-        None
-    };
+        probe_all_here(keys, opts, remote)
+    }
+}
+
+fn probe_all_here(keys: &[AssetKey], opts: &Options, remote: bool) -> Vec<probe::MediaFacts> {
+    use rayon::prelude::*;
+    #[cfg(feature = "remote")]
+    let fetcher = remote.then(|| source::http::Fetcher::new(opts.remote.clone()));
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let jobs = match opts.jobs {
         0 if remote => cores.max(8),
@@ -421,14 +437,23 @@ fn probe_all(keys: &[AssetKey], opts: &Options) -> Vec<probe::MediaFacts> {
                     p.tick(Stage::Probing, &done, keys.len());
                 }
             })
-            .map(|k| match (k, &fetcher) {
-                (AssetKey::Local(p), _) => probe::probe_path(p, opts.budget),
-                (AssetKey::Remote(u), Some(Ok(f))) => probe::probe_url(f, u, opts.budget),
-                (AssetKey::Remote(u), Some(Err(e))) => {
-                    probe::MediaFacts::unopenable(u.as_str(), e.clone())
-                }
-                (AssetKey::Remote(u), None) => {
-                    probe::MediaFacts::unopenable(u.as_str(), "no HTTP client".into())
+            .map(|k| match k {
+                AssetKey::Local(p) => probe::probe_path(p, opts.budget),
+                #[cfg(feature = "remote")]
+                AssetKey::Remote(u) => match &fetcher {
+                    Some(Ok(f)) => probe::probe_url(f, u, opts.budget),
+                    Some(Err(e)) => probe::MediaFacts::unopenable(
+                        u.as_str(),
+                        source::OpenError::ClientSetup(e.clone()),
+                    ),
+                    None => probe::MediaFacts::unopenable(
+                        u.as_str(),
+                        source::OpenError::ClientSetup("no HTTP client".into()),
+                    ),
+                },
+                #[cfg(not(feature = "remote"))]
+                AssetKey::Remote(u) => {
+                    probe::MediaFacts::unopenable(u.as_str(), source::OpenError::RemoteDisabled)
                 }
             })
             .collect()

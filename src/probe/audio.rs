@@ -8,7 +8,7 @@
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
 use super::bytes::{be32, le16, le32};
-use super::{io_msg, Format, MediaFacts, ProbeResult};
+use super::{io_msg, Format, MediaFacts, ProbeError, ProbeResult};
 use crate::source::{is_budget_error, read_up_to};
 
 /// WAV: `fmt ` for rate, channels and codec; `data` for the length.
@@ -30,7 +30,9 @@ pub(super) fn probe_wav<R: Read + Seek>(r: &mut R, f: &mut MediaFacts) -> ProbeR
                 r.read_exact(&mut buf[..take])
                     .map_err(|e| io_msg(e, "WAV fmt chunk"))?;
                 if take < 16 {
-                    return Err(format!("WAV: the fmt chunk is {len} bytes, fewer than 16"));
+                    return Err(ProbeError::Corrupt(format!(
+                        "WAV: the fmt chunk is {len} bytes, fewer than 16"
+                    )));
                 }
                 fmt = Some(buf);
                 r.seek(SeekFrom::Current((len - take as u64 + (len & 1)) as i64))
@@ -61,9 +63,9 @@ fn wav_facts<R: Read + Seek>(
     let byte_rate = le32(fmt, 8).unwrap_or(0);
     let bits = le16(fmt, 14).unwrap_or(0);
     if rate == 0 || channels == 0 || byte_rate == 0 {
-        return Err(format!(
+        return Err(ProbeError::Corrupt(format!(
             "WAV: invalid format (sample rate {rate} Hz, {channels} channels, {byte_rate} bytes/s)"
-        ));
+        )));
     }
     let real_tag = if tag == 0xFFFE {
         le16(fmt, 24).unwrap_or(0)
@@ -184,7 +186,7 @@ impl FrameHeader {
 
 /// Skips every ID3v2 tag at the start by its declared size; returns where the
 /// audio starts.
-fn skip_id3v2<R: Read + Seek>(r: &mut R) -> Result<u64, String> {
+fn skip_id3v2<R: Read + Seek>(r: &mut R) -> Result<u64, ProbeError> {
     let mut pos = 0u64;
     for _ in 0..16 {
         r.seek(SeekFrom::Start(pos))

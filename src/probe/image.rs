@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
 use super::bytes::{be16, be32, le16, le32};
-use super::{io_msg, Format, MediaFacts, ProbeResult};
+use super::{io_msg, Format, MediaFacts, ProbeError, ProbeResult};
 
 /// The largest EXIF segment parsed for the orientation tag.
 const MAX_EXIF_BYTES: usize = 64 * 1024;
@@ -25,7 +25,9 @@ pub(super) fn probe<R: Read + Seek>(
         _ => return Ok(()),
     };
     if w == 0 || h == 0 {
-        return Err(format!("the header declares a {w}×{h} image"));
+        return Err(ProbeError::Corrupt(format!(
+            "the header declares a {w}×{h} image"
+        )));
     }
     f.orientation = orientation;
     f.animated = Some(animated);
@@ -45,17 +47,17 @@ fn seek<R: Seek>(r: &mut R, to: SeekFrom) -> ProbeResult {
 
 /// JPEG: walk the marker segments to the first SOFn; read EXIF orientation from
 /// an APP1 `Exif` segment on the way.
-fn jpeg<R: Read + Seek>(r: &mut R) -> Result<Header, String> {
+fn jpeg<R: Read + Seek>(r: &mut R) -> Result<Header, ProbeError> {
     seek(r, SeekFrom::Start(2))?;
     let mut orientation = None;
     loop {
         let mut m = [0u8; 2];
         read_exact(r, &mut m, "JPEG header")?;
         if m[0] != 0xFF {
-            return Err(format!(
+            return Err(ProbeError::Corrupt(format!(
                 "JPEG header: expected a marker, found byte 0x{:02X}",
                 m[0]
-            ));
+            )));
         }
         let mut marker = m[1];
         while marker == 0xFF {
@@ -73,7 +75,9 @@ fn jpeg<R: Read + Seek>(r: &mut R) -> Result<Header, String> {
         read_exact(r, &mut len, "JPEG header")?;
         let len = u16::from_be_bytes(len) as usize;
         if len < 2 {
-            return Err(format!("JPEG header: segment length {len} is invalid"));
+            return Err(ProbeError::Corrupt(format!(
+                "JPEG header: segment length {len} is invalid"
+            )));
         }
         let body = len - 2;
         let is_sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
@@ -118,7 +122,7 @@ fn exif_orientation(tiff: &[u8]) -> Option<u8> {
 
 /// PNG: IHDR (with its CRC checked), then the chunks before the first IDAT for
 /// `acTL` (APNG) and `eXIf` (orientation).
-fn png<R: Read + Seek>(r: &mut R) -> Result<Header, String> {
+fn png<R: Read + Seek>(r: &mut R) -> Result<Header, ProbeError> {
     seek(r, SeekFrom::Start(8))?;
     let mut ihdr = [0u8; 25];
     read_exact(r, &mut ihdr, "PNG header")?;
@@ -172,7 +176,7 @@ fn crc32(data: &[u8]) -> u32 {
 
 /// GIF: the logical screen size, then a walk over the blocks until a second
 /// image (animated) or the trailer.
-fn gif<R: Read + Seek>(r: &mut R, head: &[u8]) -> Result<Header, String> {
+fn gif<R: Read + Seek>(r: &mut R, head: &[u8]) -> Result<Header, ProbeError> {
     let (w, h) = (le16(head, 6), le16(head, 8));
     let (Some(w), Some(h), Some(&flags)) = (w, h, head.get(10)) else {
         return Err("GIF header: the file ends early (truncated)".into());
@@ -184,7 +188,7 @@ fn gif<R: Read + Seek>(r: &mut R, head: &[u8]) -> Result<Header, String> {
     seek(r, SeekFrom::Start(start))?;
     let mut br = BufReader::with_capacity(16 * 1024, r);
     let mut frames = 0;
-    let byte = |br: &mut BufReader<&mut R>| -> Result<u8, String> {
+    let byte = |br: &mut BufReader<&mut R>| -> Result<u8, ProbeError> {
         let mut b = [0u8; 1];
         read_exact(br, &mut b, "GIF blocks").map(|_| b[0])
     };
@@ -220,7 +224,11 @@ fn gif<R: Read + Seek>(r: &mut R, head: &[u8]) -> Result<Header, String> {
             }
             0x3B if frames > 0 => return Ok((w.into(), h.into(), None, false)),
             0x3B => return Err("GIF: the file has no image".into()),
-            b => return Err(format!("GIF: unexpected block 0x{b:02X} (corrupt file)")),
+            b => {
+                return Err(ProbeError::Corrupt(format!(
+                    "GIF: unexpected block 0x{b:02X} (corrupt file)"
+                )))
+            }
         }
         if br
             .fill_buf()
@@ -238,7 +246,7 @@ fn gif<R: Read + Seek>(r: &mut R, head: &[u8]) -> Result<Header, String> {
 
 /// WebP: the first chunk gives the size (VP8, VP8L, or VP8X canvas with the
 /// animation flag); with VP8X an EXIF chunk may give the orientation.
-fn webp<R: Read + Seek>(r: &mut R, head: &[u8]) -> Result<Header, String> {
+fn webp<R: Read + Seek>(r: &mut R, head: &[u8]) -> Result<Header, ProbeError> {
     let truncated = || "WebP header: the file ends early (truncated)".to_string();
     let chunk = head.get(12..16).ok_or_else(truncated)?;
     match chunk {
@@ -276,14 +284,14 @@ fn webp<R: Read + Seek>(r: &mut R, head: &[u8]) -> Result<Header, String> {
             };
             Ok((w, h, orientation, flags & 0x02 != 0))
         }
-        other => Err(format!(
+        other => Err(ProbeError::Corrupt(format!(
             "WebP: unknown first chunk {:?}",
             String::from_utf8_lossy(other)
-        )),
+        ))),
     }
 }
 
-fn webp_exif<R: Read + Seek>(r: &mut R) -> Result<Option<u8>, String> {
+fn webp_exif<R: Read + Seek>(r: &mut R) -> Result<Option<u8>, ProbeError> {
     seek(r, SeekFrom::Start(12))?;
     for _ in 0..64 {
         let mut ch = [0u8; 8];
@@ -305,7 +313,7 @@ fn webp_exif<R: Read + Seek>(r: &mut R) -> Result<Option<u8>, String> {
 
 /// BMP: the DIB header (OS/2 12-byte or Windows 40+ byte); a negative height
 /// means top-down rows.
-fn bmp(head: &[u8]) -> Result<Header, String> {
+fn bmp(head: &[u8]) -> Result<Header, ProbeError> {
     let truncated = || "BMP header: the file ends early (truncated)".to_string();
     let dib = le32(head, 14).ok_or_else(truncated)?;
     if dib == 12 {

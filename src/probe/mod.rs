@@ -16,7 +16,7 @@ use serde::Serialize;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use crate::source::{self, Budgeted};
+use crate::source::{self, Budgeted, OpenError};
 
 pub use sniff::sniff;
 
@@ -233,6 +233,9 @@ pub struct MediaFacts {
     pub requests: u64,
     /// Why the file could not be read completely, if it could not.
     pub error: Option<String>,
+    /// The same, as a value (the rules read this, never the text).
+    #[serde(skip)]
+    pub problem: Option<ProbeError>,
     /// For a URL: redirects, status, Content-Type, and why it failed.
     pub remote: Option<crate::source::http::RemoteFacts>,
 }
@@ -265,22 +268,27 @@ impl MediaFacts {
             bytes_read: 0,
             requests: 0,
             error: None,
+            problem: None,
             remote: None,
         }
     }
 
     /// Whether the file could not be opened at all (SRC008; exit 2 for `probe`).
     pub fn unopened(&self) -> bool {
-        self.error
-            .as_deref()
-            .is_some_and(|e| e.starts_with(UNOPENED))
+        matches!(&self.problem, Some(ProbeError::Open(e)) if e.is_local())
     }
 
-    /// Facts for a file that could not be opened at all.
-    pub fn unopenable(source: &str, why: String) -> Self {
+    /// Facts for an asset that could not be opened at all.
+    pub fn unopenable(source: &str, why: OpenError) -> Self {
         let mut f = MediaFacts::new(source, Format::Unknown, None);
-        f.error = Some(why);
+        f.fail(ProbeError::Open(why));
         f
+    }
+
+    /// Records why the file could not be read (text and value).
+    pub(crate) fn fail(&mut self, e: ProbeError) {
+        self.error = Some(e.to_string());
+        self.problem = Some(e);
     }
 
     /// Sets stored and displayed size; `swap` when orientation/rotation turns it 90°.
@@ -293,20 +301,63 @@ impl MediaFacts {
     }
 }
 
-/// How the error of a file that could not be opened begins.
-const UNOPENED: &str = "cannot open";
+/// Why a probe could not read a file completely: a value that crosses the
+/// seam to the rules, which map it to a code (IMG002/VID002/AUD002, SRC008…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProbeError {
+    /// The file ends before what its headers declare.
+    Truncated(String),
+    /// A header is malformed or contradicts itself.
+    Corrupt(String),
+    /// The byte budget ran out before the facts were known.
+    Budget(String),
+    /// A container without the track the slot needs.
+    NoTrack(String),
+    /// Reading failed for another reason.
+    Io(String),
+    /// The asset could not be opened at all.
+    Open(OpenError),
+}
 
-/// A probe's failure: the message for `error`, or a tool-level I/O error.
-type ProbeResult = Result<(), String>;
+impl std::fmt::Display for ProbeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProbeError::Truncated(m)
+            | ProbeError::Corrupt(m)
+            | ProbeError::Budget(m)
+            | ProbeError::NoTrack(m)
+            | ProbeError::Io(m) => f.write_str(m),
+            ProbeError::Open(e) => e.fmt(f),
+        }
+    }
+}
 
-/// Turns an I/O error inside a probe into a message that says what happened.
-fn io_msg(e: io::Error, what: &str) -> String {
+impl std::error::Error for ProbeError {}
+
+impl From<String> for ProbeError {
+    fn from(m: String) -> Self {
+        ProbeError::Corrupt(m)
+    }
+}
+
+impl From<&str> for ProbeError {
+    fn from(m: &str) -> Self {
+        ProbeError::Corrupt(m.to_string())
+    }
+}
+
+/// A probe's failure.
+type ProbeResult = Result<(), ProbeError>;
+
+/// Turns an I/O error inside a probe into a typed failure that says what happened.
+fn io_msg(e: io::Error, what: &str) -> ProbeError {
     if source::is_budget_error(&e) {
-        format!("{what}: stopped at the byte budget ({e})")
+        ProbeError::Budget(format!("{what}: stopped at the byte budget ({e})"))
     } else if e.kind() == io::ErrorKind::UnexpectedEof {
-        format!("{what}: the file ends early (truncated)")
+        ProbeError::Truncated(format!("{what}: the file ends early (truncated)"))
     } else {
-        format!("{what}: {e}")
+        ProbeError::Io(format!("{what}: {e}"))
     }
 }
 
@@ -325,7 +376,7 @@ pub fn probe_reader<R: Read + Seek>(
         Ok(n) => n,
         Err(e) => {
             let mut f = MediaFacts::new(source_name, Format::Unknown, size);
-            f.error = Some(io_msg(e, "cannot read the file"));
+            f.fail(io_msg(e, "cannot read the file"));
             f.bytes_read = r.bytes_read();
             f.requests = r.reads();
             return f;
@@ -342,8 +393,8 @@ pub fn probe_reader<R: Read + Seek>(
         Format::Mp3 | Format::Mp2 => audio::probe_mpeg(r, size, &mut facts),
         _ => Ok(()),
     };
-    if let Err(msg) = result {
-        facts.error = Some(msg);
+    if let Err(e) = result {
+        facts.fail(e);
     }
     facts.bytes_read = r.bytes_read();
     facts.requests = r.reads();
@@ -355,13 +406,14 @@ pub fn probe_path(path: &Path, budget: u64) -> MediaFacts {
     let label = path.display().to_string();
     match source::open_file(path, budget) {
         Ok((mut r, size)) => probe_reader(&mut r, Some(size), &label),
-        Err(e) => MediaFacts::unopenable(&label, format!("{UNOPENED} the file: {e}")),
+        Err(e) => MediaFacts::unopenable(&label, e),
     }
 }
 
 /// Probes a URL: opens it through the fetcher's guard (redirects, addresses,
 /// status), then runs the same probes as for files over Range requests.
 /// `bytes_read` and `requests` count what went over the network.
+#[cfg(feature = "remote")]
 pub fn probe_url(
     fetcher: &crate::source::http::Fetcher,
     url: &url::Url,
@@ -372,7 +424,9 @@ pub fn probe_url(
     let mut facts = match src {
         None => {
             let mut f = MediaFacts::new(&label, Format::Unknown, None);
-            f.error = remote.failure.as_ref().map(|x| x.message.clone());
+            if let Some(x) = &remote.failure {
+                f.fail(ProbeError::Open(x.kind.clone()));
+            }
             f.requests = remote
                 .status
                 .map_or(0, |_| 1 + remote.redirects.len() as u64);

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom};
 
 use super::bytes::{be32, be64};
-use super::{io_msg, MediaFacts, ProbeResult};
+use super::{io_msg, MediaFacts, ProbeError, ProbeResult};
 
 /// The largest `moov` decoded (a 15 s clip's tables are a few hundred KB).
 const MAX_MOOV_BYTES: u64 = 16 * 1024 * 1024;
@@ -91,7 +91,7 @@ fn read_box_header<R: Read + Seek>(
     r: &mut R,
     pos: u64,
     end: u64,
-) -> Result<([u8; 4], u64, u64), String> {
+) -> Result<([u8; 4], u64, u64), ProbeError> {
     r.seek(SeekFrom::Start(pos))
         .map_err(|e| io_msg(e, "MP4 box header"))?;
     let mut h = [0u8; 16];
@@ -109,16 +109,16 @@ fn read_box_header<R: Read + Seek>(
         n => (8, n),
     };
     if len < header_len {
-        return Err(format!(
+        return Err(ProbeError::Corrupt(format!(
             "MP4: box `{}` declares {len} bytes, less than its header",
             fourcc(&kind)
-        ));
+        )));
     }
     if pos.saturating_add(len) > end && kind != *b"mdat" {
-        return Err(format!(
+        return Err(ProbeError::Truncated(format!(
             "MP4: box `{}` at byte {pos} declares {len} bytes but the file ends at {end} (truncated)",
             fourcc(&kind)
-        ));
+        )));
     }
     Ok((kind, header_len, len))
 }
@@ -132,11 +132,11 @@ fn decode_box<T: Decode, R: Read + Seek>(
     cap: u64,
     what: &str,
     entries: &mut Vec<super::mp4_boxes::SampleEntry>,
-) -> Result<T, String> {
+) -> Result<T, ProbeError> {
     if len > cap {
-        return Err(format!(
+        return Err(ProbeError::Corrupt(format!(
             "MP4: the `{what}` box is {len} bytes, above the {cap}-byte limit for a header"
-        ));
+        )));
     }
     r.seek(SeekFrom::Start(pos)).map_err(|e| io_msg(e, what))?;
     let mut buf = vec![0u8; len as usize];
@@ -144,7 +144,7 @@ fn decode_box<T: Decode, R: Read + Seek>(
         .map_err(|e| io_msg(e, &format!("MP4 `{what}` box")))?;
     let pruned = super::mp4_boxes::prune(&buf, entries)?;
     T::decode(&mut pruned.as_slice())
-        .map_err(|e| format!("MP4: the `{what}` box does not decode: {e}"))
+        .map_err(|e| ProbeError::Corrupt(format!("MP4: the `{what}` box does not decode: {e}")))
 }
 
 fn fourcc(b: &[u8]) -> String {
@@ -157,7 +157,7 @@ fn read_tracks(
     moov: &Moov,
     entries: &[super::mp4_boxes::SampleEntry],
     fragmented: bool,
-) -> Result<HashMap<u32, Track>, String> {
+) -> Result<HashMap<u32, Track>, ProbeError> {
     let mut out = HashMap::new();
     for (index, trak) in moov.trak.iter().enumerate() {
         let handler: [u8; 4] = trak.mdia.hdlr.handler.into();
@@ -168,10 +168,10 @@ fn read_tracks(
         };
         let mdhd = &trak.mdia.mdhd;
         if mdhd.timescale == 0 {
-            return Err(format!(
+            return Err(ProbeError::Corrupt(format!(
                 "MP4: track {} has a timescale of 0",
                 trak.tkhd.track_id
-            ));
+            )));
         }
         let stbl = &trak.mdia.minf.stbl;
         let samples = stbl

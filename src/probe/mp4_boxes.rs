@@ -12,6 +12,7 @@
 //!   entry that it keeps as raw bytes.
 
 use super::bytes::{be16, be32, be64};
+use super::ProbeError;
 
 /// Boxes whose children are rebuilt recursively.
 const CONTAINERS: &[&[u8; 4]] = &[
@@ -45,7 +46,7 @@ pub(super) struct SampleEntry {
 /// Rebuilds `bytes` (one or more whole boxes) keeping only [`KEEP`]; every
 /// `stsd` met is parsed into `entries` (in document order) and replaced by a
 /// single opaque entry.
-pub(super) fn prune(bytes: &[u8], entries: &mut Vec<SampleEntry>) -> Result<Vec<u8>, String> {
+pub(super) fn prune(bytes: &[u8], entries: &mut Vec<SampleEntry>) -> Result<Vec<u8>, ProbeError> {
     let mut out = Vec::with_capacity(bytes.len().min(1 << 20));
     prune_into(bytes, &mut out, entries, 0)?;
     Ok(out)
@@ -56,7 +57,7 @@ fn prune_into(
     out: &mut Vec<u8>,
     entries: &mut Vec<SampleEntry>,
     depth: usize,
-) -> Result<(), String> {
+) -> Result<(), ProbeError> {
     if depth > MAX_DEPTH {
         return Err("MP4: boxes nested too deep".into());
     }
@@ -73,10 +74,10 @@ fn prune_into(
             n => (8, n),
         };
         if len < head || len > bytes.len() - i {
-            return Err(format!(
+            return Err(ProbeError::Corrupt(format!(
                 "MP4: box {} overruns the box that holds it (corrupt file)",
                 fourcc_text(&kind)
-            ));
+            )));
         }
         let payload = &bytes[i + head..i + len];
         if KEEP.contains(&&kind) {

@@ -70,9 +70,9 @@ fn remote_ok(
         )
     };
     if let Some(fail) = &remote.failure {
-        let code = Code::parse(fail.code).unwrap_or(Code::SRC003);
+        let code = super::open_code(&fail.kind);
         let help = match code {
-            Code::SRC003 if fail.message.contains("reserved example domain") => "replace the placeholder with the file's real URL",
+            Code::SRC003 if matches!(fail.kind, crate::source::OpenError::ReservedName(_)) => "replace the placeholder with the file's real URL",
             Code::SRC002 => "host the file where the public internet can reach it",
             Code::SRC004 => "make the URL publicly readable without credentials (or use a long-lived signed URL)",
             Code::SRC005 => "link the file itself, not a page that redirects to a login",

@@ -72,6 +72,28 @@ pub fn check_request(ctx: &Ctx) -> (Vec<Finding>, Option<Predicted>) {
     (out, predicted)
 }
 
+/// The code a source that could not be opened is reported under: the one
+/// place where [`OpenError`](crate::source::OpenError) meets the codes.
+pub fn open_code(e: &crate::source::OpenError) -> crate::Code {
+    use crate::source::OpenError as E;
+    use crate::Code;
+    match e {
+        E::NotFound(_) | E::NotRegularFile(_) | E::Io(_) => Code::SRC008,
+        E::NonPublicAddress(_) => Code::SRC002,
+        E::HttpStatus(_) | E::NoLocation(_) => Code::SRC004,
+        E::RedirectLoop { .. } | E::TooManyRedirects { .. } | E::BadRedirectScheme(_) => {
+            Code::SRC005
+        }
+        E::ReservedName(_)
+        | E::NoHost
+        | E::Unreachable { .. }
+        | E::BodyFailed(_)
+        | E::RemoteDisabled
+        | E::ClientSetup(_)
+        | E::NotProbed(_) => Code::SRC003,
+    }
+}
+
 /// The closest candidate to `word` by edit distance, when it is close enough to
 /// be a plausible typo.
 pub fn did_you_mean<'a>(

@@ -2,7 +2,10 @@
 //! budget, so a probe never knows whether it reads a file or a URL, and no
 //! parser can read more than the budget allows, whatever a header declares.
 
+mod error;
 pub mod http;
+
+pub use error::{BudgetSpent, OpenError, Unreachable};
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -21,10 +24,11 @@ pub struct Budgeted<R> {
     reads: u64,
 }
 
-/// The error kind a reader returns when the budget is spent; probes tell it
-/// apart from a truncated file.
+/// Whether an I/O error is a spent byte budget ([`BudgetSpent`]); probes tell
+/// it apart from a truncated file by its type, not its text.
 pub fn is_budget_error(e: &io::Error) -> bool {
-    e.kind() == io::ErrorKind::Other && e.to_string().starts_with("byte budget")
+    e.get_ref()
+        .is_some_and(|inner| inner.downcast_ref::<BudgetSpent>().is_some())
 }
 
 impl<R> Budgeted<R> {
@@ -61,10 +65,7 @@ impl<R: Read> Read for Budgeted<R> {
         }
         let left = self.remaining();
         if left == 0 {
-            return Err(io::Error::other(format!(
-                "byte budget of {} bytes spent",
-                self.budget
-            )));
+            return Err(BudgetSpent::io(self.budget, false));
         }
         let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..want])?;
@@ -81,16 +82,45 @@ impl<R: Seek> Seek for Budgeted<R> {
 }
 
 /// Opens a local file for probing; returns the reader and the file size.
-pub fn open_file(path: &Path, budget: u64) -> io::Result<(Budgeted<File>, u64)> {
-    let file = File::open(path)?;
-    let meta = file.metadata()?;
-    if meta.is_dir() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "is a directory, not a file",
-        ));
+///
+/// Only regular files are opened (after following links): the type is read
+/// from the metadata *before* opening, because opening a FIFO blocks until a
+/// writer appears and a device can be endless.
+pub fn open_file(path: &Path, budget: u64) -> Result<(Budgeted<File>, u64), OpenError> {
+    let meta = std::fs::metadata(path).map_err(|e| OpenError::from_io(&e))?;
+    if let Some(what) = not_regular(&meta.file_type()) {
+        return Err(OpenError::NotRegularFile(format!("{what}, not a file")));
+    }
+    let file = File::open(path).map_err(|e| OpenError::from_io(&e))?;
+    let meta = file.metadata().map_err(|e| OpenError::from_io(&e))?;
+    if let Some(what) = not_regular(&meta.file_type()) {
+        return Err(OpenError::NotRegularFile(format!("{what}, not a file")));
     }
     Ok((Budgeted::new(file, budget), meta.len()))
+}
+
+/// What a file type is when it is not a regular file (`is a directory`, …).
+pub fn not_regular(t: &std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("is a FIFO (named pipe)");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("is a device");
+        }
+        if t.is_socket() {
+            return Some("is a socket");
+        }
+    }
+    if t.is_dir() {
+        Some("is a directory")
+    } else if t.is_file() {
+        None
+    } else {
+        Some("is not a regular file")
+    }
 }
 
 /// Reads up to `buf.len()` bytes, stopping early only at end of file.

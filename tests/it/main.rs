@@ -5,7 +5,11 @@ mod formats;
 mod hostile;
 mod malformed;
 mod media;
+#[cfg(feature = "remote")]
 mod remote;
+#[cfg(feature = "remote")]
+mod runtime;
+#[cfg(feature = "remote")]
 mod server;
 
 mod requests;

@@ -1,0 +1,354 @@
+//! The guarded client: one checked hop at a time, the resolver that refuses
+//! non-public answers, and the mapping of transport errors to [`OpenError`].
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::blocking::{Client, Response};
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::header::{CONTENT_TYPE, LOCATION, RANGE};
+use url::{Host, Url};
+
+use super::reader::HttpSource;
+use super::{RemoteFacts, RemoteFailure, RemoteOptions, BLOCK};
+use crate::addr::classify_ip;
+use crate::source::{OpenError, Unreachable};
+
+/// The resolver error for a name whose answers include a non-public address.
+#[derive(Debug)]
+struct PrivateAnswer(String);
+
+impl fmt::Display for PrivateAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl StdError for PrivateAnswer {}
+
+/// The system resolver, refusing names with any non-public answer.
+struct GuardedResolver {
+    allow_private: bool,
+}
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let host = name.as_str().to_string();
+        let allow = self.allow_private;
+        Box::pin(async move {
+            let lookup = host.clone();
+            let addrs: Vec<SocketAddr> = tokio::task::spawn_blocking(move || {
+                (lookup.as_str(), 0)
+                    .to_socket_addrs()
+                    .map(|a| a.collect::<Vec<_>>())
+            })
+            .await??;
+            if !allow {
+                if let Some((ip, class)) = addrs
+                    .iter()
+                    .find_map(|a| classify_ip(a.ip()).map(|c| (a.ip(), c)))
+                {
+                    let msg = format!("`{host}` resolves to {ip}, {}", class.describe());
+                    return Err(Box::new(PrivateAnswer(msg)) as Box<dyn StdError + Send + Sync>);
+                }
+            }
+            Ok(Box::new(addrs.into_iter()) as Addrs)
+        })
+    }
+}
+
+/// Fetches URLs for the probes. One client, shared by every worker thread.
+pub struct Fetcher {
+    client: Client,
+    opts: RemoteOptions,
+}
+
+impl Fetcher {
+    /// Builds the client. Fails only when TLS or the proxy cannot be set up.
+    pub fn new(opts: RemoteOptions) -> Result<Fetcher, String> {
+        let mut b = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .connect_timeout(opts.connect_timeout)
+            .timeout(opts.timeout)
+            .referer(false)
+            .user_agent(concat!("seedance-preflight/", env!("CARGO_PKG_VERSION")))
+            // Through a proxy the proxy resolves the target: the guard then
+            // resolves and checks each target itself (check_target), and the
+            // proxy's own name is the user's choice, not checked.
+            .dns_resolver(Arc::new(GuardedResolver {
+                allow_private: opts.allow_private || opts.proxy.is_some(),
+            }));
+        if let Some(p) = &opts.proxy {
+            b = b.proxy(reqwest::Proxy::all(p).map_err(|e| format!("proxy `{p}`: {e}"))?);
+        }
+        let client = b
+            .build()
+            .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+        Ok(Fetcher { client, opts })
+    }
+
+    /// Opens a URL: follows redirects (checking each hop) and reads the first
+    /// block. On success the source is positioned at 0.
+    pub fn open(&self, url: &Url) -> (Option<HttpSource<'_>>, RemoteFacts) {
+        // checked_add: a huge --timeout must not overflow the clock.
+        let now = Instant::now();
+        let deadline = now
+            .checked_add(self.opts.timeout)
+            .unwrap_or(now + Duration::from_secs(86_400 * 365));
+        let mut facts = RemoteFacts::default();
+        let mut url = strip_credentials(url);
+        let mut requests = 0u64;
+        for hop in 0..=self.opts.max_redirects {
+            facts.final_url = url.to_string();
+            if let Err(f) = self.check_target(&url) {
+                facts.failure = Some(f);
+                return (None, facts);
+            }
+            let resp = match self.get(&url, 0, BLOCK, deadline) {
+                Ok(r) => r,
+                Err(f) => {
+                    facts.failure = Some(f);
+                    return (None, facts);
+                }
+            };
+            requests += 1;
+            let status = resp.status();
+            facts.status = Some(status.as_u16());
+            facts.content_type = header(&resp, CONTENT_TYPE);
+            if status.is_redirection() {
+                let Some(next) = header(&resp, LOCATION).and_then(|l| url.join(&l).ok()) else {
+                    facts.failure = Some(OpenError::NoLocation(status.as_u16()).into());
+                    return (None, facts);
+                };
+                let next = strip_credentials(&next);
+                if next == url || facts.redirects.iter().any(|r| *r == next.as_str()) {
+                    facts.redirects.push(next.to_string());
+                    facts.failure = Some(
+                        OpenError::RedirectLoop {
+                            from: url.to_string(),
+                            to: next.to_string(),
+                        }
+                        .into(),
+                    );
+                    return (None, facts);
+                }
+                facts.redirects.push(next.to_string());
+                url = next;
+                if hop == self.opts.max_redirects {
+                    break;
+                }
+                continue;
+            }
+            if !status.is_success() {
+                facts.failure = Some(OpenError::HttpStatus(status.as_u16()).into());
+                return (None, facts);
+            }
+            let src = HttpSource::start(self, url.clone(), resp, deadline, requests);
+            facts.range_supported = Some(src.ranged);
+            return (Some(src), facts);
+        }
+        facts.failure = Some(
+            OpenError::TooManyRedirects {
+                max: self.opts.max_redirects,
+                last: facts.final_url.clone(),
+            }
+            .into(),
+        );
+        (None, facts)
+    }
+
+    /// The scheme and, for an IP literal, the address — before any connection.
+    fn check_target(&self, url: &Url) -> Result<(), RemoteFailure> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(OpenError::BadRedirectScheme(url.scheme().to_string()).into());
+        }
+        if let Some(Host::Domain(d)) = url.host() {
+            if crate::addr::reserved_name(d) {
+                return Err(OpenError::ReservedName(d.to_string()).into());
+            }
+        }
+        if self.opts.allow_private {
+            return Ok(());
+        }
+        let ip = match url.host() {
+            Some(Host::Ipv4(ip)) => IpAddr::V4(ip),
+            Some(Host::Ipv6(ip)) => IpAddr::V6(ip),
+            Some(Host::Domain(d)) if self.opts.proxy.is_some() => {
+                let port = url.port_or_known_default().unwrap_or(443);
+                let addrs = (d, port).to_socket_addrs().map_err(|e| {
+                    RemoteFailure::from(OpenError::Unreachable {
+                        cause: Unreachable::Dns,
+                        detail: format!("DNS lookup of `{d}` failed ({e})"),
+                    })
+                })?;
+                for a in addrs {
+                    if let Some(class) = classify_ip(a.ip()) {
+                        return Err(OpenError::NonPublicAddress(format!(
+                            "`{d}` resolves to {}, {}; not requested",
+                            a.ip(),
+                            class.describe()
+                        ))
+                        .into());
+                    }
+                }
+                return Ok(());
+            }
+            Some(Host::Domain(d)) => {
+                return match crate::addr::local_name(d) {
+                    Some(why)
+                        if d.eq_ignore_ascii_case("localhost")
+                            || d.to_ascii_lowercase().ends_with(".localhost") =>
+                    {
+                        Err(
+                            OpenError::NonPublicAddress(format!("`{d}`: {why}; not requested"))
+                                .into(),
+                        )
+                    }
+                    _ => Ok(()),
+                };
+            }
+            None => return Err(OpenError::NoHost.into()),
+        };
+        match classify_ip(ip) {
+            Some(class) => Err(OpenError::NonPublicAddress(format!(
+                "{ip} is {}; not requested",
+                class.describe()
+            ))
+            .into()),
+            None => Ok(()),
+        }
+    }
+
+    /// One GET of `len` bytes from `start` (a plain GET when `len` is 0).
+    pub(super) fn get(
+        &self,
+        url: &Url,
+        start: u64,
+        len: u64,
+        deadline: Instant,
+    ) -> Result<Response, RemoteFailure> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(OpenError::Unreachable {
+                cause: Unreachable::Timeout,
+                detail: format!(
+                    "timed out: the {} s allowed for this asset ran out",
+                    self.opts.timeout.as_secs_f64()
+                ),
+            }
+            .into());
+        }
+        let mut req = self.client.get(url.clone()).timeout(left);
+        if len > 0 {
+            req = req.header(RANGE, format!("bytes={start}-{}", start + len - 1));
+        }
+        req.send().map_err(|e| self.describe_error(&e))
+    }
+
+    fn describe_error(&self, e: &reqwest::Error) -> RemoteFailure {
+        let mut source: Option<&(dyn StdError + 'static)> = e.source();
+        while let Some(s) = source {
+            if let Some(p) = s.downcast_ref::<PrivateAnswer>() {
+                return OpenError::NonPublicAddress(format!("{p}; not requested")).into();
+            }
+            source = s.source();
+        }
+        let chain = error_chain(e);
+        let (cause, detail) = if e.is_timeout() {
+            (
+                Unreachable::Timeout,
+                format!("timed out after {} s", self.opts.timeout.as_secs_f64()),
+            )
+        } else if chain.contains("dns error")
+            || chain.contains("failed to lookup")
+            || chain.contains("Name or service not known")
+        {
+            (Unreachable::Dns, format!("DNS lookup failed ({chain})"))
+        } else if chain.to_ascii_lowercase().contains("certificate")
+            || chain.contains("tls")
+            || chain.contains("TLS")
+        {
+            (Unreachable::Tls, format!("TLS failed ({chain})"))
+        } else if e.is_connect() {
+            (Unreachable::Connect, format!("cannot connect ({chain})"))
+        } else {
+            (Unreachable::Other, chain)
+        };
+        OpenError::Unreachable { cause, detail }.into()
+    }
+}
+
+fn error_chain(e: &dyn StdError) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut s = e.source();
+    while let Some(x) = s {
+        let t = x.to_string();
+        if !parts.iter().any(|p| p.contains(&t)) {
+            parts.push(t);
+        }
+        s = x.source();
+    }
+    parts.join(": ")
+}
+
+pub(super) fn header(resp: &Response, name: reqwest::header::HeaderName) -> Option<String> {
+    resp.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// The URL without `user:password@` (never sent).
+fn strip_credentials(url: &Url) -> Url {
+    let mut u = url.clone();
+    let _ = u.set_username("");
+    let _ = u.set_password(None);
+    u
+}
+
+/// `Content-Range: bytes a-b/total` → (a, total); total `None` when `*`.
+pub(super) fn content_range(v: &str) -> Option<(u64, Option<u64>)> {
+    let rest = v.trim().strip_prefix("bytes ")?;
+    let (range, total) = rest.split_once('/')?;
+    let start = range.split_once('-')?.0.trim().parse().ok()?;
+    Some((start, total.trim().parse().ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_content_range() {
+        assert_eq!(content_range("bytes 0-8191/47218"), Some((0, Some(47218))));
+        assert_eq!(content_range("bytes 100-199/*"), Some((100, None)));
+        assert_eq!(content_range("items 0-1/2"), None);
+    }
+
+    #[test]
+    fn credentials_are_stripped() {
+        let u = strip_credentials(&Url::parse("https://u:p@example.com/a.jpg").unwrap());
+        assert_eq!(u.as_str(), "https://example.com/a.jpg");
+    }
+
+    #[test]
+    fn literals_are_refused_before_any_connection() {
+        let f = Fetcher::new(RemoteOptions::default()).unwrap();
+        for u in [
+            "http://127.0.0.1:9/a.jpg",
+            "http://[::1]/a.jpg",
+            "http://10.0.0.1/a",
+            "http://[::ffff:192.168.0.1]/a",
+            "http://localhost/a",
+        ] {
+            let (src, facts) = f.open(&Url::parse(u).unwrap());
+            assert!(src.is_none());
+            assert_eq!(facts.failure.unwrap().code, "SRC002", "{u}");
+            assert_eq!(facts.status, None, "{u}: no request was made");
+        }
+    }
+}
