@@ -18,6 +18,10 @@ pub struct Node {
     pub value: Value,
     /// Byte offset of the first character of the value.
     pub offset: usize,
+    /// Byte offset just past the last character of the value: `offset..end`
+    /// is the value's text, so a fix can splice the document without
+    /// re-serialising it.
+    pub end: usize,
 }
 
 /// A JSON value whose children carry their own offsets.
@@ -44,6 +48,8 @@ pub struct Member {
     pub key: String,
     /// Byte offset of the key's opening quote.
     pub key_offset: usize,
+    /// Byte offset just past the key's closing quote.
+    pub key_end: usize,
     /// The value.
     pub node: Node,
 }
@@ -184,7 +190,11 @@ impl Parser<'_> {
             Some(b'-' | b'0'..=b'9') => Value::Number(self.number()?),
             Some(_) => return Err(self.err("unexpected character: expected a JSON value")),
         };
-        Ok(Node { value, offset })
+        Ok(Node {
+            value,
+            offset,
+            end: self.i,
+        })
     }
 
     fn nested(
@@ -241,6 +251,7 @@ impl Parser<'_> {
                 _ => return Err(self.err("expected a quoted member name")),
             }
             let key = self.string()?;
+            let key_end = self.i;
             self.skip_ws();
             if self.peek() != Some(b':') {
                 return Err(self.err("expected ':' after a member name"));
@@ -251,6 +262,7 @@ impl Parser<'_> {
             members.push(Member {
                 key,
                 key_offset,
+                key_end,
                 node,
             });
             self.skip_ws();
@@ -470,6 +482,26 @@ mod tests {
         };
         assert_eq!(items[1].offset, 10);
         assert_eq!(m[1].node.value, Value::Null);
+    }
+
+    #[test]
+    fn every_value_records_its_span() {
+        let doc = r#"{ "d": 5.0 , "s": "a\"b", "o": {"x": [true, null]} }"#;
+        let n = parse(doc.as_bytes()).unwrap();
+        assert_eq!((n.offset, n.end), (0, doc.len()));
+        let Value::Object(m) = &n.value else { panic!() };
+        let text = |node: &Node| &doc[node.offset..node.end];
+        assert_eq!(text(&m[0].node), "5.0");
+        assert_eq!(text(&m[1].node), r#""a\"b""#);
+        assert_eq!(text(&m[2].node), r#"{"x": [true, null]}"#);
+        let Value::Object(inner) = &m[2].node.value else {
+            panic!()
+        };
+        let Value::Array(items) = &inner[0].node.value else {
+            panic!()
+        };
+        assert_eq!(text(&items[0]), "true");
+        assert_eq!(text(&items[1]), "null");
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub mod rules;
 pub mod source;
 pub mod spec;
 
-pub use finding::{Code, Finding, Severity};
+pub use finding::{Amount, Code, Finding, Fix, Limit, Measured, Reencode, Severity, Unit};
 pub use report::{Report, RequestReport, Source, Summary};
 pub use request::{AssetRef, Request};
 pub use rules::{Predicted, RuleOptions};

@@ -26,6 +26,8 @@ pub struct Field {
     pub pointer: String,
     /// Byte offset of the member name.
     pub key_offset: usize,
+    /// Byte offset just past the member name's closing quote.
+    pub key_end: usize,
     /// The value.
     pub node: Node,
 }
@@ -95,6 +97,7 @@ impl Request {
                 pointer: format!("/{}", json::pointer_token(&m.key)),
                 name: m.key,
                 key_offset: m.key_offset,
+                key_end: m.key_end,
                 node: m.node,
             })
             .collect();

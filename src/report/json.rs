@@ -42,6 +42,9 @@ struct WireFinding<'a> {
     line: Option<usize>,
     column: Option<usize>,
     asset: Option<usize>,
+    measured: Option<&'a crate::finding::Measured>,
+    limit: Option<&'a crate::finding::Limit>,
+    fix: Option<&'a crate::finding::Fix>,
 }
 
 #[derive(Serialize)]
@@ -65,6 +68,9 @@ fn finding(f: &Finding) -> WireFinding<'_> {
         line: f.line_col.map(|l| l.0),
         column: f.line_col.map(|l| l.1),
         asset: f.asset,
+        measured: f.measured.as_ref(),
+        limit: f.limit.as_ref(),
+        fix: f.fix.as_ref(),
     }
 }
 

@@ -108,14 +108,26 @@ impl RequestReport {
         text: &[u8],
         lines: &LineIndex,
     ) {
-        let offsets: Vec<usize> = findings.iter().filter_map(|(_, o)| *o).collect();
-        let mut resolved = lines.line_cols(text, &offsets).into_iter();
+        let mut offsets: Vec<usize> = findings.iter().filter_map(|(_, o)| *o).collect();
+        offsets.extend(findings.iter().filter_map(|(f, o)| o.and(f.end)));
+        let resolved = lines.line_cols(text, &offsets);
+        let (starts, ends) = resolved.split_at(
+            resolved
+                .len()
+                .min(findings.iter().filter(|(_, o)| o.is_some()).count()),
+        );
+        let (mut starts, mut ends) = (starts.iter(), ends.iter());
         let shift = self.source.line.map_or(0, |l| l - 1);
         for (mut f, offset) in findings {
             if let Some(off) = offset {
-                let (line, col) = resolved.next().unwrap_or((1, 1));
+                let (line, col) = starts.next().copied().unwrap_or((1, 1));
                 f.offset = Some(off);
                 f.line_col = Some((line + shift, col));
+                if f.end.is_some() {
+                    f.end_line_col = ends.next().map(|&(l, c)| (l + shift, c));
+                }
+            } else {
+                f.end = None;
             }
             self.findings.push(f);
         }

@@ -61,6 +61,35 @@ fn rule(code: Code) -> Value {
     })
 }
 
+/// A SARIF `fix` for a finding whose remedy is an edit of the request text
+/// (`set` replaces the value, `rename` the member name), located by line and
+/// column like the result itself. Media fixes have no text edit.
+fn text_fix(r: &super::RequestReport, f: &crate::finding::Finding) -> Option<Value> {
+    use crate::finding::Fix;
+    let ((sl, sc), (el, ec)) = (f.line_col?, f.end_line_col?);
+    if r.source.is_virtual() {
+        return None;
+    }
+    let (what, inserted) = match f.fix.as_ref()? {
+        Fix::Set { pointer, value } => (format!("set {pointer} to {value}"), value.to_string()),
+        Fix::Rename { pointer, to } => (
+            format!("rename {pointer} to `{to}`"),
+            Value::String(to.clone()).to_string(),
+        ),
+        _ => return None,
+    };
+    Some(json!({
+        "description": {"text": what},
+        "artifactChanges": [{
+            "artifactLocation": {"uri": uri(&r.source.path)},
+            "replacements": [{
+                "deletedRegion": {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec},
+                "insertedContent": {"text": inserted}
+            }]
+        }]
+    }))
+}
+
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<Value> = Code::ALL.iter().map(|c| rule(*c)).collect();
     let mut results = Vec::new();
@@ -83,14 +112,18 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 location["logicalLocations"] = json!([{"fullyQualifiedName": if p.is_empty() { "/" } else { p }, "kind": "member"}]);
             }
             let index = Code::ALL.iter().position(|c| *c == f.code).unwrap_or(0);
-            results.push(json!({
+            let mut result = json!({
                 "ruleId": f.code.as_str(),
                 "ruleIndex": index,
                 "level": level(f.severity),
                 "message": {"text": text},
                 "locations": [location],
                 "properties": {"request": r.source.display(), "name": f.code.name()}
-            }));
+            });
+            if let Some(fix) = text_fix(r, f) {
+                result["fixes"] = json!([fix]);
+            }
+            results.push(result);
         }
     }
     let doc = json!({

@@ -3,7 +3,7 @@
 //! probes produced; they do no I/O.
 
 use super::Ctx;
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::{Code, Finding, Fix, Limit, Reencode, Severity, Unit};
 use crate::probe::{Format, Kind, MediaFacts};
 use crate::request::AssetRef;
 use crate::source::http::RemoteFacts;
@@ -213,6 +213,14 @@ fn readable(
                 names(accepted)
             ),
         )
+        .measured(f.format.name(), Unit::Format)
+        .limit(Limit::one_of(
+            accepted.iter().map(String::as_str),
+            Unit::Format,
+        ))
+        .fix(Fix::Transcode {
+            to: accepted.to_vec(),
+        })
         .help(format!(
             "convert it to {} (the format is read from the bytes, not the file name)",
             names(accepted)
@@ -252,6 +260,12 @@ fn too_large(
             ),
         )
         .severity(sev)
+        .measured(size, Unit::Bytes)
+        .limit(Limit::max(max, Unit::Bytes))
+        .fix(Fix::Reencode(Reencode {
+            max_bytes: Some(max),
+            ..Reencode::default()
+        }))
         .help(help),
     )
 }
@@ -271,14 +285,19 @@ fn clip_length(
     } else {
         format!("trim it to at most {max} s")
     };
-    Some(
-        Finding::new(
-            code,
-            format!("the {noun} is {d:.3} s long; each reference {kind} must be {min}–{max} s"),
-        )
-        .severity(sev)
-        .help(help),
+    let f = Finding::new(
+        code,
+        format!("the {noun} is {d:.3} s long; each reference {kind} must be {min}–{max} s"),
     )
+    .severity(sev)
+    .measured(d, Unit::S)
+    .limit(Limit::between(min, max, Unit::S))
+    .help(help);
+    Some(if d > max {
+        f.fix(Fix::Trim { max_s: max })
+    } else {
+        f
+    })
 }
 
 fn mb(bytes: u64) -> String {
@@ -329,6 +348,19 @@ fn image(
                 ),
             )
             .severity(sev)
+            .measured(v, Unit::Px)
+            .limit(Limit::between(lim.min_side, lim.max_side, Unit::Px))
+            .fix(if v < lim.min_side {
+                Fix::Resize {
+                    max_side: None,
+                    min_side: Some(lim.min_side),
+                }
+            } else {
+                Fix::Resize {
+                    max_side: Some(lim.max_side),
+                    min_side: None,
+                }
+            })
             .help(if v < lim.min_side {
                 format!("upscale it so each side is at least {} px", lim.min_side)
             } else {
@@ -348,6 +380,12 @@ fn image(
             ),
         )
         .severity(sev)
+        .measured(ratio, Unit::Ratio)
+        .limit(Limit::between(lim.min_ratio, lim.max_ratio, Unit::Ratio))
+        .fix(Fix::Pad {
+            min_ratio: lim.min_ratio,
+            max_ratio: lim.max_ratio,
+        })
         .help(format!(
             "crop it to a ratio between {} (2:5) and {} (5:2)",
             lim.min_ratio, lim.max_ratio
@@ -374,6 +412,8 @@ fn image(
                 f.height.unwrap_or(0)
             ),
         )
+        .measured(f64::from(f.orientation.unwrap_or(0)), Unit::Value)
+        .fix(Fix::Rotate)
         .help("if the service ignores EXIF the frame is used sideways: rotate the pixels and drop the orientation tag")));
     }
     if f.animated == Some(true) {
@@ -478,6 +518,13 @@ fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
                 format!("the video is {w}×{h}{rot}: {}", why.join("; ")),
             )
             .severity(sev)
+            .measured(px, Unit::Px)
+            .limit(Limit::between(lim.min_pixels, lim.max_pixels, Unit::Px))
+            .fix(Fix::Reencode(Reencode {
+                min_pixels: Some(lim.min_pixels),
+                max_pixels: Some(lim.max_pixels),
+                ..Reencode::default()
+            }))
             .help("scale it to 480p–720p, e.g. 1280×720, 720×1280 or 960×960")));
         }
     }
@@ -491,6 +538,13 @@ fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
                 ),
             )
             .severity(sev)
+            .measured(fps, Unit::Fps)
+            .limit(Limit::between(lim.min_fps, lim.max_fps, Unit::Fps))
+            .fix(Fix::Reencode(Reencode {
+                min_fps: Some(lim.min_fps),
+                max_fps: Some(lim.max_fps),
+                ..Reencode::default()
+            }))
             .help(format!(
                 "re-encode at a constant {} to {} fps (e.g. 24, 30 or 60)",
                 lim.min_fps, lim.max_fps
@@ -618,6 +672,8 @@ fn totals(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
         if n > 1 && total > max {
             out.push(Finding::new(code, format!("the {n} reference {word} clips last {total:.3} s together; the limit is {max} s in total"))
                 .severity(sev)
+                .measured(total, Unit::S)
+                .limit(Limit::max(max, Unit::S))
                 .help(format!("trim or drop clips so that all {word} together is at most {max} s")));
         }
     }
@@ -634,6 +690,8 @@ fn totals(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
         if n > 1 && total > max as f64 {
             out.push(Finding::new(code, format!("the {n} {word} are {} together; some mirrors of the API limit the total to {}", mb(total as u64), mb(max)))
                 .severity(Severity::Warning)
+                .measured(total, Unit::Bytes)
+                .limit(Limit::max(max, Unit::Bytes))
                 .help("re-encode them smaller if your provider enforces the total"));
         }
     }
@@ -649,9 +707,11 @@ fn totals(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 Code::REQ018,
-                format!("the JSON body ({body} bytes) and its media ({media} bytes) come to {} bytes; the limit is {max} bytes", body + media),
+                format!("the JSON body ({body} bytes) and its media ({media} bytes) come to {} bytes; the limit is {max} bytes", body.saturating_add(media)),
             )
             .at("", 0)
+            .measured(body.saturating_add(media), Unit::Bytes)
+            .limit(Limit::max(max, Unit::Bytes))
             .help("use fewer or smaller media files"),
         );
     }
@@ -706,6 +766,8 @@ fn first_last(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
                 lost * 100.0
             ),
         )
+        .measured(r2, Unit::Ratio)
+        .fix(Fix::Crop { ratio: r1 })
         .help("crop the last frame to the first frame's ratio yourself, so you choose what is kept")));
     } else if (w1 * h1).max(w2 * h2) / (w1 * h1).min(w2 * h2) > lim.first_last_max_area_ratio {
         out.push(at(Finding::new(

@@ -2,7 +2,7 @@
 //! duration, quality and aspect ratio, duplicate keys.
 
 use super::{did_you_mean, Ctx};
-use crate::finding::{Code, Finding};
+use crate::finding::{Code, Finding, Fix, Limit, Unit};
 use crate::json::{Node, Value};
 use crate::request::other;
 use crate::spec::{join_or, Choice, FieldType, Spec};
@@ -63,7 +63,9 @@ fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
             ctx.req.dialect
         ),
     )
-    .at(&field.pointer, field.node.offset);
+    .at_node(&field.pointer, &field.node)
+    .measured(id, Unit::Value)
+    .limit(Limit::one_of(ids(), Unit::Value));
     let other_dialect = other(ctx.req.dialect);
     f = if let Some(m) = Spec::builtin().dialect(other_dialect).model(id) {
         f.help(format!(
@@ -72,7 +74,10 @@ fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
             Spec::builtin().dialect(other_dialect).endpoint
         ))
     } else if let Some(near) = did_you_mean(id, ids()) {
-        f.help(format!("did you mean `{near}`?"))
+        f.help(format!("did you mean `{near}`?")).fix(Fix::Set {
+            pointer: field.pointer.clone(),
+            value: near.into(),
+        })
     } else {
         f.help(format!("use one of {all}"))
     };
@@ -191,8 +196,17 @@ fn unknown_fields(ctx: &Ctx, out: &mut Vec<Finding>) {
                 f.name, ctx.req.dialect
             ),
         )
-        .at(&f.pointer, f.key_offset);
+        .at(&f.pointer, f.key_offset)
+        .until(f.key_end);
         finding = match suggestion(ctx, &f.name) {
+            // A single defined name the member can be renamed to (not a
+            // choice between several arrays).
+            Some(s) if ctx.spec.fields.contains_key(&s) && ctx.req.field(&s).is_none() => finding
+                .help(format!("did you mean `{s}`?"))
+                .fix(Fix::Rename {
+                    pointer: f.pointer.clone(),
+                    to: s,
+                }),
             Some(s) => finding.help(format!("did you mean `{s}`?")),
             None => finding.help(format!(
                 "remove it; the {} dialect defines {}",
@@ -245,6 +259,16 @@ fn types(ctx: &Ctx, out: &mut Vec<Finding>) {
 
 fn wrong_type(name: &str, pointer: &str, node: &Node, want: &str) -> Finding {
     let got = node.value.type_name();
+    let fix = match (&node.value, want) {
+        (Value::String(s), "an integer") => s.trim().parse::<i64>().ok().map(|v| v.into()),
+        (Value::String(s), "a boolean") => match s.as_str() {
+            "true" => Some(true.into()),
+            "false" => Some(false.into()),
+            _ => None,
+        },
+        (Value::String(s), "an array of strings") => Some(serde_json::json!([s])),
+        _ => None,
+    };
     let help = match (&node.value, want) {
         (Value::String(s), "an integer") if s.trim().parse::<i64>().is_ok() => {
             format!("write the number without quotes: {}", s.trim())
@@ -258,12 +282,20 @@ fn wrong_type(name: &str, pointer: &str, node: &Node, want: &str) -> Finding {
         (Value::Null, _) => "remove the member, or give it a value".to_string(),
         _ => format!("give `{name}` {want}"),
     };
-    Finding::new(
+    let f = Finding::new(
         Code::REQ005,
         format!("`{name}` is {} {got}; it must be {want}", article(got)),
     )
-    .at(pointer, node.offset)
-    .help(help)
+    .at_node(pointer, node)
+    .measured(got, Unit::Value)
+    .help(help);
+    match fix {
+        Some(value) => f.fix(Fix::Set {
+            pointer: pointer.to_string(),
+            value,
+        }),
+        None => f,
+    }
 }
 
 fn article(word: &str) -> &'static str {
@@ -293,8 +325,13 @@ fn duration(ctx: &Ctx, out: &mut Vec<Finding>) {
                     format!("duration is written as {}; some decoders refuse a fraction in an integer field", n.raw()),
                 )
                 .severity(crate::finding::Severity::Warning)
-                .at(&f.pointer, f.node.offset)
-                .help(format!("write {v}")),
+                .at_node(&f.pointer, &f.node)
+                .measured(n.as_f64(), Unit::S)
+                .help(format!("write {v}"))
+                .fix(Fix::Set {
+                    pointer: f.pointer.clone(),
+                    value: v.into(),
+                }),
             );
             return;
         }
@@ -313,24 +350,46 @@ fn duration(ctx: &Ctx, out: &mut Vec<Finding>) {
             rule.describe()
         ),
     };
-    let help = match (&rule.set, rule.min, rule.max) {
-        (Some(_), _, _) => format!("set duration to {}", rule.describe()),
+    let v = n.as_f64();
+    let (help, nearest, limit) = match (&rule.set, rule.min, rule.max) {
+        (Some(set), _, _) => (
+            format!("set duration to {}", rule.describe()),
+            set.iter()
+                .copied()
+                .min_by(|a, b| (*a as f64 - v).abs().total_cmp(&(*b as f64 - v).abs())),
+            Some(Limit::one_of(set.iter().copied(), Unit::S)),
+        ),
         (None, Some(lo), Some(hi)) => {
-            let v = n.as_f64();
             let nearest = if v.is_nan() {
                 lo
             } else {
                 (v.round() as i64).clamp(lo, hi)
             };
-            format!("set duration to an integer from {lo} to {hi} (nearest: {nearest})")
+            (
+                format!("set duration to an integer from {lo} to {hi} (nearest: {nearest})"),
+                Some(nearest),
+                Some(Limit::between(lo, hi, Unit::S)),
+            )
         }
-        _ => "remove duration".into(),
+        _ => ("remove duration".into(), None, None),
     };
-    out.push(
-        Finding::new(Code::REQ006, msg)
-            .at(&f.pointer, f.node.offset)
-            .help(help),
-    );
+    let mut finding = Finding::new(Code::REQ006, msg)
+        .at_node(&f.pointer, &f.node)
+        .measured(v, Unit::S)
+        .help(help);
+    if let Some(limit) = limit {
+        finding = finding.limit(limit);
+    }
+    finding = match nearest {
+        Some(value) => finding.fix(Fix::Set {
+            pointer: f.pointer.clone(),
+            value: value.into(),
+        }),
+        None => finding.fix(Fix::Remove {
+            pointer: f.pointer.clone(),
+        }),
+    };
+    out.push(finding);
 }
 
 fn choice(
@@ -362,17 +421,51 @@ fn choice(
         Some(n) => format!("did you mean `{n}`?"),
         None => format!("use {list}"),
     };
-    out.push(
-        Finding::new(
-            code,
-            format!(
-                "`{field}` `{value}` is not offered by `{}`; it offers {list}",
-                model.id
-            ),
-        )
-        .at(&f.pointer, f.node.offset)
-        .help(help),
-    );
+    // The fix: the spelling meant, else the nearest offered value (by the
+    // number in `1080p`, or the ratio of `21:9`), else the model's default.
+    let target = near
+        .or_else(|| nearest_choice(value, allowed))
+        .or(pick(model).default.as_deref());
+    let mut finding = Finding::new(
+        code,
+        format!(
+            "`{field}` `{value}` is not offered by `{}`; it offers {list}",
+            model.id
+        ),
+    )
+    .at_node(&f.pointer, &f.node)
+    .measured(value, Unit::Value)
+    .limit(Limit::one_of(
+        allowed.iter().map(String::as_str),
+        Unit::Value,
+    ))
+    .help(help);
+    if let Some(t) = target {
+        finding = finding.fix(Fix::Set {
+            pointer: f.pointer.clone(),
+            value: t.into(),
+        });
+    }
+    out.push(finding);
+}
+
+/// The offered value closest to `value`: by the number in a resolution
+/// (`1080p` → `720p` when 1080p is not offered), or by the ratio of `w:h`.
+fn nearest_choice<'a>(value: &str, allowed: &'a [String]) -> Option<&'a str> {
+    fn magnitude(v: &str) -> Option<f64> {
+        let v = v.trim().to_ascii_lowercase();
+        if let Some((w, h)) = v.split_once(':') {
+            let (w, h): (f64, f64) = (w.trim().parse().ok()?, h.trim().parse().ok()?);
+            return (h > 0.0).then(|| (w / h).ln());
+        }
+        v.trim_end_matches(['p', 'k']).parse::<f64>().ok()
+    }
+    let m = magnitude(value)?;
+    allowed
+        .iter()
+        .filter_map(|a| magnitude(a).map(|x| ((x - m).abs(), a.as_str())))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, a)| a)
 }
 
 fn duplicate_top_level(ctx: &Ctx, out: &mut Vec<Finding>) {
