@@ -167,59 +167,39 @@ struct Parsed<'a> {
 
 fn parse_document<'a>(doc: &'a input::Document, opts: &Options) -> Parsed<'a> {
     let mut report = RequestReport::new(doc.source.clone());
-    let bytes: &[u8] = match &doc.body {
-        input::Body::Bytes(b) => b,
-        input::Body::TooLarge(size) => {
-            let limit = opts
-                .spec()
-                .dialect(opts.dialect.unwrap_or(Dialect::Unified))
-                .body_max_bytes;
-            report.findings.push(
-                Finding::new(
-                    Code::REQ018,
-                    format!(
-                        "the request body is {size} bytes; the service accepts at most {limit} (not parsed: above the {} byte read limit)",
-                        input::MAX_DOCUMENT_BYTES
-                    ),
-                )
-                .help("pass media by URL instead of inline, and shorten long fields"),
-            );
-            return Parsed {
-                report,
-                req: None,
-                text: &[],
-                lines: json::LineIndex::new(&[]),
-            };
-        }
+    let (bytes, problem) = match &doc.body {
+        input::Body::Bytes(b) => (b.as_slice(), None),
+        input::Body::TooLarge(size) => (
+            &[][..],
+            Some(rules::DocumentProblem::TooLarge {
+                size: *size,
+                limit: opts
+                    .spec()
+                    .dialect(opts.dialect.unwrap_or(Dialect::Unified))
+                    .body_max_bytes,
+                read_limit: input::MAX_DOCUMENT_BYTES,
+            }),
+        ),
     };
     let lines = json::LineIndex::new(bytes);
-    let parsed = json::parse(bytes).map_err(|e| {
-        (
-            Box::new(
-                Finding::new(
-                    Code::REQ001,
-                    format!("the request is not valid JSON: {}", e.message),
+    let req = match problem {
+        Some(p) => Err(p),
+        None => json::parse(bytes)
+            .map_err(|e| rules::DocumentProblem::NotJson {
+                message: e.message,
+                offset: e.offset,
+            })
+            .and_then(|root| {
+                Request::from_json(
+                    root,
+                    bytes.len() as u64,
+                    opts.dialect,
+                    opts.default_dialect,
+                    opts.spec(),
                 )
-                .help("fix the JSON syntax (a JSON linter shows the exact spot)"),
-            ),
-            e.offset,
-        )
-    });
-    let req = parsed.and_then(|root| {
-        Request::from_json(
-            root,
-            bytes.len() as u64,
-            opts.dialect,
-            opts.default_dialect,
-            opts.spec(),
-        )
-        .map_err(|msg| {
-            (
-                Box::new(Finding::new(Code::REQ001, msg).help("send one JSON object per request")),
-                0,
-            )
-        })
-    });
+                .map_err(|message| rules::DocumentProblem::NotAnObject { message })
+            }),
+    };
     match req {
         Ok(req) => Parsed {
             report,
@@ -227,8 +207,12 @@ fn parse_document<'a>(doc: &'a input::Document, opts: &Options) -> Parsed<'a> {
             text: bytes,
             lines,
         },
-        Err((finding, offset)) => {
-            report.push_located(*finding, Some(offset), bytes, &lines);
+        Err(problem) => {
+            let (finding, offset) = rules::document_problem(&problem);
+            match offset {
+                Some(_) => report.push_located(finding, offset, bytes, &lines),
+                None => report.findings.push(finding),
+            }
             Parsed {
                 report,
                 req: None,

@@ -7,12 +7,8 @@ use crate::json::{Node, Value};
 use crate::request::other;
 use crate::spec::{join_or, Choice, FieldType, Spec};
 
-pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    model(ctx, out);
-    required(ctx, out);
-    unknown_fields(ctx, out);
-    types(ctx, out);
-    duration(ctx, out);
+/// REQ007: `quality` / `resolution` not offered by the model.
+pub(super) fn quality(ctx: &Ctx, out: &mut Vec<Finding>) {
     choice(
         ctx,
         &ctx.spec.quality_field,
@@ -20,6 +16,10 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         |m| &m.qualities,
         out,
     );
+}
+
+/// REQ008: `aspect_ratio` / `aspectRatio` not offered by the model.
+pub(super) fn aspect_ratio(ctx: &Ctx, out: &mut Vec<Finding>) {
     choice(
         ctx,
         &ctx.spec.aspect_ratio_field,
@@ -27,13 +27,10 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         |m| &m.aspect_ratios,
         out,
     );
-    for f in &ctx.req.fields {
-        duplicate_keys(&f.node, &f.pointer, out);
-    }
-    duplicate_top_level(ctx, out);
 }
 
-fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
+/// REQ002: `model` missing or not a model of the dialect.
+pub(super) fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
     let ids = || ctx.spec.models.iter().map(|m| m.id.as_str());
     let all = join_or(&ids().map(|s| format!("`{s}`")).collect::<Vec<_>>());
     let Some(field) = ctx.req.field("model") else {
@@ -84,7 +81,7 @@ fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
     out.push(f);
 }
 
-fn required(ctx: &Ctx, out: &mut Vec<Finding>) {
+pub(super) fn required(ctx: &Ctx, out: &mut Vec<Finding>) {
     if ctx.req.field("prompt").is_none() {
         out.push(
             Finding::new(
@@ -184,7 +181,7 @@ fn winning_fields<'a>(ctx: &'a Ctx) -> impl Iterator<Item = &'a crate::request::
         .map(|(_, f)| f)
 }
 
-fn unknown_fields(ctx: &Ctx, out: &mut Vec<Finding>) {
+pub(super) fn unknown_fields(ctx: &Ctx, out: &mut Vec<Finding>) {
     for f in winning_fields(ctx) {
         if ctx.spec.fields.contains_key(&f.name) {
             continue;
@@ -224,7 +221,7 @@ fn unknown_fields(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-fn types(ctx: &Ctx, out: &mut Vec<Finding>) {
+pub(super) fn types(ctx: &Ctx, out: &mut Vec<Finding>) {
     for f in winning_fields(ctx) {
         let Some(&ty) = ctx.spec.fields.get(&f.name) else {
             continue;
@@ -240,6 +237,9 @@ fn types(ctx: &Ctx, out: &mut Vec<Finding>) {
         };
         if !ok {
             out.push(wrong_type(&f.name, &f.pointer, &f.node, ty.describe()));
+        }
+        if f.name == "duration" {
+            fraction(ctx, f, out);
         }
         if let (FieldType::StringArray, Value::Array(items)) = (ty, v) {
             for (i, item) in items.iter().enumerate() {
@@ -306,19 +306,14 @@ fn article(word: &str) -> &'static str {
     }
 }
 
-fn duration(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let (Some(model), Some(f)) = (ctx.model, ctx.req.field("duration")) else {
+/// REQ005 (a warning): an accepted duration written as a fraction (`5.0`).
+/// JSON Schema counts it as an integer, strict decoders (Go's) refuse it.
+fn fraction(ctx: &Ctx, f: &crate::request::Field, out: &mut Vec<Finding>) {
+    let (Some(model), Value::Number(n)) = (ctx.model, &f.node.value) else {
         return;
     };
-    let Value::Number(n) = &f.node.value else {
-        return;
-    };
-    let rule = &model.duration;
-    // `5.0`: the right value written as a fraction. JSON Schema counts it as
-    // an integer, strict decoders (Go's) refuse it: a warning, not a verdict.
-    let whole = n.as_whole();
-    if let (None, Some(v)) = (n.as_i64(), whole) {
-        if rule.accepts(v) {
+    if let (None, Some(v)) = (n.as_i64(), n.as_whole()) {
+        if model.duration.accepts(v) {
             out.push(
                 Finding::new(
                     Code::REQ005,
@@ -333,9 +328,20 @@ fn duration(ctx: &Ctx, out: &mut Vec<Finding>) {
                     value: v.into(),
                 }),
             );
-            return;
         }
     }
+}
+
+/// REQ006: `duration` outside the model's range or set.
+pub(super) fn duration(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let (Some(model), Some(f)) = (ctx.model, ctx.req.field("duration")) else {
+        return;
+    };
+    let Value::Number(n) = &f.node.value else {
+        return;
+    };
+    let rule = &model.duration;
+    let whole = n.as_whole();
     let msg = match whole {
         Some(v) if rule.accepts(v) => return,
         Some(v) => format!(
@@ -466,45 +472,4 @@ fn nearest_choice<'a>(value: &str, allowed: &'a [String]) -> Option<&'a str> {
         .filter_map(|a| magnitude(a).map(|x| ((x - m).abs(), a.as_str())))
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, a)| a)
-}
-
-fn duplicate_top_level(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let mut seen = std::collections::HashSet::new();
-    for f in &ctx.req.fields {
-        if !seen.insert(f.name.as_str()) {
-            out.push(duplicate(&f.name, &f.pointer, f.key_offset));
-        }
-    }
-}
-
-/// REQ021 below the top level. Linear: a set of names per object (a request
-/// may hold 100,000 members).
-fn duplicate_keys(node: &Node, pointer: &str, out: &mut Vec<Finding>) {
-    match &node.value {
-        Value::Object(members) => {
-            let mut seen = std::collections::HashSet::new();
-            for m in members {
-                let p = format!("{pointer}/{}", crate::json::pointer_token(&m.key));
-                if !seen.insert(m.key.as_str()) {
-                    out.push(duplicate(&m.key, &p, m.key_offset));
-                }
-                duplicate_keys(&m.node, &p, out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                duplicate_keys(item, &format!("{pointer}/{i}"), out);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn duplicate(name: &str, pointer: &str, offset: usize) -> Finding {
-    Finding::new(
-        Code::REQ021,
-        format!("`{name}` appears more than once in the same object; decoders disagree on which one wins"),
-    )
-    .at(pointer, offset)
-    .help("keep one of them")
 }

@@ -1,18 +1,32 @@
-//! The rules. They do no I/O: they read the parsed request, the limits table and
-//! (later) the probe facts, and return findings.
+//! The rules. They do no I/O: they read the parsed request, the limits table
+//! and the probe facts, and return findings.
 //!
-//! One file per family of request rules; each function checks one code.
+//! Every code belongs to exactly one rule unit of the [registry](RULES); a
+//! unit can be run alone ([`run_one`]). Files group the units by subject:
+//! `fields` (the members), `prompt`, `callback`, `counts` (media arrays),
+//! `duplicates`, `document` (REQ001, REQ018), `sources` (SRC), `image`,
+//! `video`, `audio` (with `common`, what the three share), `predict` (REQ090).
 
-mod assets;
+mod audio;
 mod callback;
+mod common;
+mod counts;
 pub mod docs;
+mod document;
+mod duplicates;
 mod fields;
-mod media;
+mod image;
 mod predict;
 mod prompt;
+mod registry;
+mod sources;
+mod video;
 
-pub use assets::AssetFacts;
+pub use common::AssetFacts;
+pub use document::{problem as document_problem, DocumentProblem};
 pub use predict::Predicted;
+pub use registry::{rule, run_one, Rule, RULES};
+pub use sources::open_code;
 
 use crate::finding::Finding;
 use crate::request::Request;
@@ -56,42 +70,16 @@ impl Ctx<'_> {
     }
 }
 
-/// Runs every request-level rule and predicts the output.
+/// Runs every rule unit of the registry and predicts the output.
 ///
 /// `ctx.facts` holds the probe results of the request's assets; media rules
 /// read them, request rules use them to tell the kind of a mixed-array entry.
 pub fn check_request(ctx: &Ctx) -> (Vec<Finding>, Option<Predicted>) {
-    let facts = ctx.facts;
     let mut out = Vec::new();
-    fields::check(ctx, &mut out);
-    prompt::check(ctx, &mut out);
-    media::check(ctx, &mut out);
-    callback::check(ctx, &mut out);
-    assets::check(ctx, facts, &mut out);
-    let predicted = predict::predict(ctx, facts, &mut out);
-    (out, predicted)
-}
-
-/// The code a source that could not be opened is reported under: the one
-/// place where [`OpenError`](crate::source::OpenError) meets the codes.
-pub fn open_code(e: &crate::source::OpenError) -> crate::Code {
-    use crate::source::OpenError as E;
-    use crate::Code;
-    match e {
-        E::NotFound(_) | E::NotRegularFile(_) | E::Io(_) => Code::SRC008,
-        E::NonPublicAddress(_) => Code::SRC002,
-        E::HttpStatus(_) | E::NoLocation(_) => Code::SRC004,
-        E::RedirectLoop { .. } | E::TooManyRedirects { .. } | E::BadRedirectScheme(_) => {
-            Code::SRC005
-        }
-        E::ReservedName(_)
-        | E::NoHost
-        | E::Unreachable { .. }
-        | E::BodyFailed(_)
-        | E::RemoteDisabled
-        | E::ClientSetup(_)
-        | E::NotProbed(_) => Code::SRC003,
+    for r in RULES {
+        (r.check)(ctx, &mut out);
     }
+    (out, predict::predicted(ctx))
 }
 
 /// The closest candidate to `word` by edit distance, when it is close enough to

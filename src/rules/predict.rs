@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::assets::AssetFacts;
+use super::common::AssetFacts;
 use super::Ctx;
 use crate::finding::{Code, Finding};
 use crate::json::Value;
@@ -47,7 +47,17 @@ fn chosen(
     }
 }
 
-pub(super) fn predict(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) -> Option<Predicted> {
+/// REQ090: the predicted output as a finding.
+pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    predict(ctx, ctx.facts, out);
+}
+
+/// The predicted output as report data.
+pub(super) fn predicted(ctx: &Ctx) -> Option<Predicted> {
+    predict(ctx, ctx.facts, &mut Vec::new())
+}
+
+fn predict(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) -> Option<Predicted> {
     let model = ctx.model?;
     let q = &model.qualities;
     let r = &model.aspect_ratios;
@@ -111,7 +121,7 @@ pub(super) fn predict(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) -> 
             let is_video = match (a.kind, f) {
                 (MediaKind::Any, Some(f)) => f.kind == Kind::Video,
                 (MediaKind::Any, None) => {
-                    super::media::kind_from_extension(&a.uri) == Some(MediaKind::Video)
+                    super::counts::kind_from_extension(&a.uri) == Some(MediaKind::Video)
                 }
                 (k, _) => k == MediaKind::Video,
             };

@@ -1,7 +1,7 @@
 //! The prompt: empty, too long, media named beyond what was sent, tag syntax,
 //! first/last-frame wording mixed with reference media.
 
-use super::media::{kind_counts, KindCounts};
+use super::counts::{kind_counts, KindCounts};
 use super::Ctx;
 use crate::finding::{Code, Finding, Severity};
 use crate::prompt::{analyse, PromptFacts};

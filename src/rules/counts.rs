@@ -1,21 +1,9 @@
-//! The media arrays as written: which the model accepts, how many, inline data,
-//! duplicates, and what each entry points at (scheme, private hosts, secrets).
+//! The media arrays as written: which kinds the model accepts and how many
+//! (REQ012, REQ013), and audio without a visual (REQ014).
 
 use super::{did_you_mean, Ctx};
-use crate::addr::{classify_media_ref, credentials_in_url, host_not_public, MediaRef};
 use crate::finding::{Code, Finding, Severity};
-use crate::request::AssetRef;
 use crate::spec::{MediaKind, Mode};
-
-pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    accepted_and_counts(ctx, out);
-    audio_without_visual(ctx, out);
-    duplicates(ctx, out);
-    body_size(ctx, out);
-    for (i, a) in ctx.req.assets.iter().enumerate() {
-        entry(ctx, i, a, out);
-    }
-}
 
 /// Media counted per kind: `(known, unknown)` — in the open dialect an entry
 /// whose extension does not say its kind may be any kind.
@@ -87,7 +75,7 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-fn accepted_and_counts(ctx: &Ctx, out: &mut Vec<Finding>) {
+pub(super) fn accepted_and_counts(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(model) = ctx.model else { return };
     for (field, &kind) in &ctx.spec.media_fields {
         let Some(f) = ctx.req.field(field) else {
@@ -176,7 +164,7 @@ fn accepted_and_counts(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-fn audio_without_visual(ctx: &Ctx, out: &mut Vec<Finding>) {
+pub(super) fn audio_without_visual(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(model) = ctx.model else { return };
     let c = kind_counts(ctx);
     let (severity, why) = match model.mode {
@@ -208,125 +196,5 @@ fn audio_without_visual(ctx: &Ctx, out: &mut Vec<Finding>) {
             f = f.at(&a.pointer, a.offset);
         }
         out.push(f);
-    }
-}
-
-fn duplicates(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for field in ctx.spec.media_fields.keys() {
-        let items: Vec<&AssetRef> = ctx.req.assets_in(field).collect();
-        // Identical first and last frame is explicitly allowed (document 004).
-        let first_last_pair = items.len() == 2
-            && ctx
-                .model
-                .is_some_and(|m| matches!(m.mode, Mode::FirstLastFrame | Mode::Mixed));
-        if first_last_pair {
-            continue;
-        }
-        // First place of each entry; linear in the array's length.
-        let mut first_seen: std::collections::HashMap<&str, &AssetRef> =
-            std::collections::HashMap::new();
-        for a in &items {
-            let first = *first_seen.entry(a.uri.trim()).or_insert(a);
-            if !std::ptr::eq(first, *a) {
-                out.push(
-                    Finding::new(
-                        Code::REQ020,
-                        format!(
-                            "`{}` is the same entry as `{}`: the model gets the same media twice",
-                            a.pointer, first.pointer
-                        ),
-                    )
-                    .at(&a.pointer, a.offset)
-                    .help("remove the duplicate, and renumber the media the prompt names")
-                    .asset(a.position),
-                );
-            }
-        }
-    }
-}
-
-fn body_size(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let max = ctx.spec.body_max_bytes;
-    if ctx.req.body_bytes > max {
-        out.push(
-            Finding::new(
-                Code::REQ018,
-                format!(
-                    "the JSON body alone is {} bytes; the service accepts at most {max} bytes for the body and its media together",
-                    ctx.req.body_bytes
-                ),
-            )
-            .at("", 0)
-            .help("pass media by URL instead of inline, and shorten long fields"),
-        );
-    }
-}
-
-fn entry(ctx: &Ctx, index: usize, a: &AssetRef, out: &mut Vec<Finding>) {
-    let at = |f: Finding| f.at(&a.pointer, a.offset).asset(index);
-    let inline = "upload the file to public object storage and pass its https:// URL";
-    match classify_media_ref(&a.uri) {
-        MediaRef::Https(url) | MediaRef::Http(url) if host_not_public(&url).is_some() => {
-            let why = host_not_public(&url).unwrap_or_default();
-            out.push(at(Finding::new(
-                Code::SRC002,
-                format!("`{}`: {why}; the service fetches from the public internet and cannot reach it", a.pointer),
-            )
-            .help("host the file on a public server or object storage")));
-            secrets(&url, out, at);
-        }
-        MediaRef::Https(url) => secrets(&url, out, at),
-        MediaRef::Http(url) => {
-            out.push(at(Finding::new(
-                Code::SRC001,
-                format!("`{}` is plain http://; the {} dialect expects https://", a.pointer, ctx.req.dialect),
-            )
-            .severity(ctx.spec.http_media_severity)
-            .help("serve the file over https://")));
-            secrets(&url, out, at);
-        }
-        MediaRef::Local(path) if !ctx.opts.allow_local_paths => out.push(at(Finding::new(
-            Code::SRC001,
-            format!("`{}` is a local path (`{path}`); the service fetches only http(s) URLs", a.pointer),
-        )
-        .help("upload the file and pass its https:// URL, or run without --require-urls to check local files"))),
-        MediaRef::Local(_) => {}
-        MediaRef::DataUri => out.push(at(Finding::new(
-            Code::REQ019,
-            format!("`{}` is a data: URI; inline media are not supported", a.pointer),
-        )
-        .help(inline))),
-        MediaRef::Blob => out.push(at(Finding::new(
-            Code::REQ019,
-            format!("`{}` is a blob: URL, which exists only inside one browser tab", a.pointer),
-        )
-        .help(inline))),
-        MediaRef::RawBase64 => out.push(at(Finding::new(
-            Code::REQ019,
-            format!("`{}` looks like raw Base64 data ({} characters); inline media are not supported", a.pointer, a.uri.len()),
-        )
-        .help(inline))),
-        MediaRef::OtherScheme(s) => out.push(at(Finding::new(
-            Code::SRC001,
-            format!("`{}` uses the `{s}:` scheme; the service fetches only https:// URLs", a.pointer),
-        )
-        .help("publish the object and pass a public (or pre-signed) https:// URL"))),
-        MediaRef::BadUrl(why) => out.push(at(Finding::new(
-            Code::SRC001,
-            format!("`{}` does not parse as a URL: {why}", a.pointer),
-        )
-        .help("write a full https:// URL"))),
-        MediaRef::Empty => out.push(at(Finding::new(Code::SRC001, format!("`{}` is empty", a.pointer))
-            .help("give a URL or remove the entry"))),
-    }
-}
-
-fn secrets(url: &url::Url, out: &mut Vec<Finding>, at: impl Fn(Finding) -> Finding) {
-    if let Some(why) = credentials_in_url(url) {
-        out.push(at(Finding::new(
-            Code::SRC007,
-            format!("{why}: it leaks into logs, and signed URLs expire before a queued task runs"),
-        )
-        .help("serve the file from a public URL without secrets, or make sure the signature outlives the queue")));
     }
 }

@@ -1,0 +1,245 @@
+//! What the media rules share: the facts per asset, which assets the kind
+//! rules may judge, the slot an asset fills, and the format / size / length
+//! checks the image, video and audio rules run alike.
+
+use super::Ctx;
+use crate::finding::{Code, Finding, Fix, Limit, Reencode, Severity, Unit};
+use crate::probe::{Format, Kind, MediaFacts};
+use crate::request::AssetRef;
+use crate::spec::{join_or, MediaKind};
+
+/// Each asset of the request that was probed and can be judged by the kind
+/// rules (IMG/VID/AUD), with its index: not a URL that failed or served an
+/// HTML page, and not a path that could not be opened — those are the source
+/// rules' findings (SRC002–SRC006, SRC008).
+pub(super) fn judgeable<'c>(
+    ctx: &'c Ctx,
+) -> impl Iterator<Item = (usize, &'c AssetRef, &'c MediaFacts)> + 'c {
+    ctx.req.assets.iter().enumerate().filter_map(|(i, a)| {
+        let f = ctx.facts.get(i).copied().flatten()?;
+        if let Some(remote) = &f.remote {
+            if remote.failure.is_some() || f.format == Format::Html || served_as_html(remote) {
+                return None;
+            }
+        }
+        if f.format == Format::Unknown && f.unopened() {
+            return None;
+        }
+        Some((i, a, f))
+    })
+}
+
+/// The server's Content-Type, lower case, without parameters.
+pub(super) fn content_type(remote: &crate::source::http::RemoteFacts) -> String {
+    remote
+        .content_type
+        .as_deref()
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn served_as_html(remote: &crate::source::http::RemoteFacts) -> bool {
+    content_type(remote) == "text/html"
+}
+
+/// Locates a finding at an asset's entry.
+pub(super) fn at_asset(i: usize, a: &AssetRef) -> impl Fn(Finding) -> Finding + '_ {
+    move |x: Finding| x.at(&a.pointer, a.offset).asset(i)
+}
+
+/// The facts of each asset of a request (same order as `req.assets`); `None`
+/// where nothing was probed (a URL in this build, or `--no-fetch`).
+pub type AssetFacts<'a> = [Option<&'a MediaFacts>];
+
+/// The kind an asset is judged as: its array's kind, or in a mixed array the
+/// kind of its bytes (then its extension, for files that are none of the three).
+pub(super) fn slot_kind(a: &AssetRef, f: &MediaFacts) -> MediaKind {
+    match (a.kind, f.kind) {
+        (MediaKind::Any, Kind::Image) => MediaKind::Image,
+        (MediaKind::Any, Kind::Video) => MediaKind::Video,
+        (MediaKind::Any, Kind::Audio) => MediaKind::Audio,
+        (MediaKind::Any, Kind::Unknown) => {
+            super::counts::kind_from_extension(&a.uri).unwrap_or(MediaKind::Image)
+        }
+        (k, _) => k,
+    }
+}
+
+pub(super) fn names(formats: &[String]) -> String {
+    let pretty = |f: &String| match f.as_str() {
+        "webp" => "WebP".to_string(),
+        other => other.to_uppercase(),
+    };
+    join_or(&formats.iter().map(pretty).collect::<Vec<_>>())
+}
+
+/// A ratio with enough digits that a value just outside a bound does not print
+/// as the bound itself (6001 ÷ 2400 is 2.5004, not 2.500).
+pub(super) fn ratio_text(r: f64) -> String {
+    format!("{r:.4}")
+}
+
+/// Wrong format (IMG001/VID001/AUD001) or unreadable (IMG002/VID002/AUD002);
+/// returns false when the other checks cannot run.
+pub(super) fn readable(
+    f: &MediaFacts,
+    want: Kind,
+    accepted: &[String],
+    (unsupported, unreadable): (Code, Code),
+    out: &mut Vec<Finding>,
+    at: &dyn Fn(Finding) -> Finding,
+) -> bool {
+    let word = match want {
+        Kind::Image => "image",
+        Kind::Video => "video",
+        _ => "audio",
+    };
+    if f.format == Format::Empty {
+        out.push(at(Finding::new(unreadable, "the file is empty (0 bytes)")
+            .help(format!("export the {word} again"))));
+        return false;
+    }
+    if f.kind != want || !accepted.iter().any(|n| n == f.format.name()) {
+        out.push(at(Finding::new(
+            unsupported,
+            format!(
+                "the bytes are {}; this slot accepts {}",
+                f.format.describe(),
+                names(accepted)
+            ),
+        )
+        .measured(f.format.name(), Unit::Format)
+        .limit(Limit::one_of(
+            accepted.iter().map(String::as_str),
+            Unit::Format,
+        ))
+        .fix(Fix::Transcode {
+            to: accepted.to_vec(),
+        })
+        .help(format!(
+            "convert it to {} (the format is read from the bytes, not the file name)",
+            names(accepted)
+        ))));
+        return false;
+    }
+    if let Some(e) = &f.error {
+        out.push(at(Finding::new(
+            unreadable,
+            format!("{} that cannot be read: {e}", f.format.describe()),
+        )
+        .help(format!(
+            "export the {word} again; the file is damaged or incomplete"
+        ))));
+        return false;
+    }
+    true
+}
+
+/// IMG005/VID007/AUD005: one file above the size limit.
+pub(super) fn too_large(
+    f: &MediaFacts,
+    max: u64,
+    code: Code,
+    word: &str,
+    sev: Severity,
+    help: &str,
+) -> Option<Finding> {
+    let size = f.size_bytes.filter(|s| *s > max)?;
+    Some(
+        Finding::new(
+            code,
+            format!(
+                "the {word} file is {} ({size} bytes); the limit is {}",
+                mb(size),
+                mb(max)
+            ),
+        )
+        .severity(sev)
+        .measured(size, Unit::Bytes)
+        .limit(Limit::max(max, Unit::Bytes))
+        .fix(Fix::Reencode(Reencode {
+            max_bytes: Some(max),
+            ..Reencode::default()
+        }))
+        .help(help),
+    )
+}
+
+/// VID003/AUD003: one clip outside the accepted length. `noun` names the
+/// clip ("clip", "audio"), `kind` the slot ("video", "audio").
+pub(super) fn clip_length(
+    f: &MediaFacts,
+    (min, max): (f64, f64),
+    code: Code,
+    (noun, kind): (&str, &str),
+    sev: Severity,
+) -> Option<Finding> {
+    let d = f.duration_s.filter(|d| *d < min || *d > max)?;
+    let help = if d < min {
+        "use a longer clip".to_string()
+    } else {
+        format!("trim it to at most {max} s")
+    };
+    let f = Finding::new(
+        code,
+        format!("the {noun} is {d:.3} s long; each reference {kind} must be {min}–{max} s"),
+    )
+    .severity(sev)
+    .measured(d, Unit::S)
+    .limit(Limit::between(min, max, Unit::S))
+    .help(help);
+    Some(if d > max {
+        f.fix(Fix::Trim { max_s: max })
+    } else {
+        f
+    })
+}
+
+pub(super) fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+/// The totals of one kind over a request: all clips' length (VID004/AUD004,
+/// with the per-dialect media-limit severity) and all files' size
+/// (VID007/AUD005 as a warning: only some mirrors limit the total).
+pub(super) fn totals(
+    ctx: &Ctx,
+    kind: MediaKind,
+    (len_code, max_s, word): (Code, f64, &str),
+    (size_code, max_bytes, plural): (Code, u64, &str),
+    out: &mut Vec<Finding>,
+) {
+    let sev = ctx.spec.media_limits_severity;
+    let judged: Vec<&MediaFacts> = ctx
+        .req
+        .assets
+        .iter()
+        .zip(ctx.facts)
+        .filter_map(|(a, f)| f.filter(|f| slot_kind(a, f) == kind))
+        .filter(|f| f.error.is_none() && f.kind != Kind::Image)
+        .collect();
+    let sum = |get: &dyn Fn(&MediaFacts) -> Option<f64>| -> (usize, f64) {
+        let items: Vec<f64> = judged.iter().filter_map(|f| get(f)).collect();
+        (items.len(), items.iter().sum())
+    };
+    let (n, total) = sum(&|f| f.duration_s);
+    if n > 1 && total > max_s {
+        out.push(Finding::new(len_code, format!("the {n} reference {word} clips last {total:.3} s together; the limit is {max_s} s in total"))
+            .severity(sev)
+            .measured(total, Unit::S)
+            .limit(Limit::max(max_s, Unit::S))
+            .help(format!("trim or drop clips so that all {word} together is at most {max_s} s")));
+    }
+    let (n, total) = sum(&|f| f.size_bytes.map(|s| s as f64));
+    if n > 1 && total > max_bytes as f64 {
+        out.push(Finding::new(size_code, format!("the {n} {plural} are {} together; some mirrors of the API limit the total to {}", mb(total as u64), mb(max_bytes)))
+            .severity(Severity::Warning)
+            .measured(total, Unit::Bytes)
+            .limit(Limit::max(max_bytes, Unit::Bytes))
+            .help("re-encode them smaller if your provider enforces the total"));
+    }
+}

@@ -1,0 +1,235 @@
+//! IMG — images (also the first and last frame): format, sides, ratio, size,
+//! EXIF rotation, animation, and the first/last-frame pair.
+
+use super::common::{at_asset, judgeable, ratio_text, readable, slot_kind, too_large, AssetFacts};
+use super::Ctx;
+use crate::finding::{Code, Finding, Fix, Limit, Unit};
+use crate::probe::{Format, Kind, MediaFacts};
+use crate::request::AssetRef;
+use crate::spec::{MediaKind, Mode};
+
+/// IMG001–IMG008 for every image slot; IMG009 for a first/last pair.
+pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (i, a, f) in judgeable(ctx) {
+        if slot_kind(a, f) == MediaKind::Image {
+            image(ctx, a, f, out, &at_asset(i, a));
+        }
+    }
+    first_last(ctx, ctx.facts, out);
+}
+
+fn image(
+    ctx: &Ctx,
+    a: &AssetRef,
+    f: &MediaFacts,
+    out: &mut Vec<Finding>,
+    at: &dyn Fn(Finding) -> Finding,
+) {
+    let lim = &ctx.spec.image;
+    let sev = ctx.spec.media_limits_severity;
+    extension(a, f, Code::IMG006, out, at);
+    if !readable(
+        f,
+        Kind::Image,
+        &lim.formats,
+        (Code::IMG001, Code::IMG002),
+        out,
+        at,
+    ) {
+        return;
+    }
+    let (Some(w), Some(h)) = (f.display_width, f.display_height) else {
+        return;
+    };
+    let rotated = f.width != f.display_width;
+    let shape = if rotated {
+        format!(
+            "{w}×{h} as displayed (stored {}×{}, EXIF orientation {})",
+            f.width.unwrap_or(0),
+            f.height.unwrap_or(0),
+            f.orientation.unwrap_or(0)
+        )
+    } else {
+        format!("{w}×{h}")
+    };
+    for (side, v) in [("width", w), ("height", h)] {
+        if v < lim.min_side || v > lim.max_side {
+            out.push(at(Finding::new(
+                Code::IMG003,
+                format!(
+                    "the image is {shape}: its {side} {v} px is outside {}–{} px",
+                    lim.min_side, lim.max_side
+                ),
+            )
+            .severity(sev)
+            .measured(v, Unit::Px)
+            .limit(Limit::between(lim.min_side, lim.max_side, Unit::Px))
+            .fix(if v < lim.min_side {
+                Fix::Resize {
+                    max_side: None,
+                    min_side: Some(lim.min_side),
+                }
+            } else {
+                Fix::Resize {
+                    max_side: Some(lim.max_side),
+                    min_side: None,
+                }
+            })
+            .help(if v < lim.min_side {
+                format!("upscale it so each side is at least {} px", lim.min_side)
+            } else {
+                format!("downscale it so each side is at most {} px", lim.max_side)
+            })));
+        }
+    }
+    let ratio = w as f64 / h as f64;
+    if ratio < lim.min_ratio || ratio > lim.max_ratio {
+        out.push(at(Finding::new(
+            Code::IMG004,
+            format!(
+                "the image is {shape}: width ÷ height = {}, outside {}–{}",
+                ratio_text(ratio),
+                lim.min_ratio,
+                lim.max_ratio
+            ),
+        )
+        .severity(sev)
+        .measured(ratio, Unit::Ratio)
+        .limit(Limit::between(lim.min_ratio, lim.max_ratio, Unit::Ratio))
+        .fix(Fix::Pad {
+            min_ratio: lim.min_ratio,
+            max_ratio: lim.max_ratio,
+        })
+        .help(format!(
+            "crop it to a ratio between {} (2:5) and {} (5:2)",
+            lim.min_ratio, lim.max_ratio
+        ))));
+    }
+    out.extend(
+        too_large(
+            f,
+            lim.max_bytes,
+            Code::IMG005,
+            "image",
+            sev,
+            "re-encode it (JPEG quality 85–90 or WebP) or downscale it",
+        )
+        .map(at),
+    );
+    if rotated {
+        out.push(at(Finding::new(
+            Code::IMG007,
+            format!(
+                "EXIF orientation {} turns the stored {}×{} image into {w}×{h}; the checks used the displayed {w}×{h}",
+                f.orientation.unwrap_or(0),
+                f.width.unwrap_or(0),
+                f.height.unwrap_or(0)
+            ),
+        )
+        .measured(f64::from(f.orientation.unwrap_or(0)), Unit::Value)
+        .fix(Fix::Rotate)
+        .help("if the service ignores EXIF the frame is used sideways: rotate the pixels and drop the orientation tag")));
+    }
+    if f.animated == Some(true) {
+        out.push(at(Finding::new(
+            Code::IMG008,
+            format!(
+                "{} is animated: only one frame will be used",
+                f.format.describe()
+            ),
+        )
+        .help("export the frame you want as a still image")));
+    }
+}
+
+fn extension(
+    a: &AssetRef,
+    f: &MediaFacts,
+    code: Code,
+    out: &mut Vec<Finding>,
+    at: &dyn Fn(Finding) -> Finding,
+) {
+    let Some(named) = Format::from_extension(&a.uri) else {
+        return;
+    };
+    let same = named == f.format
+        || matches!(
+            (named, f.format),
+            (Format::Mp4, Format::M4v) | (Format::M4v, Format::Mp4)
+        );
+    if !same && f.format != Format::Empty && f.format != Format::Unknown {
+        out.push(at(Finding::new(
+            code,
+            format!(
+                "the name says {} but the bytes are {}",
+                named.describe(),
+                f.format.describe()
+            ),
+        )
+        .help(format!(
+            "rename it with the extension `.{}`, or convert it",
+            f.format.name()
+        ))));
+    }
+}
+
+/// IMG009: a first and a last frame whose ratios or sizes differ.
+fn first_last(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
+    let Some(model) = ctx.model else { return };
+    let images: Vec<(usize, &AssetRef, &MediaFacts)> = ctx
+        .req
+        .assets
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| facts.get(i).copied().flatten().map(|f| (i, a, f)))
+        .filter(|(_, a, f)| {
+            slot_kind(a, f) == MediaKind::Image && f.kind == Kind::Image && f.error.is_none()
+        })
+        .collect();
+    let pair = match model.mode {
+        Mode::FirstLastFrame => images.len() == 2,
+        // The open dialect takes a first and last frame as two images and nothing else.
+        Mode::Mixed => images.len() == 2 && ctx.req.assets.len() == 2,
+        _ => false,
+    };
+    if !pair {
+        return;
+    }
+    let dims = |f: &MediaFacts| {
+        (
+            f.display_width.unwrap_or(0) as f64,
+            f.display_height.unwrap_or(0) as f64,
+        )
+    };
+    let ((w1, h1), (w2, h2)) = (dims(images[0].2), dims(images[1].2));
+    if w1 * h1 * w2 * h2 == 0.0 {
+        return;
+    }
+    let (r1, r2) = (w1 / h1, w2 / h2);
+    let (last_i, last) = (images[1].0, images[1].1);
+    let at = |x: Finding| x.at(&last.pointer, last.offset).asset(last_i);
+    let lim = &ctx.spec.image;
+    if (r1 - r2).abs() / r1 > lim.first_last_ratio_tolerance {
+        let (lost, dir) = if r2 > r1 {
+            (1.0 - r1 / r2, "width")
+        } else {
+            (1.0 - r2 / r1, "height")
+        };
+        out.push(at(Finding::new(
+            Code::IMG009,
+            format!(
+                "the first frame is {w1}×{h1} (ratio {r1:.3}) and the last {w2}×{h2} (ratio {r2:.3}): the service crops the last frame to the first frame's ratio, cutting {:.1} % of its {dir}",
+                lost * 100.0
+            ),
+        )
+        .measured(r2, Unit::Ratio)
+        .fix(Fix::Crop { ratio: r1 })
+        .help("crop the last frame to the first frame's ratio yourself, so you choose what is kept")));
+    } else if (w1 * h1).max(w2 * h2) / (w1 * h1).min(w2 * h2) > lim.first_last_max_area_ratio {
+        out.push(at(Finding::new(
+            Code::IMG009,
+            format!("the first frame is {w1}×{h1} and the last {w2}×{h2}: sizes this different make the transition distort"),
+        )
+        .help("use first and last frames of similar size")));
+    }
+}

@@ -1,0 +1,198 @@
+//! The rule registry: every rule unit, the codes it owns, and its check.
+//! A code belongs to exactly one unit (a test proves it), so a code leads to
+//! the one place that emits it, and a unit can be run alone.
+
+use super::{
+    audio, callback, counts, document, duplicates, fields, image, predict, prompt, sources, video,
+    Ctx,
+};
+use crate::finding::{Code, Finding};
+
+/// One rule unit.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// A stable short name (`duration`, `image`).
+    pub id: &'static str,
+    /// The codes it emits, and no other unit emits.
+    pub codes: &'static [Code],
+    /// The check over a parsed request (and its probed assets).
+    pub check: fn(&Ctx, &mut Vec<Finding>),
+}
+
+/// Every unit, in the order they run. `document` also owns what the parse
+/// stage reports ([`DocumentProblem`](super::DocumentProblem)).
+pub const RULES: &[Rule] = &[
+    Rule {
+        id: "document",
+        codes: &[Code::REQ001, Code::REQ018],
+        check: document::body_size,
+    },
+    Rule {
+        id: "model",
+        codes: &[Code::REQ002],
+        check: fields::model,
+    },
+    Rule {
+        id: "required",
+        codes: &[Code::REQ003],
+        check: fields::required,
+    },
+    Rule {
+        id: "unknown-field",
+        codes: &[Code::REQ004],
+        check: fields::unknown_fields,
+    },
+    Rule {
+        id: "types",
+        codes: &[Code::REQ005],
+        check: fields::types,
+    },
+    Rule {
+        id: "duration",
+        codes: &[Code::REQ006],
+        check: fields::duration,
+    },
+    Rule {
+        id: "quality",
+        codes: &[Code::REQ007],
+        check: fields::quality,
+    },
+    Rule {
+        id: "aspect-ratio",
+        codes: &[Code::REQ008],
+        check: fields::aspect_ratio,
+    },
+    Rule {
+        id: "prompt",
+        codes: &[
+            Code::REQ009,
+            Code::REQ010,
+            Code::REQ015,
+            Code::REQ016,
+            Code::REQ017,
+        ],
+        check: prompt::check,
+    },
+    Rule {
+        id: "callback",
+        codes: &[Code::REQ011],
+        check: callback::check,
+    },
+    Rule {
+        id: "media-counts",
+        codes: &[Code::REQ012, Code::REQ013],
+        check: counts::accepted_and_counts,
+    },
+    Rule {
+        id: "audio-without-visual",
+        codes: &[Code::REQ014],
+        check: counts::audio_without_visual,
+    },
+    Rule {
+        id: "duplicate-asset",
+        codes: &[Code::REQ020],
+        check: duplicates::entries,
+    },
+    Rule {
+        id: "duplicate-key",
+        codes: &[Code::REQ021],
+        check: duplicates::keys,
+    },
+    Rule {
+        id: "sources",
+        codes: &[
+            Code::REQ019,
+            Code::SRC001,
+            Code::SRC002,
+            Code::SRC003,
+            Code::SRC004,
+            Code::SRC005,
+            Code::SRC006,
+            Code::SRC007,
+            Code::SRC008,
+            Code::SRC009,
+        ],
+        check: sources::check,
+    },
+    Rule {
+        id: "image",
+        codes: &[
+            Code::IMG001,
+            Code::IMG002,
+            Code::IMG003,
+            Code::IMG004,
+            Code::IMG005,
+            Code::IMG006,
+            Code::IMG007,
+            Code::IMG008,
+            Code::IMG009,
+        ],
+        check: image::check,
+    },
+    Rule {
+        id: "video",
+        codes: &[
+            Code::VID001,
+            Code::VID002,
+            Code::VID003,
+            Code::VID004,
+            Code::VID005,
+            Code::VID006,
+            Code::VID007,
+            Code::VID008,
+        ],
+        check: video::check,
+    },
+    Rule {
+        id: "audio",
+        codes: &[
+            Code::AUD001,
+            Code::AUD002,
+            Code::AUD003,
+            Code::AUD004,
+            Code::AUD005,
+            Code::AUD006,
+        ],
+        check: audio::check,
+    },
+    Rule {
+        id: "predicted-output",
+        codes: &[Code::REQ090],
+        check: predict::check,
+    },
+];
+
+/// The unit that owns a code.
+pub fn rule(code: Code) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.codes.contains(&code))
+}
+
+/// Runs one unit alone (tests, and callers that want one check).
+pub fn run_one(id: &str, ctx: &Ctx) -> Option<Vec<Finding>> {
+    let r = RULES.iter().find(|r| r.id == id)?;
+    let mut out = Vec::new();
+    (r.check)(ctx, &mut out);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code is owned by exactly one unit, and unit names are unique.
+    #[test]
+    fn each_code_has_exactly_one_unit() {
+        for code in Code::ALL {
+            let owners: Vec<&str> = RULES
+                .iter()
+                .filter(|r| r.codes.contains(code))
+                .map(|r| r.id)
+                .collect();
+            assert_eq!(owners.len(), 1, "{code} is owned by {owners:?}");
+        }
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len(), "unit ids are unique");
+    }
+}

@@ -1,0 +1,152 @@
+//! VID — reference videos: container, length, pixels, frame rate, size,
+//! codec, and the totals over all clips (VID004, VID007).
+
+use super::common::{
+    at_asset, clip_length, judgeable, ratio_text, readable, slot_kind, too_large, totals,
+};
+use super::Ctx;
+use crate::finding::{Code, Finding, Fix, Limit, Reencode, Unit};
+use crate::probe::{Kind, MediaFacts};
+use crate::spec::MediaKind;
+
+/// VID001–VID008 for every video slot, then the totals.
+pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (i, a, f) in judgeable(ctx) {
+        if slot_kind(a, f) == MediaKind::Video {
+            video(ctx, f, out, &at_asset(i, a));
+        }
+    }
+    let v = &ctx.spec.video;
+    totals(
+        ctx,
+        MediaKind::Video,
+        (Code::VID004, v.max_total_duration_s, "video"),
+        (Code::VID007, v.max_total_bytes, "videos"),
+        out,
+    );
+}
+
+fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding) -> Finding) {
+    let lim = &ctx.spec.video;
+    let sev = ctx.spec.media_limits_severity;
+    if !readable(
+        f,
+        Kind::Video,
+        &lim.formats,
+        (Code::VID001, Code::VID002),
+        out,
+        at,
+    ) {
+        return;
+    }
+    out.extend(
+        clip_length(
+            f,
+            (lim.min_duration_s, lim.max_duration_s),
+            Code::VID003,
+            ("clip", "video"),
+            sev,
+        )
+        .map(at),
+    );
+    if let (Some(w), Some(h)) = (f.display_width, f.display_height) {
+        let px = w as u64 * h as u64;
+        let ratio = w as f64 / h as f64;
+        let mut why = Vec::new();
+        if px < lim.min_pixels || px > lim.max_pixels {
+            why.push(format!(
+                "{px} pixels per frame is outside {}–{}",
+                lim.min_pixels, lim.max_pixels
+            ));
+        }
+        for v in [w, h] {
+            if v < lim.min_side || v > lim.max_side {
+                why.push(format!(
+                    "a side of {v} px is outside {}–{} px",
+                    lim.min_side, lim.max_side
+                ));
+            }
+        }
+        if ratio < lim.min_ratio || ratio > lim.max_ratio {
+            why.push(format!(
+                "width ÷ height = {} is outside {}–{}",
+                ratio_text(ratio),
+                lim.min_ratio,
+                lim.max_ratio
+            ));
+        }
+        if !why.is_empty() {
+            let rot = match f.rotation {
+                Some(r @ (90 | 270)) => format!(" (displayed, after a {r}° rotation)"),
+                _ => String::new(),
+            };
+            out.push(at(Finding::new(
+                Code::VID005,
+                format!("the video is {w}×{h}{rot}: {}", why.join("; ")),
+            )
+            .severity(sev)
+            .measured(px, Unit::Px)
+            .limit(Limit::between(lim.min_pixels, lim.max_pixels, Unit::Px))
+            .fix(Fix::Reencode(Reencode {
+                min_pixels: Some(lim.min_pixels),
+                max_pixels: Some(lim.max_pixels),
+                ..Reencode::default()
+            }))
+            .help("scale it to 480p–720p, e.g. 1280×720, 720×1280 or 960×960")));
+        }
+    }
+    if let Some(fps) = f.fps {
+        if fps < lim.min_fps || fps > lim.max_fps {
+            out.push(at(Finding::new(
+                Code::VID006,
+                format!(
+                    "the average frame rate is {fps:.3} fps; the service accepts {}–{} fps",
+                    lim.min_fps, lim.max_fps
+                ),
+            )
+            .severity(sev)
+            .measured(fps, Unit::Fps)
+            .limit(Limit::between(lim.min_fps, lim.max_fps, Unit::Fps))
+            .fix(Fix::Reencode(Reencode {
+                min_fps: Some(lim.min_fps),
+                max_fps: Some(lim.max_fps),
+                ..Reencode::default()
+            }))
+            .help(format!(
+                "re-encode at a constant {} to {} fps (e.g. 24, 30 or 60)",
+                lim.min_fps, lim.max_fps
+            ))));
+        }
+    }
+    out.extend(
+        too_large(
+            f,
+            lim.max_bytes,
+            Code::VID007,
+            "video",
+            sev,
+            "re-encode it at a lower bitrate or trim it",
+        )
+        .map(at),
+    );
+    if let Some(codec) = &f.codec {
+        let (name, known) = match codec.as_str() {
+            "avc1" | "avc3" => ("H.264", true),
+            "hvc1" | "hev1" => ("HEVC", true),
+            "av01" => ("AV1", false),
+            "vp09" => ("VP9", false),
+            c if c.starts_with("ap") => ("ProRes", false),
+            _ => ("an uncommon codec", false),
+        };
+        let msg = if known {
+            format!("codec {name} (`{codec}`), which the provider's decoders handle")
+        } else {
+            format!("codec {name} (`{codec}`): the provider does not document support for it")
+        };
+        let mut fd = Finding::new(Code::VID008, msg);
+        if !known {
+            fd = fd.help("transcode to H.264 (libx264) to be safe");
+        }
+        out.push(at(fd));
+    }
+}
