@@ -11,10 +11,11 @@ use std::io::{self, Write};
 
 use crate::finding::{Finding, Severity};
 use crate::json::LineIndex;
+use crate::options::VerdictOptions;
+use crate::pipeline::ResolvedAsset;
 use crate::request::AssetRef;
 use crate::rules::Predicted;
 use crate::spec::Dialect;
-use crate::Options;
 
 pub use human::HumanStyle;
 pub use json::WIRE_VERSION;
@@ -72,6 +73,10 @@ pub struct RequestReport {
     pub facts: Vec<Option<crate::probe::MediaFacts>>,
     /// Whether a finding reaches the gate.
     pub failed: bool,
+    /// The resolved asset of each entry (same order as `assets`): its
+    /// run-wide id and the file or URL it means; `None` where nothing was
+    /// opened (inline data, another scheme, `--no-fetch`).
+    pub resolved: Vec<Option<ResolvedAsset>>,
 }
 
 impl RequestReport {
@@ -85,6 +90,7 @@ impl RequestReport {
             predicted: None,
             facts: Vec::new(),
             failed: false,
+            resolved: Vec::new(),
         }
     }
 
@@ -133,7 +139,7 @@ impl RequestReport {
         }
     }
 
-    pub(crate) fn finish(mut self, opts: &Options) -> Self {
+    pub(crate) fn finish(mut self, opts: &VerdictOptions) -> Self {
         // Severity is resolved here and nowhere else: `off` drops a finding.
         self.findings
             .retain_mut(|f| match opts.severity.resolve(f.code, f.severity) {

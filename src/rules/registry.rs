@@ -195,4 +195,72 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), RULES.len(), "unit ids are unique");
     }
+
+    fn fixture_documents() -> Vec<crate::input::Document> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/requests");
+        let (docs, errors) = crate::input::expand(&[root.to_string()], &mut std::io::empty());
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(docs.len() > 90, "{} fixture requests", docs.len());
+        docs
+    }
+
+    /// Run alone over every fixture request (with its real media probed),
+    /// each unit emits only the codes it owns — so each code is emitted by
+    /// exactly one unit — and together the units emit every code the
+    /// fixtures exercise.
+    #[test]
+    fn each_unit_alone_emits_only_its_own_codes() {
+        let docs = fixture_documents();
+        let opts = crate::Options::default();
+        let mut seen = std::collections::BTreeSet::new();
+        let mut contexts = 0;
+        crate::pipeline::for_each_ctx(&docs, &opts, |ctx| {
+            contexts += 1;
+            for r in RULES {
+                let out = run_one(r.id, ctx).unwrap();
+                for f in &out {
+                    assert!(
+                        r.codes.contains(&f.code),
+                        "unit `{}` emitted {} ({})",
+                        r.id,
+                        f.code,
+                        f.message
+                    );
+                    seen.insert(f.code);
+                }
+            }
+        });
+        assert!(contexts > 90);
+        assert!(
+            seen.len() >= 35,
+            "the fixtures exercise {} codes",
+            seen.len()
+        );
+    }
+
+    /// One unit checked in isolation: the duration rule sees only the
+    /// duration, whatever else is wrong with the request.
+    #[test]
+    fn one_rule_in_isolation() {
+        let doc = crate::input::Document {
+            source: crate::Source::file("t.json"),
+            body: crate::input::Body::Bytes(
+                br#"{"model": "seedance-2.0-text-to-video", "prompt": "", "duration": 16,
+                     "aspectRatio": "16:9", "quality": "4k"}"#
+                    .to_vec(),
+            ),
+        };
+        let opts = crate::Options::builder().no_fetch().build();
+        let mut ran = false;
+        crate::pipeline::for_each_ctx(std::slice::from_ref(&doc), &opts, |ctx| {
+            let out = run_one("duration", ctx).unwrap();
+            let codes: Vec<Code> = out.iter().map(|f| f.code).collect();
+            assert_eq!(codes, [Code::REQ006]);
+            assert_eq!(out[0].pointer.as_deref(), Some("/duration"));
+            assert!(run_one("no-such-unit", ctx).is_none());
+            ran = true;
+        });
+        assert!(ran);
+        assert_eq!(rule(Code::REQ006).map(|r| r.id), Some("duration"));
+    }
 }

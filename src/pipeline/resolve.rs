@@ -1,0 +1,93 @@
+//! Stage 2 — resolve assets: which file or URL each media entry means (relative
+//! paths against the request file's folder), deduplicated across the run so
+//! each is probed once. Each distinct asset gets an [`AssetId`] that the
+//! report keeps, so later commands (`fix`) can act on it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::parse::Parsed;
+use crate::report::Source;
+use crate::{addr, Options};
+
+/// A distinct asset of a run (an index into the run's asset list): every
+/// entry, in any request, that means the same file or URL has the same id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AssetId(pub usize);
+
+/// What an asset entry points at, once resolved: a local file or a URL.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AssetTarget {
+    /// A local file (resolved against the request file's folder).
+    Local(PathBuf),
+    /// An http(s) URL.
+    Remote(url::Url),
+}
+
+/// The asset an entry means, with its run-wide id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedAsset {
+    /// Shared by every entry of the run that means the same asset.
+    pub id: AssetId,
+    /// The file or URL.
+    pub target: AssetTarget,
+}
+
+/// Every distinct asset of a run, and for each request the id of each of
+/// its entries (`None`: nothing to open — inline data, another scheme, a
+/// private URL already reported, or `--no-fetch`).
+pub(crate) struct Resolved {
+    pub(crate) targets: Vec<AssetTarget>,
+    pub(crate) per_request: Vec<Vec<Option<AssetId>>>,
+}
+
+/// Resolves the media entries of every parsed request.
+pub(crate) fn resolve(parsed: &[Parsed], opts: &Options) -> Resolved {
+    let mut targets: Vec<AssetTarget> = Vec::new();
+    let mut index: HashMap<AssetTarget, usize> = HashMap::new();
+    let per_request = parsed
+        .iter()
+        .map(|p| match (&p.req, opts.fetch) {
+            (Some(req), true) => req
+                .assets
+                .iter()
+                .map(|a| {
+                    let key = asset_key(&p.report.source, &a.uri, opts)?;
+                    Some(AssetId(*index.entry(key.clone()).or_insert_with(|| {
+                        targets.push(key);
+                        targets.len() - 1
+                    })))
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    Resolved {
+        targets,
+        per_request,
+    }
+}
+
+/// The asset an entry names: a local file (resolved against the request file's
+/// folder) or an http(s) URL. `None` when there is nothing to fetch — inline
+/// data, another scheme, or a private URL the guard would refuse anyway (its
+/// SRC002 is already reported from the request).
+pub(crate) fn asset_key(req_source: &Source, uri: &str, opts: &Options) -> Option<AssetTarget> {
+    match addr::classify_media_ref(uri) {
+        addr::MediaRef::Local(path) => {
+            let path = PathBuf::from(path);
+            if path.is_absolute() || req_source.is_virtual() {
+                return Some(AssetTarget::Local(path));
+            }
+            let base = Path::new(&req_source.path)
+                .parent()
+                .unwrap_or(Path::new(""));
+            Some(AssetTarget::Local(base.join(path)))
+        }
+        addr::MediaRef::Https(u) | addr::MediaRef::Http(u) => (opts.remote.allow_private
+            || addr::host_not_public(&u).is_none())
+        .then_some(AssetTarget::Remote(u)),
+        _ => None,
+    }
+}
