@@ -7,6 +7,7 @@
 //! `error` set.
 
 mod audio;
+mod format;
 mod image;
 mod mp4;
 mod mp4_boxes;
@@ -18,167 +19,8 @@ use std::path::Path;
 
 use crate::source::{self, Budgeted, OpenError};
 
+pub use format::{Format, FormatInfo, Kind, Prober, FORMATS};
 pub use sniff::sniff;
-
-/// What kind of media a file is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// A still or animated image.
-    Image,
-    /// A video container.
-    Video,
-    /// An audio file.
-    Audio,
-    /// Neither: text, HTML, empty, or unknown bytes.
-    Unknown,
-}
-
-/// A format, identified from the bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-#[allow(missing_docs)]
-pub enum Format {
-    Jpeg,
-    Png,
-    Webp,
-    Gif,
-    Bmp,
-    Tiff,
-    Heic,
-    Avif,
-    Svg,
-    Mp4,
-    Mov,
-    M4v,
-    Webm,
-    Matroska,
-    Avi,
-    Wav,
-    Mp3,
-    Mp2,
-    Aac,
-    M4a,
-    Ogg,
-    Flac,
-    Html,
-    Text,
-    Empty,
-    Unknown,
-}
-
-impl Format {
-    /// The lower-case name (`jpeg`, `mov`, …), as in `limits.toml`.
-    pub fn name(self) -> &'static str {
-        use Format::*;
-        match self {
-            Jpeg => "jpeg",
-            Png => "png",
-            Webp => "webp",
-            Gif => "gif",
-            Bmp => "bmp",
-            Tiff => "tiff",
-            Heic => "heic",
-            Avif => "avif",
-            Svg => "svg",
-            Mp4 => "mp4",
-            Mov => "mov",
-            M4v => "m4v",
-            Webm => "webm",
-            Matroska => "matroska",
-            Avi => "avi",
-            Wav => "wav",
-            Mp3 => "mp3",
-            Mp2 => "mp2",
-            Aac => "aac",
-            M4a => "m4a",
-            Ogg => "ogg",
-            Flac => "flac",
-            Html => "html",
-            Text => "text",
-            Empty => "empty",
-            Unknown => "unknown",
-        }
-    }
-
-    /// How the format is named in messages ("an HEIC image", "a WebM video").
-    pub fn describe(self) -> &'static str {
-        use Format::*;
-        match self {
-            Jpeg => "a JPEG image",
-            Png => "a PNG image",
-            Webp => "a WebP image",
-            Gif => "a GIF image",
-            Bmp => "a BMP image",
-            Tiff => "a TIFF image",
-            Heic => "an HEIC/HEIF image",
-            Avif => "an AVIF image",
-            Svg => "an SVG vector image",
-            Mp4 => "an MP4 video",
-            Mov => "a QuickTime MOV video",
-            M4v => "an M4V video",
-            Webm => "a WebM video",
-            Matroska => "a Matroska (MKV) video",
-            Avi => "an AVI video",
-            Wav => "a WAV audio file",
-            Mp3 => "an MP3 audio file",
-            Mp2 => "an MPEG layer II (MP2) audio file",
-            Aac => "an AAC (ADTS) audio file",
-            M4a => "an AAC/M4A audio file",
-            Ogg => "an Ogg audio file",
-            Flac => "a FLAC audio file",
-            Html => "an HTML page",
-            Text => "a text file",
-            Empty => "an empty file",
-            Unknown => "unrecognised binary data",
-        }
-    }
-
-    /// The kind of media the format holds.
-    pub fn kind(self) -> Kind {
-        use Format::*;
-        match self {
-            Jpeg | Png | Webp | Gif | Bmp | Tiff | Heic | Avif | Svg => Kind::Image,
-            Mp4 | Mov | M4v | Webm | Matroska | Avi => Kind::Video,
-            Wav | Mp3 | Mp2 | Aac | M4a | Ogg | Flac => Kind::Audio,
-            Html | Text | Empty | Unknown => Kind::Unknown,
-        }
-    }
-
-    /// The format a file extension names, if any.
-    pub fn from_extension(path: &str) -> Option<Format> {
-        let path = path.split(['?', '#']).next().unwrap_or(path);
-        let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
-        use Format::*;
-        Some(match ext.as_str() {
-            "jpg" | "jpeg" | "jpe" | "jfif" => Jpeg,
-            "png" | "apng" => Png,
-            "webp" => Webp,
-            "gif" => Gif,
-            "bmp" | "dib" => Bmp,
-            "tif" | "tiff" => Tiff,
-            "heic" | "heif" => Heic,
-            "avif" => Avif,
-            "svg" => Svg,
-            "mp4" => Mp4,
-            "mov" | "qt" => Mov,
-            "m4v" => M4v,
-            "webm" => Webm,
-            "mkv" => Matroska,
-            "avi" => Avi,
-            "wav" | "wave" => Wav,
-            "mp3" => Mp3,
-            "mp2" => Mp2,
-            "aac" => Aac,
-            "m4a" => M4a,
-            "ogg" | "oga" | "opus" => Ogg,
-            "flac" => Flac,
-            "html" | "htm" => Html,
-            "txt" => Text,
-            _ => return None,
-        })
-    }
-}
 
 /// Everything a probe learned about one file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -384,14 +226,12 @@ pub fn probe_reader<R: Read + Seek>(
     };
     let format = sniff(&head[..n]);
     let mut facts = MediaFacts::new(source_name, format, size);
-    let result = match format {
-        Format::Jpeg | Format::Png | Format::Gif | Format::Webp | Format::Bmp => {
-            image::probe(r, format, &head[..n], &mut facts)
-        }
-        Format::Mp4 | Format::Mov | Format::M4v | Format::M4a => mp4::probe(r, size, &mut facts),
-        Format::Wav => audio::probe_wav(r, &mut facts),
-        Format::Mp3 | Format::Mp2 => audio::probe_mpeg(r, size, &mut facts),
-        _ => Ok(()),
+    let result = match format.info().prober {
+        Prober::Image => image::probe(r, format, &head[..n], &mut facts),
+        Prober::IsoBmff => mp4::probe(r, size, &mut facts),
+        Prober::Wav => audio::probe_wav(r, &mut facts),
+        Prober::MpegAudio => audio::probe_mpeg(r, size, &mut facts),
+        Prober::None => Ok(()),
     };
     if let Err(e) = result {
         facts.fail(e);

@@ -70,9 +70,9 @@ pub(super) fn slot_kind(a: &AssetRef, f: &MediaFacts) -> MediaKind {
 }
 
 pub(super) fn names(formats: &[String]) -> String {
-    let pretty = |f: &String| match f.as_str() {
-        "webp" => "WebP".to_string(),
-        other => other.to_uppercase(),
+    let pretty = |f: &String| match Format::from_id(f) {
+        Some(known) => known.info().display.to_string(),
+        None => f.to_uppercase(),
     };
     join_or(&formats.iter().map(pretty).collect::<Vec<_>>())
 }

@@ -29,14 +29,11 @@ impl KindCounts {
 
 /// The kind a file name suggests, from its extension (URL query ignored).
 pub(crate) fn kind_from_extension(uri: &str) -> Option<MediaKind> {
-    let path = uri.split(['?', '#']).next().unwrap_or(uri);
-    let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
-    match ext.as_str() {
-        "jpg" | "jpeg" | "png" | "webp" | "gif" | "bmp" | "heic" | "heif" | "avif" | "tif"
-        | "tiff" => Some(MediaKind::Image),
-        "mp4" | "mov" | "m4v" | "webm" | "mkv" | "avi" => Some(MediaKind::Video),
-        "mp3" | "wav" | "m4a" | "aac" | "ogg" | "flac" | "opus" => Some(MediaKind::Audio),
-        _ => None,
+    match crate::probe::Format::from_extension(uri)?.kind() {
+        crate::probe::Kind::Image => Some(MediaKind::Image),
+        crate::probe::Kind::Video => Some(MediaKind::Video),
+        crate::probe::Kind::Audio => Some(MediaKind::Audio),
+        crate::probe::Kind::Unknown => None,
     }
 }
 

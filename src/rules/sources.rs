@@ -215,18 +215,5 @@ fn remote_ok(
 
 /// The format a Content-Type names; `None` for generic or unknown types.
 fn content_type_format(ct: &str) -> Option<Format> {
-    Some(match ct {
-        "image/jpeg" | "image/jpg" | "image/pjpeg" => Format::Jpeg,
-        "image/png" | "image/apng" => Format::Png,
-        "image/webp" => Format::Webp,
-        "image/gif" => Format::Gif,
-        "image/bmp" | "image/x-ms-bmp" => Format::Bmp,
-        "video/mp4" => Format::Mp4,
-        "video/quicktime" => Format::Mov,
-        "video/x-m4v" => Format::M4v,
-        "video/webm" => Format::Webm,
-        "audio/mpeg" | "audio/mp3" => Format::Mp3,
-        "audio/wav" | "audio/x-wav" | "audio/wave" | "audio/vnd.wave" => Format::Wav,
-        _ => return None,
-    })
+    Format::from_mime(ct)
 }

@@ -424,6 +424,29 @@ impl DialectSpec {
             self.audio.min_duration_s,
             self.audio.max_duration_s,
         )?;
+        for (what, formats, kind) in [
+            ("image", &self.image.formats, crate::probe::Kind::Image),
+            ("video", &self.video.formats, crate::probe::Kind::Video),
+            ("audio", &self.audio.formats, crate::probe::Kind::Audio),
+        ] {
+            for id in formats {
+                match crate::probe::Format::from_id(id) {
+                    Some(f) if f.kind() == kind => {}
+                    Some(_) => return Err(format!("{what} formats: `{id}` is not {what}")),
+                    None => {
+                        let known: Vec<&str> = crate::probe::FORMATS
+                            .iter()
+                            .filter(|i| i.kind == kind)
+                            .map(|i| i.id)
+                            .collect();
+                        return Err(format!(
+                            "{what} formats: `{id}` is not a format this tool knows ({})",
+                            known.join(", ")
+                        ));
+                    }
+                }
+            }
+        }
         for field in self.media_fields.keys() {
             if self.fields.get(field) != Some(&FieldType::StringArray) {
                 return Err(format!("media field `{field}` is not a string-array field"));
@@ -510,6 +533,21 @@ impl ModelSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_are_validated_against_the_format_table() {
+        let mut spec = Spec::builtin().clone();
+        spec.unified.image.formats.push("jpg2000".into());
+        let e = spec.validate().unwrap_err();
+        assert!(
+            e.contains("`jpg2000` is not a format this tool knows"),
+            "{e}"
+        );
+        let mut spec = Spec::builtin().clone();
+        spec.open.audio.formats.push("mp4".into());
+        let e = spec.validate().unwrap_err();
+        assert!(e.contains("`mp4` is not audio"), "{e}");
+    }
 
     #[test]
     fn builtin_table_is_valid_and_complete() {
