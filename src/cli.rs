@@ -321,6 +321,8 @@ fn rules(format: ListFormat) -> i32 {
                         "default_severity": c.default_severity().as_str(),
                         "summary": c.summary(),
                         "docs": seedance_preflight::rules::docs::get(*c),
+                        "rule_unit": seedance_preflight::rules::rule(*c).map(|r| r.id),
+                        "severity_cases": seedance_preflight::rules::docs::severity_cases_json(*c),
                     })
                 })
                 .collect();

@@ -407,6 +407,10 @@ pub struct Finding {
     pub line_col: Option<(usize, usize)>,
     /// Index into the request's assets, when the finding is about one asset.
     pub asset: Option<usize>,
+    /// Which of the code's declared severity cases fired (`"fraction"` for
+    /// REQ005 on `5.0`); the default severity is looked up by code, case and
+    /// dialect in one place (`rules::default_severity`).
+    pub case: Option<&'static str>,
     /// Byte offset just past the value concerned (with `offset`, its span).
     pub end: Option<usize>,
     /// 1-based line and column of `end`, if known.
@@ -431,6 +435,7 @@ impl Finding {
             offset: None,
             line_col: None,
             asset: None,
+            case: None,
             end: None,
             end_line_col: None,
             measured: None,
@@ -457,6 +462,12 @@ impl Finding {
     /// Records a machine-readable remedy.
     pub fn fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);
+        self
+    }
+
+    /// Names the declared severity case that fired.
+    pub fn case(mut self, case: &'static str) -> Self {
+        self.case = Some(case);
         self
     }
 

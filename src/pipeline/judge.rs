@@ -33,7 +33,12 @@ pub(crate) fn judge(
         callback_dns,
         facts,
     };
-    let (findings, predicted) = rules::check_request(&ctx);
+    let (mut findings, predicted) = rules::check_request(&ctx);
+    // Stage 6a: each finding's default severity, by code, case and dialect,
+    // from the declared table (overrides follow in `finish`).
+    for f in &mut findings {
+        f.severity = rules::default_severity(f.code, f.case, Some(dialect_spec));
+    }
     report.dialect = Some(req.dialect);
     report.model = req.model().map(str::to_string);
     report.predicted = predicted;

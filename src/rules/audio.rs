@@ -26,7 +26,6 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
 
 fn audio(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding) -> Finding) {
     let lim = &ctx.spec.audio;
-    let sev = ctx.spec.media_limits_severity;
     if !readable(
         f,
         Kind::Audio,
@@ -43,7 +42,6 @@ fn audio(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
             (lim.min_duration_s, lim.max_duration_s),
             Code::AUD003,
             ("audio", "audio"),
-            sev,
         )
         .map(at),
     );
@@ -53,7 +51,6 @@ fn audio(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
             lim.max_bytes,
             Code::AUD005,
             "audio",
-            sev,
             "re-encode it as MP3 at 128–192 kbps",
         )
         .map(at),

@@ -3,7 +3,7 @@
 //! checks the image, video and audio rules run alike.
 
 use super::Ctx;
-use crate::finding::{Code, Finding, Fix, Limit, Reencode, Severity, Unit};
+use crate::finding::{Code, Finding, Fix, Limit, Reencode, Unit};
 use crate::probe::{Format, Kind, MediaFacts};
 use crate::request::AssetRef;
 use crate::spec::{join_or, MediaKind};
@@ -145,7 +145,6 @@ pub(super) fn too_large(
     max: u64,
     code: Code,
     word: &str,
-    sev: Severity,
     help: &str,
 ) -> Option<Finding> {
     let size = f.size_bytes.filter(|s| *s > max)?;
@@ -158,7 +157,6 @@ pub(super) fn too_large(
                 mb(max)
             ),
         )
-        .severity(sev)
         .measured(size, Unit::Bytes)
         .limit(Limit::max(max, Unit::Bytes))
         .fix(Fix::Reencode(Reencode {
@@ -176,7 +174,6 @@ pub(super) fn clip_length(
     (min, max): (f64, f64),
     code: Code,
     (noun, kind): (&str, &str),
-    sev: Severity,
 ) -> Option<Finding> {
     let d = f.duration_s.filter(|d| *d < min || *d > max)?;
     let help = if d < min {
@@ -188,7 +185,6 @@ pub(super) fn clip_length(
         code,
         format!("the {noun} is {d:.3} s long; each reference {kind} must be {min}–{max} s"),
     )
-    .severity(sev)
     .measured(d, Unit::S)
     .limit(Limit::between(min, max, Unit::S))
     .help(help);
@@ -213,7 +209,6 @@ pub(super) fn totals(
     (size_code, max_bytes, plural): (Code, u64, &str),
     out: &mut Vec<Finding>,
 ) {
-    let sev = ctx.spec.media_limits_severity;
     let judged: Vec<&MediaFacts> = ctx
         .req
         .assets
@@ -229,7 +224,6 @@ pub(super) fn totals(
     let (n, total) = sum(&|f| f.duration_s);
     if n > 1 && total > max_s {
         out.push(Finding::new(len_code, format!("the {n} reference {word} clips last {total:.3} s together; the limit is {max_s} s in total"))
-            .severity(sev)
             .measured(total, Unit::S)
             .limit(Limit::max(max_s, Unit::S))
             .help(format!("trim or drop clips so that all {word} together is at most {max_s} s")));
@@ -237,7 +231,7 @@ pub(super) fn totals(
     let (n, total) = sum(&|f| f.size_bytes.map(|s| s as f64));
     if n > 1 && total > max_bytes as f64 {
         out.push(Finding::new(size_code, format!("the {n} {plural} are {} together; some mirrors of the API limit the total to {}", mb(total as u64), mb(max_bytes)))
-            .severity(Severity::Warning)
+            .case("total")
             .measured(total, Unit::Bytes)
             .limit(Limit::max(max_bytes, Unit::Bytes))
             .help("re-encode them smaller if your provider enforces the total"));

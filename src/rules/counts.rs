@@ -2,7 +2,7 @@
 //! (REQ012, REQ013), and audio without a visual (REQ014).
 
 use super::{did_you_mean, Ctx};
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::{Code, Finding};
 use crate::spec::{MediaKind, Mode};
 
 /// Media counted per kind: `(known, unknown)` — in the open dialect an entry
@@ -114,7 +114,7 @@ pub(super) fn accepted_and_counts(ctx: &Ctx, out: &mut Vec<Finding>) {
                             kind.as_str()
                         ),
                     )
-                    .severity(Severity::Warning)
+                    .case("empty")
                 } else {
                     Finding::new(
                         Code::REQ012,
@@ -164,14 +164,14 @@ pub(super) fn accepted_and_counts(ctx: &Ctx, out: &mut Vec<Finding>) {
 pub(super) fn audio_without_visual(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(model) = ctx.model else { return };
     let c = kind_counts(ctx);
-    let (severity, why) = match model.mode {
+    let (case, why) = match model.mode {
         Mode::Reference => (
-            Severity::Error,
+            "reference",
             "the service needs at least one reference image or video beside audio",
         ),
         // The open dialect documents no such rule; the model family behind it has it.
         Mode::Mixed if c.unknown == 0 => (
-            Severity::Warning,
+            "mixed",
             "the model family needs an image or video beside audio (judged by content, or by file extension where not read)",
         ),
         _ => return,
@@ -187,7 +187,7 @@ pub(super) fn audio_without_visual(ctx: &Ctx, out: &mut Vec<Finding>) {
                 plural(c.audio, "audio clip")
             ),
         )
-        .severity(severity)
+        .case(case)
         .help("add a reference image or video, or remove the audio");
         if let Some(a) = first_audio {
             f = f.at(&a.pointer, a.offset);

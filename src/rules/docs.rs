@@ -35,6 +35,24 @@ pub fn get(code: Code) -> Option<&'static RuleDoc> {
     all().get(code.as_str())
 }
 
+/// The declared default severities of a code as JSON (for `rules --format
+/// json`): `[{"case", "when", "severity": {dialect: level}}]`.
+pub fn severity_cases_json(code: Code) -> serde_json::Value {
+    let cases = super::severity::declared(code, crate::Spec::builtin());
+    serde_json::Value::Array(
+        cases
+            .into_iter()
+            .map(|(case, when, per)| {
+                let per: serde_json::Map<String, serde_json::Value> = per
+                    .into_iter()
+                    .map(|(d, s)| (d.as_str().to_string(), s.as_str().into()))
+                    .collect();
+                serde_json::json!({"case": case, "when": when, "severity": per})
+            })
+            .collect(),
+    )
+}
+
 /// Renders `explain CODE` as text.
 pub fn explain(code: Code) -> String {
     let mut s = format!(
@@ -44,6 +62,30 @@ pub fn explain(code: Code) -> String {
         code.default_severity(),
         code.summary()
     );
+    let cases = super::severity::declared(code, crate::Spec::builtin());
+    if !cases.is_empty() {
+        s.push_str("\nDefault severity\n");
+        for (case, when, per) in cases {
+            let levels: Vec<String> = per.iter().map(|(d, sev)| format!("{d}: {sev}")).collect();
+            let label = case.map_or(String::new(), |c| format!(" [{c}]"));
+            s.push_str(&format!("  {when}{label} — {}\n", levels.join(", ")));
+        }
+    }
+    if let Some(r) = super::registry::rule(code) {
+        s.push_str(&format!("\nRule unit\n  {} (also emits {})\n", r.id, {
+            let others: Vec<&str> = r
+                .codes
+                .iter()
+                .filter(|c| **c != code)
+                .map(|c| c.as_str())
+                .collect();
+            if others.is_empty() {
+                "nothing else".to_string()
+            } else {
+                others.join(", ")
+            }
+        }));
+    }
     if let Some(d) = get(code) {
         s.push_str(&format!(
             "\nWhat it checks\n  {}\n\nWhy it matters\n  {}\n\nFailing example\n{}\n\nHow to fix it\n  {}\n\nLimits it reads\n  {}\n",

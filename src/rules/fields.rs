@@ -319,7 +319,7 @@ fn fraction(ctx: &Ctx, f: &crate::request::Field, out: &mut Vec<Finding>) {
                     Code::REQ005,
                     format!("duration is written as {}; some decoders refuse a fraction in an integer field", n.raw()),
                 )
-                .severity(crate::finding::Severity::Warning)
+                .case("fraction")
                 .at_node(&f.pointer, &f.node)
                 .measured(n.as_f64(), Unit::S)
                 .help(format!("write {v}"))

@@ -26,7 +26,6 @@ fn image(
     at: &dyn Fn(Finding) -> Finding,
 ) {
     let lim = &ctx.spec.image;
-    let sev = ctx.spec.media_limits_severity;
     extension(a, f, Code::IMG006, out, at);
     if !readable(
         f,
@@ -61,7 +60,6 @@ fn image(
                     lim.min_side, lim.max_side
                 ),
             )
-            .severity(sev)
             .measured(v, Unit::Px)
             .limit(Limit::between(lim.min_side, lim.max_side, Unit::Px))
             .fix(if v < lim.min_side {
@@ -93,7 +91,6 @@ fn image(
                 lim.max_ratio
             ),
         )
-        .severity(sev)
         .measured(ratio, Unit::Ratio)
         .limit(Limit::between(lim.min_ratio, lim.max_ratio, Unit::Ratio))
         .fix(Fix::Pad {
@@ -111,7 +108,6 @@ fn image(
             lim.max_bytes,
             Code::IMG005,
             "image",
-            sev,
             "re-encode it (JPEG quality 85–90 or WebP) or downscale it",
         )
         .map(at),

@@ -19,6 +19,7 @@ mod image;
 mod predict;
 mod prompt;
 mod registry;
+pub mod severity;
 mod sources;
 mod video;
 
@@ -26,6 +27,7 @@ pub use common::AssetFacts;
 pub use document::{problem as document_problem, DocumentProblem};
 pub use predict::Predicted;
 pub use registry::{rule, run_one, Rule, RULES};
+pub use severity::default_severity;
 pub use sources::open_code;
 
 use crate::finding::Finding;

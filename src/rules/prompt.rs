@@ -3,7 +3,7 @@
 
 use super::counts::{kind_counts, KindCounts};
 use super::Ctx;
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::{Code, Finding};
 use crate::prompt::{analyse, PromptFacts};
 use crate::spec::{MediaKind, Mode};
 
@@ -73,7 +73,7 @@ fn length(ctx: &Ctx, f: &PromptFacts, out: &mut Vec<Finding>, at: impl Fn(Findin
                 f.tokens_estimate, f.cjk_chars, f.words, lim.max_tokens
             ),
         )
-        .severity(Severity::Error)
+        .case("token-cap")
         .help("shorten the prompt; `seedance-preflight explain REQ010` says how tokens are estimated")));
     } else if f.cjk_chars > lim.recommended_cjk_chars || f.words > lim.recommended_words {
         out.push(at(Finding::new(

@@ -6,7 +6,7 @@
 use super::common::{at_asset, content_type};
 use super::Ctx;
 use crate::addr::{classify_media_ref, credentials_in_url, host_not_public, MediaRef};
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::{Code, Finding};
 use crate::probe::{Format, Kind, MediaFacts};
 use crate::request::AssetRef;
 use crate::source::http::RemoteFacts;
@@ -83,7 +83,7 @@ fn entry(ctx: &Ctx, index: usize, a: &AssetRef, out: &mut Vec<Finding>) {
                 Code::SRC001,
                 format!("`{}` is plain http://; the {} dialect expects https://", a.pointer, ctx.req.dialect),
             )
-            .severity(ctx.spec.http_media_severity)
+            .case("http")
             .help("serve the file over https://")));
             secrets(&url, out, at);
         }
@@ -178,7 +178,7 @@ fn remote_ok(
                     a.uri
                 ),
             )
-            .severity(Severity::Error)
+            .case("html")
             .help("link the media file itself")
         } else {
             Finding::new(Code::SRC005, format!("`{}` redirects to an HTML page{hops}: a login wall or a viewer page, not the file", a.uri))

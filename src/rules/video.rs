@@ -28,7 +28,6 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
 
 fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding) -> Finding) {
     let lim = &ctx.spec.video;
-    let sev = ctx.spec.media_limits_severity;
     if !readable(
         f,
         Kind::Video,
@@ -45,7 +44,6 @@ fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
             (lim.min_duration_s, lim.max_duration_s),
             Code::VID003,
             ("clip", "video"),
-            sev,
         )
         .map(at),
     );
@@ -84,7 +82,6 @@ fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
                 Code::VID005,
                 format!("the video is {w}×{h}{rot}: {}", why.join("; ")),
             )
-            .severity(sev)
             .measured(px, Unit::Px)
             .limit(Limit::between(lim.min_pixels, lim.max_pixels, Unit::Px))
             .fix(Fix::Reencode(Reencode {
@@ -104,7 +101,6 @@ fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
                     lim.min_fps, lim.max_fps
                 ),
             )
-            .severity(sev)
             .measured(fps, Unit::Fps)
             .limit(Limit::between(lim.min_fps, lim.max_fps, Unit::Fps))
             .fix(Fix::Reencode(Reencode {
@@ -124,7 +120,6 @@ fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
             lim.max_bytes,
             Code::VID007,
             "video",
-            sev,
             "re-encode it at a lower bitrate or trim it",
         )
         .map(at),

@@ -1,0 +1,164 @@
+//! Default severities as declared data: the one resolver every finding's
+//! default passes through, and the table `explain`, `rules --format json`
+//! and SARIF read — so the documented default is the emitted default.
+//!
+//! A code's default is its catalogue severity ([`Code::default_severity`])
+//! unless a row here says otherwise: for the code in every case, or for one
+//! named case of it (a rule marks which case fired with
+//! [`Finding::case`](crate::Finding::case)). A row's level is fixed, or read
+//! from the dialect's limits table (`media_limits_severity`,
+//! `http_media_severity`). User overrides (config, flags) come after this,
+//! in the verdict stage.
+
+use crate::finding::{Code, Severity};
+use crate::spec::{Dialect, DialectSpec, Spec};
+
+/// Where a default level comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Level {
+    /// Always this severity.
+    Fixed(Severity),
+    /// The dialect's `media_limits_severity` (pixel, length and size limits).
+    MediaLimits,
+    /// The dialect's `http_media_severity` (a plain `http://` media URL).
+    HttpMedia,
+}
+
+/// One declared default.
+#[derive(Debug, Clone, Copy)]
+pub struct SeverityCase {
+    /// The code.
+    pub code: Code,
+    /// The case (`None`: every finding of the code without a case of its own).
+    pub case: Option<&'static str>,
+    /// The level.
+    pub level: Level,
+    /// When it applies, for the documentation.
+    pub when: &'static str,
+}
+
+macro_rules! cases {
+    ($( $code:ident $case:expr => $level:expr, $when:literal ;)*) => {
+        /// Every declared default that differs from the catalogue, or depends
+        /// on the dialect.
+        pub const SEVERITY_CASES: &[SeverityCase] = &[ $( SeverityCase {
+            code: Code::$code,
+            case: $case,
+            level: $level,
+            when: $when,
+        }, )* ];
+    };
+}
+
+use Level::*;
+use Severity::{Error, Warning};
+
+cases! {
+    REQ005 Some("fraction") => Fixed(Warning), "an accepted duration written as a fraction (`5.0`)";
+    REQ010 Some("token-cap") => Fixed(Error), "above the hard token cap";
+    REQ012 Some("empty") => Fixed(Warning), "the media array is present but empty";
+    REQ014 Some("mixed") => Fixed(Warning), "a mixed media array (open dialect), judged by content";
+    SRC001 Some("http") => HttpMedia, "a plain http:// URL";
+    SRC006 Some("html") => Fixed(Error), "the server sends an HTML page for a media slot";
+    IMG003 None => MediaLimits, "always";
+    IMG004 None => MediaLimits, "always";
+    IMG005 None => MediaLimits, "always";
+    VID003 None => MediaLimits, "always";
+    VID004 None => MediaLimits, "always";
+    VID005 None => MediaLimits, "always";
+    VID006 None => MediaLimits, "always";
+    VID007 None => MediaLimits, "one file above the limit";
+    VID007 Some("total") => Fixed(Warning), "all videos together above the total some mirrors enforce";
+    AUD003 None => MediaLimits, "always";
+    AUD004 None => MediaLimits, "always";
+    AUD005 None => MediaLimits, "one file above the limit";
+    AUD005 Some("total") => Fixed(Warning), "all audio together above the total some mirrors enforce";
+}
+
+impl Level {
+    /// The severity in a dialect.
+    pub fn in_dialect(self, d: &DialectSpec) -> Severity {
+        match self {
+            Fixed(s) => s,
+            MediaLimits => d.media_limits_severity,
+            HttpMedia => d.http_media_severity,
+        }
+    }
+}
+
+/// The default severity of a finding: by code, case and dialect (`None`
+/// for a document that is not a request: the catalogue's default).
+pub fn default_severity(code: Code, case: Option<&str>, dialect: Option<&DialectSpec>) -> Severity {
+    let row = SEVERITY_CASES
+        .iter()
+        .find(|c| c.code == code && c.case.is_some() && c.case == case)
+        .or_else(|| {
+            SEVERITY_CASES
+                .iter()
+                .find(|c| c.code == code && c.case.is_none())
+        });
+    match (row, dialect) {
+        (Some(r), Some(d)) => r.level.in_dialect(d),
+        (
+            Some(SeverityCase {
+                level: Fixed(s), ..
+            }),
+            None,
+        ) => *s,
+        _ => code.default_severity(),
+    }
+}
+
+/// A declared default with its severity per dialect: `(case, when, levels)`.
+pub type Declared = (Option<&'static str>, &'static str, Vec<(Dialect, Severity)>);
+
+/// The declared defaults of a code, each with its severity per dialect.
+pub fn declared(code: Code, spec: &Spec) -> Vec<Declared> {
+    SEVERITY_CASES
+        .iter()
+        .filter(|c| c.code == code)
+        .map(|c| {
+            let per = Dialect::ALL
+                .iter()
+                .map(|d| (*d, c.level.in_dialect(spec.dialect(*d))))
+                .collect();
+            (c.case, c.when, per)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A code-wide row agrees with the catalogue in the default (unified)
+    /// dialect, so `Code::default_severity` and SARIF stay true.
+    #[test]
+    fn code_wide_rows_match_the_catalogue_in_the_unified_dialect() {
+        let unified = Spec::builtin().dialect(Dialect::Unified);
+        for c in SEVERITY_CASES.iter().filter(|c| c.case.is_none()) {
+            assert_eq!(
+                c.level.in_dialect(unified),
+                c.code.default_severity(),
+                "{}",
+                c.code
+            );
+        }
+        let open = Spec::builtin().dialect(Dialect::Open);
+        assert_eq!(default_severity(Code::IMG003, None, Some(open)), Warning);
+        assert_eq!(
+            default_severity(Code::VID007, Some("total"), Some(unified)),
+            Warning
+        );
+        assert_eq!(
+            default_severity(Code::SRC001, Some("http"), Some(unified)),
+            Warning
+        );
+        assert_eq!(
+            default_severity(Code::SRC001, Some("http"), Some(open)),
+            Error
+        );
+        assert_eq!(default_severity(Code::SRC001, None, Some(unified)), Error);
+    }
+}
