@@ -9,6 +9,7 @@
 
 mod audio;
 mod callback;
+mod choices;
 mod common;
 mod counts;
 pub mod docs;

@@ -3,8 +3,8 @@
 //! the one place that emits it, and a unit can be run alone.
 
 use super::{
-    audio, callback, counts, document, duplicates, fields, image, predict, prompt, sources, video,
-    Ctx,
+    audio, callback, choices, counts, document, duplicates, fields, image, predict, prompt,
+    sources, video, Ctx,
 };
 use crate::finding::{Code, Finding};
 
@@ -55,12 +55,12 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "quality",
         codes: &[Code::REQ007],
-        check: fields::quality,
+        check: choices::quality,
     },
     Rule {
         id: "aspect-ratio",
         codes: &[Code::REQ008],
-        check: fields::aspect_ratio,
+        check: choices::aspect_ratio,
     },
     Rule {
         id: "prompt",

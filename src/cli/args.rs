@@ -1,0 +1,242 @@
+//! The command line's shape: subcommands, flags and their values (clap).
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "seedance-preflight",
+    version,
+    about = "Checks Seedance 2.0 video-generation requests before you submit them"
+)]
+pub(super) struct Cli {
+    #[command(subcommand)]
+    pub(super) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(super) enum Command {
+    /// Check requests, and the media they name, against the limits of the service.
+    Check(Box<CheckArgs>),
+    /// Print what the probes read from media files (format, size, duration, fps…).
+    Probe(ProbeArgs),
+    /// Explain a rule: what it checks, why, a failing example, the fix, its limits.
+    Explain {
+        /// A code (`REQ006`) or a name (`duration-out-of-range`).
+        code: String,
+    },
+    /// List every rule code.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(super) enum ListFormat {
+    Human,
+    Json,
+}
+
+/// How URLs are fetched (shared by `check` and `probe`).
+#[derive(clap::Args)]
+pub(super) struct NetArgs {
+    /// Fetch from loopback and private addresses too (a local test server). The
+    /// service itself still cannot reach them: SRC002 is still reported.
+    #[arg(long, help_heading = "Fetching URLs")]
+    pub(super) allow_private_addresses: bool,
+    /// Seconds allowed for everything one URL needs.
+    #[arg(
+        long,
+        default_value_t = 20.0,
+        value_name = "SECONDS",
+        help_heading = "Fetching URLs"
+    )]
+    pub(super) timeout: f64,
+    /// Seconds allowed to connect.
+    #[arg(
+        long,
+        default_value_t = 5.0,
+        value_name = "SECONDS",
+        help_heading = "Fetching URLs"
+    )]
+    pub(super) connect_timeout: f64,
+    /// Redirects followed (each hop checked) before giving up.
+    #[arg(
+        long,
+        default_value_t = 5,
+        value_name = "N",
+        help_heading = "Fetching URLs"
+    )]
+    pub(super) max_redirects: usize,
+    /// Send requests through this proxy (no system proxy is ever used).
+    #[arg(long, value_name = "URL", help_heading = "Fetching URLs")]
+    pub(super) proxy: Option<String>,
+}
+
+impl NetArgs {
+    pub(super) fn options(
+        &self,
+    ) -> Result<seedance_preflight::source::http::RemoteOptions, String> {
+        let secs = |v: f64, name: &str| {
+            std::time::Duration::try_from_secs_f64(v)
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or(format!(
+                    "--{name} must be a positive number of seconds, not {v}"
+                ))
+        };
+        Ok(seedance_preflight::source::http::RemoteOptions {
+            allow_private: self.allow_private_addresses,
+            timeout: secs(self.timeout, "timeout")?,
+            connect_timeout: secs(self.connect_timeout, "connect-timeout")?,
+            max_redirects: self.max_redirects,
+            proxy: self.proxy.clone(),
+        })
+    }
+}
+
+#[derive(clap::Args)]
+pub(super) struct ProbeArgs {
+    /// Media files or http(s) URLs.
+    #[arg(value_name = "PATH|URL", required = true)]
+    pub(super) paths: Vec<String>,
+    #[command(flatten)]
+    pub(super) net: NetArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub(super) format: FormatArg,
+    /// Bytes a probe may read from one file.
+    #[arg(long, default_value_t = seedance_preflight::source::DEFAULT_BUDGET, value_name = "BYTES")]
+    pub(super) budget: u64,
+    /// Files probed at once (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub(super) jobs: Option<usize>,
+}
+
+#[derive(clap::Args)]
+pub(super) struct CheckArgs {
+    /// Request JSON files, `-` for standard input, directories (every *.json and
+    /// *.jsonl below), or .jsonl files (one request per line).
+    #[arg(value_name = "PATH")]
+    pub(super) paths: Vec<String>,
+    /// Build a request from flags: the model (its dialect decides the field names).
+    #[arg(long, value_name = "MODEL", help_heading = "Request from flags")]
+    pub(super) model: Option<String>,
+    /// The prompt of a request built from flags.
+    #[arg(long, value_name = "TEXT", help_heading = "Request from flags")]
+    pub(super) prompt: Option<String>,
+    /// An image (path or URL); repeat for more.
+    #[arg(
+        long = "image",
+        value_name = "PATH|URL",
+        help_heading = "Request from flags"
+    )]
+    pub(super) images: Vec<String>,
+    /// A reference video; repeat for more.
+    #[arg(
+        long = "video",
+        value_name = "PATH|URL",
+        help_heading = "Request from flags"
+    )]
+    pub(super) videos: Vec<String>,
+    /// A reference audio clip; repeat for more.
+    #[arg(
+        long = "audio",
+        value_name = "PATH|URL",
+        help_heading = "Request from flags"
+    )]
+    pub(super) audios: Vec<String>,
+    /// Output length in seconds.
+    #[arg(long, value_name = "SECONDS", help_heading = "Request from flags")]
+    pub(super) duration: Option<i64>,
+    /// Output quality (`quality` / `resolution`).
+    #[arg(long, value_name = "Q", help_heading = "Request from flags")]
+    pub(super) quality: Option<String>,
+    /// Output aspect ratio.
+    #[arg(long, value_name = "W:H", help_heading = "Request from flags")]
+    pub(super) aspect_ratio: Option<String>,
+    /// Bytes a probe may read from one asset.
+    #[arg(long, default_value_t = seedance_preflight::source::DEFAULT_BUDGET, value_name = "BYTES")]
+    pub(super) budget: u64,
+    /// Assets probed at once (default: one per core; at least 8 with URLs).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub(super) jobs: Option<usize>,
+    #[command(flatten)]
+    pub(super) net: NetArgs,
+    /// Request-level rules only: no file, DNS or network access for media.
+    #[arg(long)]
+    pub(super) no_fetch: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub(super) format: FormatArg,
+    /// Read every request as this dialect instead of detecting it.
+    #[arg(long, value_enum)]
+    pub(super) dialect: Option<DialectArg>,
+    /// The lowest severity that fails a request (exit 1).
+    /// The lowest severity that fails a request (exit 1) [default: error, or the config's `fail_on`].
+    #[arg(long, value_enum)]
+    pub(super) fail_on: Option<FailOn>,
+    /// Make these codes or families (`IMG008`, `VID`) errors; repeatable.
+    #[arg(long, value_name = "CODE|FAMILY", help_heading = "Severity")]
+    pub(super) deny: Vec<String>,
+    /// Make these codes or families warnings; repeatable.
+    #[arg(long, value_name = "CODE|FAMILY", help_heading = "Severity")]
+    pub(super) warn: Vec<String>,
+    /// Turn these codes or families off; repeatable.
+    #[arg(long, value_name = "CODE|FAMILY", help_heading = "Severity")]
+    pub(super) allow: Vec<String>,
+    /// Read this config file instead of looking for seedance-preflight.toml
+    /// from the current folder upward.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub(super) config: Option<std::path::PathBuf>,
+    /// Use no config file.
+    #[arg(long)]
+    pub(super) no_config: bool,
+    /// Media entries must be http(s) URLs: a local path is SRC001.
+    #[arg(long)]
+    pub(super) require_urls: bool,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub(super) color: ColorArg,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(super) enum FormatArg {
+    Human,
+    Json,
+    /// SARIF 2.1.0 (check only).
+    Sarif,
+    /// JUnit XML (check only).
+    Junit,
+    /// GitHub Actions annotations (check only).
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(super) enum DialectArg {
+    Unified,
+    Open,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(super) enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(super) enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}

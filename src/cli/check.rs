@@ -1,0 +1,256 @@
+//! `check`: requests from files, standard input or flags; config and
+//! severity layers; the run and its output.
+
+use std::io::{self, IsTerminal, Write};
+
+use super::args::{CheckArgs, ColorArg, DialectArg, FailOn, FormatArg};
+use super::{usage_error, EXIT_FINDINGS, EXIT_TOOL_FAILURE};
+use seedance_preflight::report::{self, Format, HumanStyle};
+use seedance_preflight::{check_documents, config, input, Dialect, Options};
+
+pub(super) fn check(mut args: CheckArgs) -> i32 {
+    let remote = match args.net.options() {
+        Ok(r) => r,
+        Err(e) => return usage_error(&e),
+    };
+    let loaded = match load_config(&args) {
+        Ok(l) => l,
+        Err(e) => return usage_error(&format!("config: {e}")),
+    };
+    let cli_layer = match severity_layer(&args) {
+        Ok(l) => l,
+        Err(e) => return usage_error(&e),
+    };
+    let mut severity = config::SeverityMap::default();
+    let mut fail_on = config::FailOn::Error;
+    let mut dialect = None;
+    let mut spec = None;
+    if let Some(l) = &loaded {
+        severity.push(l.severity.clone());
+        fail_on = l.config.fail_on.unwrap_or(fail_on);
+        dialect = l.config.dialect;
+        if args.model.is_none() && wants_flag_request(&args) {
+            args.model = l.config.model.clone();
+        }
+        spec = Some(std::sync::Arc::new(l.spec.clone()));
+    }
+    severity.push(cli_layer);
+    if let Some(f) = args.fail_on {
+        fail_on = match f {
+            FailOn::Error => config::FailOn::Error,
+            FailOn::Warning => config::FailOn::Warning,
+            FailOn::Info => config::FailOn::Info,
+            FailOn::Never => config::FailOn::Never,
+        };
+    }
+    if wants_flag_request(&args) && args.model.is_none() {
+        return usage_error("--prompt, --image, --video, --audio, --duration, --quality and --aspect-ratio describe a request: give --model too (or `model` in the config)");
+    }
+    if args.paths.is_empty() && args.model.is_none() {
+        return usage_error("nothing to check: give request PATHs (`-` for standard input) or describe one with --model");
+    }
+    let opts = Options {
+        dialect: args.dialect.map(|d| match d {
+            DialectArg::Unified => Dialect::Unified,
+            DialectArg::Open => Dialect::Open,
+        }),
+        default_dialect: dialect,
+        rules: seedance_preflight::RuleOptions {
+            allow_local_paths: !args.require_urls,
+        },
+        fail_on: fail_on.severity(),
+        fetch: !args.no_fetch,
+        budget: args.budget,
+        jobs: args.jobs.unwrap_or(0),
+        remote,
+        spec,
+        severity,
+        progress: None,
+    };
+    let (mut docs, errors) = input::expand(&args.paths, &mut io::stdin().lock());
+    if let Some(body) = request_from_flags(&args) {
+        docs.push(input::Document {
+            source: seedance_preflight::Source::file("<flags>"),
+            body: input::Body::Bytes(body),
+        });
+    }
+    for e in &errors {
+        eprintln!("seedance-preflight: cannot read {e}");
+    }
+    let bar = progress_bar(docs.len());
+    let mut opts = opts;
+    if let Some(bar) = &bar {
+        let b = bar.clone();
+        opts.progress = Some(seedance_preflight::Progress(std::sync::Arc::new(
+            move |stage, done, total| {
+                let what = match stage {
+                    seedance_preflight::Stage::Probing => "probing assets",
+                    seedance_preflight::Stage::Judging => "checking requests",
+                };
+                b.set_length(total as u64);
+                b.set_position(done as u64);
+                b.set_message(what);
+            },
+        )));
+    }
+    let report = check_documents(&docs, &opts);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let format = match args.format {
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Junit => Format::Junit,
+        FormatArg::Github => Format::Github,
+        FormatArg::Human => Format::Human(human_style(args.color)),
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if let Err(e) = report::render(&report, format, &mut out).and_then(|_| out.flush()) {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("seedance-preflight: cannot write the report: {e}");
+            return EXIT_TOOL_FAILURE;
+        }
+    }
+    if !errors.is_empty() {
+        EXIT_TOOL_FAILURE
+    } else if report.failed() {
+        EXIT_FINDINGS
+    } else {
+        0
+    }
+}
+
+/// Whether request flags were given (a request is built from them).
+pub(super) fn wants_flag_request(args: &CheckArgs) -> bool {
+    args.model.is_some()
+        || args.prompt.is_some()
+        || !args.images.is_empty()
+        || !args.videos.is_empty()
+        || !args.audios.is_empty()
+        || args.duration.is_some()
+        || args.quality.is_some()
+        || args.aspect_ratio.is_some()
+}
+
+/// The request a `--model …` command line describes, as JSON in its dialect.
+pub(super) fn request_from_flags(args: &CheckArgs) -> Option<Vec<u8>> {
+    let model = args.model.as_ref()?;
+    let dialect = args
+        .dialect
+        .map(|d| match d {
+            DialectArg::Unified => Dialect::Unified,
+            DialectArg::Open => Dialect::Open,
+        })
+        .or_else(|| {
+            seedance_preflight::Spec::builtin()
+                .find_model(model)
+                .map(|(d, _)| d)
+        })
+        .unwrap_or(Dialect::Unified);
+    let mut req = serde_json::Map::new();
+    req.insert("model".into(), model.clone().into());
+    if let Some(p) = &args.prompt {
+        req.insert("prompt".into(), p.clone().into());
+    }
+    let spec = seedance_preflight::Spec::builtin().dialect(dialect);
+    let list = |v: &[String]| serde_json::Value::from(v.to_vec());
+    match dialect {
+        Dialect::Unified => {
+            for (name, items) in [
+                ("image_urls", &args.images),
+                ("video_urls", &args.videos),
+                ("audio_urls", &args.audios),
+            ] {
+                if !items.is_empty() {
+                    req.insert(name.into(), list(items));
+                }
+            }
+        }
+        Dialect::Open => {
+            let all: Vec<String> = args
+                .images
+                .iter()
+                .chain(&args.videos)
+                .chain(&args.audios)
+                .cloned()
+                .collect();
+            if !all.is_empty() {
+                req.insert("mediaUrls".into(), list(&all));
+            }
+        }
+    }
+    if let Some(d) = args.duration {
+        req.insert("duration".into(), d.into());
+    }
+    if let Some(q) = &args.quality {
+        req.insert(spec.quality_field.clone(), q.clone().into());
+    }
+    if let Some(r) = &args.aspect_ratio {
+        req.insert(spec.aspect_ratio_field.clone(), r.clone().into());
+    }
+    serde_json::to_vec_pretty(&serde_json::Value::Object(req)).ok()
+}
+
+/// The config in force: `--config`, else the first seedance-preflight.toml
+/// from the current folder upward, unless `--no-config`.
+pub(super) fn load_config(args: &CheckArgs) -> Result<Option<config::Loaded>, String> {
+    if args.no_config {
+        return Ok(None);
+    }
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|d| config::discover(&d)),
+    };
+    path.map(|p| config::load(&p)).transpose()
+}
+
+pub(super) fn severity_layer(args: &CheckArgs) -> Result<config::SeverityLayer, String> {
+    let mut layer = config::SeverityLayer::default();
+    for (keys, level, flag) in [
+        (&args.allow, config::Level::Off, "--allow"),
+        (&args.warn, config::Level::Warning, "--warn"),
+        (&args.deny, config::Level::Error, "--deny"),
+    ] {
+        for k in keys {
+            layer
+                .set(k, level)
+                .map_err(|e| format!("{flag} {k}: {e}"))?;
+        }
+    }
+    Ok(layer)
+}
+
+/// A progress bar on stderr for long runs, only when stderr is a terminal.
+pub(super) fn progress_bar(requests: usize) -> Option<indicatif::ProgressBar> {
+    if requests < 50 || !io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(requests as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} {msg} {pos}/{len} [{bar:30}] {elapsed}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
+}
+
+pub(super) fn human_style(color: ColorArg) -> HumanStyle {
+    let on = match color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        // anstream's choice: NO_COLOR, CLICOLOR_FORCE, CLICOLOR and TERM=dumb,
+        // then whether stdout is a terminal.
+        ColorArg::Auto => !matches!(
+            anstream::AutoStream::choice(&io::stdout()),
+            anstream::ColorChoice::Never
+        ),
+    };
+    if on {
+        HumanStyle::Color
+    } else {
+        HumanStyle::Plain
+    }
+}

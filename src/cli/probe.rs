@@ -1,0 +1,104 @@
+//! `probe`: what the probes read from media files.
+
+use std::io::{self, Write};
+
+use super::args::{FormatArg, ProbeArgs};
+use super::{usage_error, EXIT_TOOL_FAILURE};
+use seedance_preflight::Options;
+
+pub(super) fn probe(args: ProbeArgs) -> i32 {
+    if !matches!(args.format, FormatArg::Human | FormatArg::Json) {
+        return usage_error("probe prints --format human or json");
+    }
+    let remote = match args.net.options() {
+        Ok(r) => r,
+        Err(e) => return usage_error(&e),
+    };
+    let opts = Options {
+        budget: args.budget,
+        jobs: args.jobs.unwrap_or(0),
+        remote,
+        ..Options::default()
+    };
+    let facts = seedance_preflight::probe_targets(&args.paths, &opts);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let written = match args.format {
+        FormatArg::Json => serde_json::to_writer_pretty(&mut out, &facts)
+            .map_err(io::Error::other)
+            .and_then(|_| writeln!(out)),
+        _ => facts
+            .iter()
+            .try_for_each(|f| writeln!(out, "{}", describe_facts(f))),
+    };
+    if let Err(e) = written.and_then(|_| out.flush()) {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("seedance-preflight: cannot write: {e}");
+            return EXIT_TOOL_FAILURE;
+        }
+    }
+    let unopened: Vec<_> = facts
+        .iter()
+        .filter(|f| f.unopened() || f.remote.as_ref().is_some_and(|r| r.failure.is_some()))
+        .collect();
+    for f in &unopened {
+        eprintln!(
+            "seedance-preflight: {}: {}",
+            f.source,
+            f.error.as_deref().unwrap_or("")
+        );
+    }
+    if unopened.is_empty() {
+        0
+    } else {
+        EXIT_TOOL_FAILURE
+    }
+}
+
+/// One line per file: `path: format W×H, 3.000 s, 24.000 fps, …`.
+pub(super) fn describe_facts(f: &seedance_preflight::probe::MediaFacts) -> String {
+    let mut parts = vec![f.format.name().to_string()];
+    if let (Some(w), Some(h)) = (f.display_width, f.display_height) {
+        let stored = if f.width != Some(w) {
+            format!(
+                " (stored {}×{})",
+                f.width.unwrap_or(0),
+                f.height.unwrap_or(0)
+            )
+        } else {
+            String::new()
+        };
+        parts.push(format!("{w}×{h}{stored}"));
+    }
+    if let Some(d) = f.duration_s {
+        parts.push(format!(
+            "{d:.3} s{}",
+            if f.duration_estimated {
+                " (estimated)"
+            } else {
+                ""
+            }
+        ));
+    }
+    if let Some(fps) = f.fps {
+        parts.push(format!("{fps:.3} fps"));
+    }
+    if let Some(c) = &f.codec {
+        parts.push(c.clone());
+    }
+    if let (Some(r), Some(c)) = (f.sample_rate, f.channels) {
+        parts.push(format!("{r} Hz, {c} ch"));
+    }
+    if f.animated == Some(true) {
+        parts.push("animated".into());
+    }
+    if let Some(s) = f.size_bytes {
+        parts.push(format!("{s} bytes"));
+    }
+    parts.push(format!("read {} bytes", f.bytes_read));
+    let mut line = format!("{}: {}", f.source, parts.join(", "));
+    if let Some(e) = &f.error {
+        line.push_str(&format!(" — error: {e}"));
+    }
+    line
+}
