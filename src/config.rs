@@ -201,24 +201,26 @@ fn line_of_key(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-/// Reads and validates a config file. Errors say `file:line: what`.
-pub fn load(path: &Path) -> Result<Loaded, String> {
-    let name = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{name}: {e}"))?;
+/// Reads and validates a config file. The error says `file:line: what`
+/// (kind [`Config`](crate::ErrorKind::Config), or `Io` when unreadable).
+pub fn load(path: &Path) -> Result<Loaded, crate::Error> {
+    use crate::{Error, ErrorKind};
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::new(ErrorKind::Io, e.to_string()).at(path, None))?;
     let config: Config = toml::from_str(&text).map_err(|e| {
         let line = e.span().map_or(1, |s| line_of(&text, s.start));
-        format!("{name}:{line}: {}", e.message())
+        Error::new(ErrorKind::Config, e.message()).at(path, Some(line))
     })?;
     let mut severity = SeverityLayer::default();
     for (key, level) in &config.severity {
         severity.set(key, *level).map_err(|e| {
             let line = line_of_key(&text, key).unwrap_or(1);
-            format!("{name}:{line}: [severity] {e}")
+            Error::new(ErrorKind::Config, format!("[severity] {e}")).at(path, Some(line))
         })?;
     }
     let spec = merged_spec(&config.limits).map_err(|(key, e)| {
         let line = line_of_key(&text, &key).unwrap_or(1);
-        format!("{name}:{line}: [limits] {e}")
+        Error::new(ErrorKind::Config, format!("[limits] {e}")).at(path, Some(line))
     })?;
     Ok(Loaded {
         path: path.to_path_buf(),

@@ -40,6 +40,7 @@
 
 pub mod addr;
 pub mod config;
+mod error;
 mod finding;
 pub mod input;
 pub mod json;
@@ -53,6 +54,7 @@ pub mod rules;
 pub mod source;
 pub mod spec;
 
+pub use error::{Error, ErrorKind};
 pub use finding::{Amount, Code, Finding, Fix, Limit, Measured, Reencode, Severity, Unit};
 pub use options::{
     FetchOptions, Options, OptionsBuilder, Progress, ReadOptions, Stage, VerdictOptions,

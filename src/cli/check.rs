@@ -204,7 +204,8 @@ pub(super) fn load_config(args: &CheckArgs) -> Result<Option<config::Loaded>, St
             .ok()
             .and_then(|d| config::discover(&d)),
     };
-    path.map(|p| config::load(&p)).transpose()
+    path.map(|p| config::load(&p).map_err(String::from))
+        .transpose()
 }
 
 pub(super) fn severity_layer(args: &CheckArgs) -> Result<config::SeverityLayer, String> {

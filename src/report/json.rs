@@ -113,3 +113,58 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &wire)?;
     writeln!(out)
 }
+
+/// A finding serialises as one element of the wire format's `findings`.
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        finding(self).serialize(s)
+    }
+}
+
+/// A request report serialises as one element of the wire format's `requests`.
+impl Serialize for RequestReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        request(self).serialize(s)
+    }
+}
+
+/// A report serialises as the whole wire document (`docs/json-format.md`).
+impl Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Wire {
+            version: WIRE_VERSION,
+            requests: self.requests.iter().map(request).collect(),
+            summary: self.summary(),
+        }
+        .serialize(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn serialize_matches_the_rendered_wire_format() {
+        let opts = crate::Options::builder().no_fetch().build();
+        let r = crate::check_bytes(
+            "t.json",
+            br#"{"model": "seedance-2.0-text-to-video", "prompt": "a", "duration": 16}"#,
+            &opts,
+        );
+        let report = super::Report {
+            requests: vec![r],
+            assets_probed: 0,
+        };
+        let mut out = Vec::new();
+        super::render(&report, &mut out).unwrap();
+        let rendered: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(serde_json::to_value(&report).unwrap(), rendered);
+        assert_eq!(
+            serde_json::to_value(&report.requests[0]).unwrap(),
+            rendered["requests"][0]
+        );
+        assert_eq!(
+            serde_json::to_value(&report.requests[0].findings[0]).unwrap(),
+            rendered["requests"][0]["findings"][0]
+        );
+    }
+}
