@@ -29,8 +29,12 @@ pub struct Document {
 pub enum Body {
     /// The whole document.
     Bytes(Vec<u8>),
-    /// Not read: larger than [`MAX_DOCUMENT_BYTES`]; the size seen so far.
+    /// Not read: larger than [`MAX_DOCUMENT_BYTES`]; its size.
     TooLarge(u64),
+    /// Not read past the cap: a stream or line longer than
+    /// [`MAX_DOCUMENT_BYTES`], of unknown length (at least this many bytes).
+    /// The rest is never read, so an endless input cannot hang the tool.
+    AtLeast(u64),
 }
 
 /// A PATH that could not be read: the tool cannot do its job (exit 2).
@@ -79,6 +83,8 @@ fn expand_path(
     docs: &mut Vec<Document>,
     errors: &mut Vec<InputError>,
 ) -> io::Result<()> {
+    // Follows links: a link to a folder is walked, a link to a device or a
+    // FIFO is refused before anything opens it.
     let meta = fs::metadata(path)?;
     if meta.is_dir() {
         let mut files = Vec::new();
@@ -136,9 +142,24 @@ fn extension(path: &Path) -> Option<String> {
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
 }
 
+/// Only regular files are read (after following links): a device can be
+/// endless and opening a FIFO blocks until a writer comes. The type is read
+/// from the metadata before opening, and again from the open file.
+fn regular(meta: &fs::Metadata) -> io::Result<()> {
+    match crate::source::not_regular(&meta.file_type()) {
+        None => Ok(()),
+        Some(what) => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{what}, not a regular file: not read"),
+        )),
+    }
+}
+
 fn read_file(path: &Path, docs: &mut Vec<Document>) -> io::Result<()> {
     let name = path.display().to_string();
+    regular(&fs::metadata(path)?)?;
     let file = fs::File::open(path)?;
+    regular(&file.metadata()?)?;
     if extension(path).as_deref() == Some("jsonl") {
         return read_jsonl(&name, file, docs);
     }
@@ -155,13 +176,13 @@ fn read_file(path: &Path, docs: &mut Vec<Document>) -> io::Result<()> {
     Ok(())
 }
 
+/// Reads at most the cap plus one byte: "larger than the cap" is decided
+/// without reading the rest (standard input may be endless).
 fn read_bounded(r: &mut dyn Read) -> io::Result<Body> {
     let mut buf = Vec::new();
     let n = r.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut buf)? as u64;
     if n > MAX_DOCUMENT_BYTES {
-        // Count the rest without keeping it.
-        let rest = io::copy(r, &mut io::sink())?;
-        return Ok(Body::TooLarge(n + rest));
+        return Ok(Body::AtLeast(n));
     }
     Ok(Body::Bytes(buf))
 }

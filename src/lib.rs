@@ -58,6 +58,7 @@ pub use error::{Error, ErrorKind};
 pub use finding::{Amount, Code, Finding, Fix, Limit, Measured, Reencode, Severity, Unit};
 pub use options::{
     FetchOptions, Options, OptionsBuilder, Progress, ReadOptions, Stage, VerdictOptions,
+    DEFAULT_DEADLINE, DEFAULT_MAX_URLS,
 };
 pub use pipeline::{
     check_bytes, check_document, check_documents, check_source, probe_targets, AssetId,

@@ -54,7 +54,21 @@ pub struct Options {
     pub severity: config::SeverityMap,
     /// Told of progress (a progress bar); the library itself prints nothing.
     pub progress: Option<Progress>,
+    /// The whole run's time: assets not probed by then are reported
+    /// unchecked (SRC003) and the report is still made (`None`: no limit).
+    pub deadline: Option<std::time::Duration>,
+    /// Most distinct URLs one run fetches; the rest are reported unchecked.
+    pub max_urls: usize,
+    /// Local media paths must lie inside this folder (after resolving `..`
+    /// and symbolic links); others are SRC001 and never opened. `None`: no
+    /// restriction.
+    pub media_root: Option<std::path::PathBuf>,
 }
+
+/// The default run deadline: 300 s.
+pub const DEFAULT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(300);
+/// The default cap on distinct URLs per run.
+pub const DEFAULT_MAX_URLS: usize = 10_000;
 
 /// What a long run is doing, for a progress display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +124,9 @@ impl Default for Options {
             spec: None,
             severity: config::SeverityMap::default(),
             progress: None,
+            deadline: Some(DEFAULT_DEADLINE),
+            max_urls: DEFAULT_MAX_URLS,
+            media_root: None,
         }
     }
 }
@@ -250,6 +267,24 @@ impl OptionsBuilder {
     /// A progress callback.
     pub fn progress(mut self, p: Progress) -> Self {
         self.0.progress = Some(p);
+        self
+    }
+
+    /// The whole run's deadline (`None`: none).
+    pub fn deadline(mut self, d: Option<std::time::Duration>) -> Self {
+        self.0.deadline = d;
+        self
+    }
+
+    /// Most distinct URLs one run fetches.
+    pub fn max_urls(mut self, n: usize) -> Self {
+        self.0.max_urls = n;
+        self
+    }
+
+    /// Confine local media paths to a folder.
+    pub fn media_root(mut self, root: std::path::PathBuf) -> Self {
+        self.0.media_root = Some(root);
         self
     }
 

@@ -48,10 +48,22 @@ pub(super) enum ListFormat {
 /// How URLs are fetched (shared by `check` and `probe`).
 #[derive(clap::Args)]
 pub(super) struct NetArgs {
-    /// Fetch from loopback and private addresses too (a local test server). The
-    /// service itself still cannot reach them: SRC002 is still reported.
+    /// Fetch from loopback addresses too (a local test server). The service
+    /// itself still cannot reach them: SRC002 is still reported.
     #[arg(long, help_heading = "Fetching URLs")]
+    pub(super) allow_loopback: bool,
+    /// Deprecated: the same as --allow-loopback (it no longer opens every
+    /// private range).
+    #[arg(long, hide = true)]
     pub(super) allow_private_addresses: bool,
+    /// Fetch from this host (HOST or HOST:PORT) even when it resolves to a
+    /// private address (repeatable). Link-local addresses stay refused.
+    #[arg(long, value_name = "HOST[:PORT]", help_heading = "Fetching URLs")]
+    pub(super) allow_host: Vec<String>,
+    /// Fetch from this private address range (repeatable), e.g. 10.1.0.0/16.
+    /// Link-local addresses stay refused.
+    #[arg(long, value_name = "CIDR", help_heading = "Fetching URLs")]
+    pub(super) allow_cidr: Vec<String>,
     /// Seconds allowed for everything one URL needs.
     #[arg(
         long,
@@ -93,12 +105,27 @@ impl NetArgs {
                     "--{name} must be a positive number of seconds, not {v}"
                 ))
         };
+        let allow = seedance_preflight::addr::AllowList {
+            loopback: false,
+            hosts: self
+                .allow_host
+                .iter()
+                .map(|h| seedance_preflight::addr::parse_host(h))
+                .collect::<Result<_, _>>()?,
+            cidrs: self
+                .allow_cidr
+                .iter()
+                .map(|c| seedance_preflight::addr::parse_cidr(c))
+                .collect::<Result<_, _>>()?,
+        };
         Ok(seedance_preflight::source::http::RemoteOptions {
-            allow_private: self.allow_private_addresses,
+            allow_private: self.allow_loopback || self.allow_private_addresses,
+            allow,
             timeout: secs(self.timeout, "timeout")?,
             connect_timeout: secs(self.connect_timeout, "connect-timeout")?,
             max_redirects: self.max_redirects,
             proxy: self.proxy.clone(),
+            run_deadline: None,
         })
     }
 }
@@ -200,9 +227,22 @@ pub(super) struct CheckArgs {
     /// Use no config file.
     #[arg(long)]
     pub(super) no_config: bool,
-    /// Media entries must be http(s) URLs: a local path is SRC001.
+    /// Media entries must be http(s) URLs: a local path is SRC001 and is not
+    /// opened.
     #[arg(long)]
     pub(super) require_urls: bool,
+    /// Local media paths must lie inside DIR (after `..` and symbolic links):
+    /// others are SRC001 and are not opened. Recommended in CI: `--media-root .`
+    /// (or `--require-urls`).
+    #[arg(long, value_name = "DIR")]
+    pub(super) media_root: Option<std::path::PathBuf>,
+    /// Seconds the whole run may take: assets not checked by then get SRC003
+    /// and the report is still written (0: no limit).
+    #[arg(long, value_name = "SECONDS", default_value_t = 300.0)]
+    pub(super) deadline: f64,
+    /// Most distinct URLs one run fetches; the rest are reported unchecked.
+    #[arg(long, value_name = "N", default_value_t = seedance_preflight::DEFAULT_MAX_URLS)]
+    pub(super) max_urls: usize,
     /// When to colour human output.
     #[arg(long, value_enum, default_value = "auto")]
     pub(super) color: ColorArg,

@@ -66,6 +66,18 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         spec,
         severity,
         progress: None,
+        deadline: match std::time::Duration::try_from_secs_f64(args.deadline) {
+            Ok(d) if d.is_zero() => None,
+            Ok(d) => Some(d),
+            Err(_) => {
+                return usage_error(&format!(
+                    "--deadline must be a number of seconds (0 for none), not {}",
+                    args.deadline
+                ))
+            }
+        },
+        max_urls: args.max_urls,
+        media_root: args.media_root.clone(),
     };
     let (mut docs, errors) = input::expand(&args.paths, &mut io::stdin().lock());
     if let Some(body) = request_from_flags(&args) {

@@ -12,7 +12,7 @@ pub(crate) fn callback_host(p: &Parsed, opts: &Options) -> Option<String> {
     let req = p
         .req
         .as_ref()
-        .filter(|_| opts.fetch && !opts.remote.allow_private)?;
+        .filter(|_| opts.fetch && opts.remote.policy().is_empty())?;
     let field = &opts.spec().dialect(req.dialect).callback_field;
     let url = url::Url::parse(req.str_field(field)?.0.trim()).ok()?;
     match url.host()? {

@@ -20,10 +20,11 @@ pub(crate) fn parse_document<'a>(doc: &'a input::Document, opts: &Options) -> Pa
     let mut report = RequestReport::new(doc.source.clone());
     let (bytes, problem) = match &doc.body {
         input::Body::Bytes(b) => (b.as_slice(), None),
-        input::Body::TooLarge(size) => (
+        input::Body::TooLarge(size) | input::Body::AtLeast(size) => (
             &[][..],
             Some(rules::DocumentProblem::TooLarge {
                 size: *size,
+                at_least: matches!(doc.body, input::Body::AtLeast(_)),
                 limit: opts
                     .spec()
                     .dialect(opts.dialect.unwrap_or(Dialect::Unified))

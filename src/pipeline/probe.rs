@@ -1,6 +1,8 @@
 //! Stage 3 — open and probe: every distinct asset once, in parallel, on a pool
 //! of `jobs` threads; one slow or broken asset holds only its own thread.
 
+use std::path::{Path, PathBuf};
+
 use super::resolve::{asset_key, AssetTarget};
 use crate::options::Stage;
 use crate::report::Source;
@@ -54,8 +56,25 @@ pub(crate) fn probe_all(keys: &[AssetTarget], opts: &Options) -> Vec<probe::Medi
 
 fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<probe::MediaFacts> {
     use rayon::prelude::*;
+    let started = std::time::Instant::now();
+    let deadline = opts.deadline.and_then(|d| started.checked_add(d));
     #[cfg(feature = "remote")]
-    let fetcher = remote.then(|| source::http::Fetcher::new(opts.remote.clone()));
+    let fetcher = remote.then(|| {
+        let mut r = opts.remote.clone();
+        r.run_deadline = deadline;
+        source::http::Fetcher::new(r)
+    });
+    // The first `max_urls` distinct URLs are fetched, in order of appearance.
+    let mut urls = 0usize;
+    let over_cap: Vec<bool> = keys
+        .iter()
+        .map(|k| {
+            let url = matches!(k, AssetTarget::Remote(_));
+            urls += usize::from(url);
+            url && urls > opts.max_urls
+        })
+        .collect();
+    let root = opts.media_root.as_deref().map(MediaRoot::new);
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let jobs = match opts.jobs {
         0 if remote => cores.max(8),
@@ -65,28 +84,56 @@ fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<pro
     let done = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         keys.par_iter()
+            .zip(&over_cap)
             .inspect(|_| {
                 if let Some(p) = &opts.progress {
                     p.tick(Stage::Probing, &done, keys.len());
                 }
             })
-            .map(|k| match k {
-                AssetTarget::Local(p) => probe::probe_path(p, opts.budget),
-                #[cfg(feature = "remote")]
-                AssetTarget::Remote(u) => match &fetcher {
-                    Some(Ok(f)) => probe::probe_url(f, u, opts.budget),
-                    Some(Err(e)) => probe::MediaFacts::unopenable(
-                        u.as_str(),
-                        source::OpenError::ClientSetup(e.clone()),
-                    ),
-                    None => probe::MediaFacts::unopenable(
-                        u.as_str(),
-                        source::OpenError::ClientSetup("no HTTP client".into()),
-                    ),
-                },
-                #[cfg(not(feature = "remote"))]
-                AssetTarget::Remote(u) => {
-                    probe::MediaFacts::unopenable(u.as_str(), source::OpenError::RemoteDisabled)
+            .map(|(k, over)| {
+                let label = match k {
+                    AssetTarget::Local(p) => p.display().to_string(),
+                    AssetTarget::Remote(u) => u.to_string(),
+                };
+                if *over {
+                    return unchecked(
+                        &label,
+                        format!(
+                            "not checked: the run names more than {} distinct URLs (--max-urls)",
+                            opts.max_urls
+                        ),
+                    );
+                }
+                if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                    return unchecked(
+                        &label,
+                        format!(
+                            "not checked: the run's deadline of {} s passed (--deadline)",
+                            opts.deadline.unwrap_or_default().as_secs_f64()
+                        ),
+                    );
+                }
+                match k {
+                    AssetTarget::Local(p) => match root.as_ref().map(|r| r.check(p)) {
+                        Some(Err(e)) => probe::MediaFacts::unopenable(&label, e),
+                        _ => probe::probe_path(p, opts.budget),
+                    },
+                    #[cfg(feature = "remote")]
+                    AssetTarget::Remote(u) => match &fetcher {
+                        Some(Ok(f)) => probe::probe_url(f, u, opts.budget),
+                        Some(Err(e)) => probe::MediaFacts::unopenable(
+                            u.as_str(),
+                            source::OpenError::ClientSetup(e.clone()),
+                        ),
+                        None => probe::MediaFacts::unopenable(
+                            u.as_str(),
+                            source::OpenError::ClientSetup("no HTTP client".into()),
+                        ),
+                    },
+                    #[cfg(not(feature = "remote"))]
+                    AssetTarget::Remote(u) => {
+                        probe::MediaFacts::unopenable(u.as_str(), source::OpenError::RemoteDisabled)
+                    }
                 }
             })
             .collect()
@@ -95,4 +142,71 @@ fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<pro
         Ok(pool) => pool.install(work),
         Err(_) => work(),
     }
+}
+
+fn unchecked(label: &str, why: String) -> probe::MediaFacts {
+    probe::MediaFacts::unopenable(label, source::OpenError::NotChecked(why))
+}
+
+/// The folder local media must lie in (`--media-root`).
+struct MediaRoot {
+    /// As given, made absolute and lexically normalised.
+    lexical: PathBuf,
+    /// With symbolic links resolved (`None` when the folder does not exist:
+    /// then nothing is inside it).
+    real: Option<PathBuf>,
+}
+
+impl MediaRoot {
+    fn new(root: &Path) -> Self {
+        MediaRoot {
+            lexical: normalize(root),
+            real: root.canonicalize().ok(),
+        }
+    }
+
+    /// `Ok` when `path` lies inside: decided lexically first (an absolute
+    /// path or `..` leading out is refused without touching the file), then
+    /// with links resolved (a symbolic link leading out is refused before
+    /// the file is opened).
+    fn check(&self, path: &Path) -> Result<(), source::OpenError> {
+        let outside = |why: &str| {
+            Err(source::OpenError::OutsideMediaRoot(format!(
+                "{why} the media root `{}`: not opened",
+                self.lexical.display()
+            )))
+        };
+        let Some(real_root) = &self.real else {
+            return outside("the path cannot be inside");
+        };
+        let lexical = normalize(path);
+        if !lexical.starts_with(&self.lexical) && !lexical.starts_with(real_root) {
+            return outside("the path lies outside");
+        }
+        match path.canonicalize() {
+            Ok(real) if !real.starts_with(real_root) => outside("a symbolic link leads outside"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// An absolute path with `.` and `..` resolved by text alone.
+fn normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(p)
+    };
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }

@@ -53,6 +53,16 @@ pub(crate) fn resolve(parsed: &[Parsed], opts: &Options) -> Resolved {
                 .assets
                 .iter()
                 .map(|a| {
+                    // `--require-urls`: no local path is opened at all.
+                    if !opts.rules.allow_local_paths
+                        && matches!(addr::classify_media_ref(&a.uri), addr::MediaRef::Local(_))
+                    {
+                        return None;
+                    }
+                    // Entries beyond the model's maximum (REQ013) are not fetched.
+                    if beyond_max(req, a, opts) {
+                        return None;
+                    }
                     let key = asset_key(&p.report.source, &a.uri, opts)?;
                     Some(AssetId(*index.entry(key.clone()).or_insert_with(|| {
                         targets.push(key);
@@ -67,6 +77,15 @@ pub(crate) fn resolve(parsed: &[Parsed], opts: &Options) -> Resolved {
         targets,
         per_request,
     }
+}
+
+/// Whether an entry lies beyond the most the model takes in its array.
+fn beyond_max(req: &crate::request::Request, a: &crate::request::AssetRef, opts: &Options) -> bool {
+    let spec = opts.spec().dialect(req.dialect);
+    req.model()
+        .and_then(|id| spec.model(id))
+        .and_then(|m| m.media_range(&a.field))
+        .is_some_and(|r| a.index >= r.max)
 }
 
 /// The asset an entry names: a local file (resolved against the request file's
@@ -85,8 +104,8 @@ pub(crate) fn asset_key(req_source: &Source, uri: &str, opts: &Options) -> Optio
                 .unwrap_or(Path::new(""));
             Some(AssetTarget::Local(base.join(path)))
         }
-        addr::MediaRef::Https(u) | addr::MediaRef::Http(u) => (opts.remote.allow_private
-            || addr::host_not_public(&u).is_none())
+        addr::MediaRef::Https(u) | addr::MediaRef::Http(u) => (addr::host_not_public(&u).is_none()
+            || opts.remote.policy().permits_url(&u))
         .then_some(AssetTarget::Remote(u)),
         _ => None,
     }

@@ -14,6 +14,8 @@ pub enum DocumentProblem {
     TooLarge {
         /// The size in bytes (or a lower bound).
         size: u64,
+        /// Whether `size` is only a lower bound (a stream not read further).
+        at_least: bool,
         /// The service's body limit.
         limit: u64,
         /// The tool's read limit.
@@ -41,12 +43,19 @@ pub fn problem(p: &DocumentProblem) -> (Finding, Option<usize>) {
             size,
             limit,
             read_limit,
+            at_least,
         } => (
             Finding::new(
                 Code::REQ018,
-                format!(
-                    "the request body is {size} bytes; the service accepts at most {limit} (not parsed: above the {read_limit} byte read limit)"
-                ),
+                if *at_least {
+                    format!(
+                        "the request body is more than {read_limit} bytes (not read further); the service accepts at most {limit}"
+                    )
+                } else {
+                    format!(
+                        "the request body is {size} bytes; the service accepts at most {limit} (not parsed: above the {read_limit} byte read limit)"
+                    )
+                },
             )
             .measured(*size, Unit::Bytes)
             .limit(Limit::max(*limit, Unit::Bytes))

@@ -26,6 +26,15 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             }
         }
+        if let Some(crate::probe::ProbeError::Open(e @ OpenError::OutsideMediaRoot(_))) = &f.problem
+        {
+            out.push(at(Finding::new(
+                open_code(e),
+                format!("`{}` names `{}`: {e}", a.pointer, a.uri),
+            )
+            .help("keep media inside the media root, or pass an https:// URL")));
+            continue;
+        }
         if f.format == Format::Unknown && f.unopened() {
             out.push(at(Finding::new(
                 Code::SRC008,
@@ -60,7 +69,9 @@ pub fn open_code(e: &OpenError) -> Code {
         | E::BodyFailed(_)
         | E::RemoteDisabled
         | E::ClientSetup(_)
-        | E::NotProbed(_) => Code::SRC003,
+        | E::NotProbed(_)
+        | E::NotChecked(_) => Code::SRC003,
+        E::OutsideMediaRoot(_) => Code::SRC001,
     }
 }
 

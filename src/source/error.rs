@@ -72,6 +72,11 @@ pub enum OpenError {
     ClientSetup(String),
     /// Not probed (nothing to open).
     NotProbed(String),
+    /// Not checked: the run's deadline passed, or the run names more
+    /// distinct URLs than it may fetch.
+    NotChecked(String),
+    /// A local path outside the media root (`--media-root`): not opened.
+    OutsideMediaRoot(String),
 }
 
 impl OpenError {
@@ -87,7 +92,10 @@ impl OpenError {
     pub fn is_local(&self) -> bool {
         matches!(
             self,
-            OpenError::NotFound(_) | OpenError::NotRegularFile(_) | OpenError::Io(_)
+            OpenError::NotFound(_)
+                | OpenError::NotRegularFile(_)
+                | OpenError::Io(_)
+                | OpenError::OutsideMediaRoot(_)
         )
     }
 }
@@ -122,7 +130,10 @@ impl fmt::Display for OpenError {
             OpenError::RemoteDisabled => f.write_str(
                 "not checked: this build fetches no URLs (built without the `remote` feature)",
             ),
-            OpenError::ClientSetup(m) | OpenError::NotProbed(m) => f.write_str(m),
+            OpenError::ClientSetup(m) | OpenError::NotProbed(m) | OpenError::NotChecked(m) => {
+                f.write_str(m)
+            }
+            OpenError::OutsideMediaRoot(m) => f.write_str(m),
         }
     }
 }

@@ -31,13 +31,15 @@ impl StdError for PrivateAnswer {}
 
 /// The system resolver, refusing names with any non-public answer.
 struct GuardedResolver {
-    allow_private: bool,
+    /// `None`: every answer passes (through a proxy the targets are
+    /// resolved and checked in `check_target`).
+    policy: Option<crate::addr::AllowList>,
 }
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
         let host = name.as_str().to_string();
-        let allow = self.allow_private;
+        let policy = self.policy.clone();
         Box::pin(async move {
             let lookup = host.clone();
             let addrs: Vec<SocketAddr> = tokio::task::spawn_blocking(move || {
@@ -46,9 +48,10 @@ impl Resolve for GuardedResolver {
                     .map(|a| a.collect::<Vec<_>>())
             })
             .await??;
-            if !allow {
+            if let Some(policy) = policy {
                 if let Some((ip, class)) = addrs
                     .iter()
+                    .filter(|a| !policy.permits(a.ip(), Some(&host), None))
                     .find_map(|a| classify_ip(a.ip()).map(|c| (a.ip(), c)))
                 {
                     let msg = format!("`{host}` resolves to {ip}, {}", class.describe());
@@ -80,7 +83,7 @@ impl Fetcher {
             // resolves and checks each target itself (check_target), and the
             // proxy's own name is the user's choice, not checked.
             .dns_resolver(Arc::new(GuardedResolver {
-                allow_private: opts.allow_private || opts.proxy.is_some(),
+                policy: opts.proxy.is_none().then(|| opts.policy()),
             }));
         if let Some(p) = &opts.proxy {
             b = b.proxy(reqwest::Proxy::all(p).map_err(|e| format!("proxy `{p}`: {e}"))?);
@@ -96,9 +99,11 @@ impl Fetcher {
     pub fn open(&self, url: &Url) -> (Option<HttpSource<'_>>, RemoteFacts) {
         // checked_add: a huge --timeout must not overflow the clock.
         let now = Instant::now();
-        let deadline = now
+        let own = now
             .checked_add(self.opts.timeout)
             .unwrap_or(now + Duration::from_secs(86_400 * 365));
+        // The run's deadline bounds every URL too.
+        let deadline = self.opts.run_deadline.map_or(own, |d| d.min(own));
         let mut facts = RemoteFacts::default();
         let mut url = strip_credentials(url);
         let mut requests = 0u64;
@@ -171,9 +176,8 @@ impl Fetcher {
                 return Err(OpenError::ReservedName(d.to_string()).into());
             }
         }
-        if self.opts.allow_private {
-            return Ok(());
-        }
+        let policy = self.opts.policy();
+        let port = url.port_or_known_default();
         let ip = match url.host() {
             Some(Host::Ipv4(ip)) => IpAddr::V4(ip),
             Some(Host::Ipv6(ip)) => IpAddr::V6(ip),
@@ -185,7 +189,7 @@ impl Fetcher {
                         detail: format!("DNS lookup of `{d}` failed ({e})"),
                     })
                 })?;
-                for a in addrs {
+                for a in addrs.filter(|a| !policy.permits(a.ip(), Some(d), Some(port))) {
                     if let Some(class) = classify_ip(a.ip()) {
                         return Err(OpenError::NonPublicAddress(format!(
                             "`{d}` resolves to {}, {}; not requested",
@@ -200,8 +204,9 @@ impl Fetcher {
             Some(Host::Domain(d)) => {
                 return match crate::addr::local_name(d) {
                     Some(why)
-                        if d.eq_ignore_ascii_case("localhost")
-                            || d.to_ascii_lowercase().ends_with(".localhost") =>
+                        if (d.eq_ignore_ascii_case("localhost")
+                            || d.to_ascii_lowercase().ends_with(".localhost"))
+                            && !policy.permits_url(url) =>
                     {
                         Err(
                             OpenError::NonPublicAddress(format!("`{d}`: {why}; not requested"))
@@ -213,7 +218,7 @@ impl Fetcher {
             }
             None => return Err(OpenError::NoHost.into()),
         };
-        match classify_ip(ip) {
+        match classify_ip(ip).filter(|_| !policy.permits(ip, Some(&ip.to_string()), port)) {
             Some(class) => Err(OpenError::NonPublicAddress(format!(
                 "{ip} is {}; not requested",
                 class.describe()

@@ -3,7 +3,8 @@
 //!
 //! Safety, because the URLs come from pull requests:
 //! - no request goes to a loopback, private, link-local, CGNAT, unique-local or
-//!   otherwise non-public address unless `allow_private` is set: IP-literal
+//!   otherwise non-public address unless an exception allows it (loopback,
+//!   a named host, a range; never link-local): IP-literal
 //!   hosts are checked before any connection, names are checked on every DNS
 //!   answer by the resolver the client connects with, and redirects are
 //!   followed here, one checked hop at a time;
@@ -38,6 +39,10 @@ pub const BLOCK: u64 = 8 * 1024;
 pub struct RemoteOptions {
     /// Allow loopback and private addresses (tests against a local server).
     pub allow_private: bool,
+    /// Narrower exceptions: named hosts and address ranges (`--allow-host`,
+    /// `--allow-cidr`; loopback here is the same as `allow_private`).
+    /// Link-local addresses are refused whatever is allowed.
+    pub allow: crate::addr::AllowList,
     /// Time to establish a connection.
     pub connect_timeout: Duration,
     /// Time for everything one asset needs (all its requests together).
@@ -46,17 +51,32 @@ pub struct RemoteOptions {
     pub max_redirects: usize,
     /// An explicit proxy (`http://host:port`); none by default.
     pub proxy: Option<String>,
+    /// The run's deadline: no URL is fetched past it (set by the pipeline
+    /// from [`Options::deadline`](crate::Options::deadline)).
+    pub run_deadline: Option<std::time::Instant>,
 }
 
 impl Default for RemoteOptions {
     fn default() -> Self {
         RemoteOptions {
             allow_private: false,
+            allow: crate::addr::AllowList::default(),
             connect_timeout: Duration::from_secs(5),
             timeout: Duration::from_secs(20),
             max_redirects: 5,
             proxy: None,
+            run_deadline: None,
         }
+    }
+}
+
+impl RemoteOptions {
+    /// The exceptions in force: `allow` plus loopback when `allow_private`
+    /// (the old flag `--allow-private-addresses` is `--allow-loopback`).
+    pub fn policy(&self) -> crate::addr::AllowList {
+        let mut p = self.allow.clone();
+        p.loopback |= self.allow_private;
+        p
     }
 }
 
