@@ -282,6 +282,15 @@ pub fn probe_url(
             f.bytes_read = src.fetched;
             f.requests = src.requests;
             f.size_bytes = f.size_bytes.or(src.len);
+            // A network failure while reading is reported as what it is
+            // (SRC003/SRC004), not as whatever the cut bytes look like.
+            if let Some(failure) = src.failure.take() {
+                f.fail(ProbeError::Open(failure.clone()));
+                let mut remote = remote;
+                remote.failure = Some(failure.into());
+                f.remote = Some(remote);
+                return f;
+            }
             f
         }
     };

@@ -22,7 +22,7 @@ pub(super) fn judgeable<'c>(
                 return None;
             }
         }
-        if f.format == Format::Unknown && f.unopened() {
+        if matches!(f.problem, Some(crate::probe::ProbeError::Open(_))) {
             return None;
         }
         Some((i, a, f))

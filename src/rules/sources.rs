@@ -48,6 +48,15 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             .help(
                 "fix the path (relative paths are read from the request file's folder)",
             )));
+            continue;
+        }
+        // Not opened for a reason of the run (its deadline, the URL cap, a
+        // build without the HTTP client): said once, under its code.
+        if let (Some(crate::probe::ProbeError::Open(e)), None) = (&f.problem, &f.remote) {
+            if !e.is_local() {
+                out.push(at(Finding::new(open_code(e), format!("`{}`: {e}", a.uri))
+                    .help("run again with a later --deadline or a higher --max-urls, or check the URL yourself")));
+            }
         }
     }
 }
@@ -59,7 +68,7 @@ pub fn open_code(e: &OpenError) -> Code {
     match e {
         E::NotFound(_) | E::NotRegularFile(_) | E::Io(_) => Code::SRC008,
         E::NonPublicAddress(_) => Code::SRC002,
-        E::HttpStatus(_) | E::NoLocation(_) => Code::SRC004,
+        E::HttpStatus(_) | E::NoLocation(_) | E::BrokenRange(_) => Code::SRC004,
         E::RedirectLoop { .. } | E::TooManyRedirects { .. } | E::BadRedirectScheme(_) => {
             Code::SRC005
         }

@@ -64,8 +64,10 @@ pub enum OpenError {
     },
     /// A redirect to a scheme other than http(s).
     BadRedirectScheme(String),
-    /// The body failed part-way (a stall, a short body, a broken Range answer).
+    /// The body failed part-way (a stall, a short body).
     BodyFailed(String),
+    /// The server answered a Range request with other bytes than asked for.
+    BrokenRange(String),
     /// This build fetches no URLs (the `remote` feature is off).
     RemoteDisabled,
     /// The HTTP client could not be set up (TLS, proxy).
@@ -126,7 +128,7 @@ impl fmt::Display for OpenError {
             OpenError::BadRedirectScheme(s) => {
                 write!(f, "a redirect leads to the unsupported scheme `{s}:`")
             }
-            OpenError::BodyFailed(m) => f.write_str(m),
+            OpenError::BodyFailed(m) | OpenError::BrokenRange(m) => f.write_str(m),
             OpenError::RemoteDisabled => f.write_str(
                 "not checked: this build fetches no URLs (built without the `remote` feature)",
             ),

@@ -3,6 +3,8 @@
 mod cli;
 mod data;
 mod formats;
+#[cfg(feature = "remote")]
+mod gate;
 mod hostile;
 mod malformed;
 mod media;

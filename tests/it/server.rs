@@ -14,6 +14,14 @@
 //! - `/loop/a`, `/loop/b`: redirect to each other;
 //! - `/chain/<n>`: n redirects, then `/files/image/ok-1280x720.jpg`;
 //! - `/html/<name>`: an HTML page.
+//!
+//! Hostile routes (bounded: every sleep ends by itself):
+//! - `/to/<absolute URL>`: 302 to that URL;
+//! - `/tarpit/<x>`: reads the request, answers nothing for 20 s;
+//! - `/stall/<rel>`: headers and 100 bytes of the file, then silence for 20 s;
+//! - `/short/<rel>`: announces the whole length, sends 100 bytes, closes;
+//! - `/shifted/<rel>`: 206 whose Content-Range starts at byte 100;
+//! - `/huge/<rel>`: 206 whose Content-Range total is 2^64 − 1.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -205,6 +213,74 @@ fn handle(mut stream: TcpStream, root: &std::path::Path) -> std::io::Result<()> 
                 ],
                 page,
             )
+        }
+        "to" => send(
+            &mut stream,
+            "302 Found",
+            &[
+                ("Location", rest.to_string()),
+                ("Content-Length", "0".into()),
+            ],
+            b"",
+        ),
+        "tarpit" => {
+            thread::sleep(Duration::from_secs(20));
+            Ok(())
+        }
+        "stall" | "short" | "shifted" | "huge" => {
+            let Ok(body) = file(rest) else {
+                return send(&mut stream, "404 Not Found", &[], b"");
+            };
+            let total = body.len();
+            let ct = ("Content-Type", content_type(rest).to_string());
+            match route {
+                "stall" | "short" => {
+                    let (a, end) = match range {
+                        Some((a, b)) => (
+                            a as usize,
+                            b.map_or(total - 1, |b| (b as usize).min(total - 1)),
+                        ),
+                        None => (0, total - 1),
+                    };
+                    let part = &body[a.min(total)..=end];
+                    let head = [
+                        ct,
+                        ("Content-Range", format!("bytes {a}-{end}/{total}")),
+                        ("Content-Length", part.len().to_string()),
+                    ];
+                    let status = if range.is_some() {
+                        "206 Partial Content"
+                    } else {
+                        "200 OK"
+                    };
+                    send(&mut stream, status, &head, &part[..100.min(part.len())])?;
+                    stream.flush()?;
+                    if route == "stall" {
+                        thread::sleep(Duration::from_secs(20));
+                    }
+                    Ok(())
+                }
+                "shifted" => {
+                    let part = &body[100..];
+                    let head = [
+                        ct,
+                        ("Content-Range", format!("bytes 100-{}/{total}", total - 1)),
+                        ("Content-Length", part.len().to_string()),
+                    ];
+                    send(&mut stream, "206 Partial Content", &head, part)
+                }
+                _ => {
+                    let (a, b) = range.unwrap_or((0, None));
+                    let end = b.unwrap_or(total as u64 - 1).min(total as u64 - 1);
+                    let part = &body[a as usize..=end as usize];
+                    let head = [
+                        ct,
+                        ("Content-Range", format!("bytes {a}-{end}/{}", u64::MAX)),
+                        ("Content-Length", part.len().to_string()),
+                    ];
+                    send(&mut stream, "206 Partial Content", &head, part)
+                }
+            }
         }
         "loop" => {
             let next = if rest == "a" { "/loop/b" } else { "/loop/a" };

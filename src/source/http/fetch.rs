@@ -166,6 +166,11 @@ impl Fetcher {
         (None, facts)
     }
 
+    /// The time one asset may take.
+    pub(super) fn timeout(&self) -> Duration {
+        self.opts.timeout
+    }
+
     /// The scheme and, for an IP literal, the address — before any connection.
     fn check_target(&self, url: &Url) -> Result<(), RemoteFailure> {
         if !matches!(url.scheme(), "http" | "https") {
@@ -263,7 +268,25 @@ impl Fetcher {
             source = s.source();
         }
         let chain = error_chain(e);
-        let (cause, detail) = if e.is_timeout() {
+        let (cause, detail) = if e.is_timeout() && e.is_connect() {
+            (
+                Unreachable::Timeout,
+                format!(
+                    "the connection timed out after {} s ({chain})",
+                    self.opts.connect_timeout.as_secs_f64()
+                ),
+            )
+        } else if e.is_timeout()
+            && self
+                .opts
+                .run_deadline
+                .is_some_and(|d| Instant::now() + Duration::from_millis(50) >= d)
+        {
+            (
+                Unreachable::Timeout,
+                "timed out: the run's deadline passed (--deadline)".to_string(),
+            )
+        } else if e.is_timeout() {
             (
                 Unreachable::Timeout,
                 format!("timed out after {} s", self.opts.timeout.as_secs_f64()),

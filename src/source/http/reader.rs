@@ -9,7 +9,7 @@ use url::Url;
 
 use super::fetch::{content_range, header, Fetcher};
 use super::BLOCK;
-use crate::source::BudgetSpent;
+use crate::source::{BudgetSpent, OpenError, Unreachable};
 
 /// A URL as `Read + Seek`. With Range support every cache miss is one request
 /// of at least [`BLOCK`] bytes; without it the body is streamed once and what
@@ -36,6 +36,33 @@ pub struct HttpSource<'a> {
     /// The byte budget: most bytes fetched over Range requests and kept in
     /// the cache, or streamed from a server that ignores Range.
     pub budget: u64,
+    /// A network failure while reading (a stalled or cut body, a broken
+    /// Range answer): what the probe saw is not what the file holds, so the
+    /// rules report this (SRC003/SRC004), not a format error.
+    pub failure: Option<OpenError>,
+}
+
+/// What a failed body read means: a timeout (stalled), or a body that ended
+/// before the length the server announced.
+fn body_failure(e: &io::Error, got: u64, timeout: std::time::Duration) -> OpenError {
+    let timed_out = e.kind() == io::ErrorKind::TimedOut
+        || e.get_ref()
+            .and_then(|x| x.downcast_ref::<reqwest::Error>())
+            .is_some_and(reqwest::Error::is_timeout)
+        || e.to_string().contains("timed out");
+    if timed_out {
+        OpenError::Unreachable {
+            cause: Unreachable::Timeout,
+            detail: format!(
+                "the body stalled after {got} bytes: timed out (the {} s allowed for this asset ran out)",
+                timeout.as_secs_f64()
+            ),
+        }
+    } else {
+        OpenError::BodyFailed(format!(
+            "the body ended after {got} bytes, before the length the server announced ({e})"
+        ))
+    }
 }
 
 /// The largest single read-ahead.
@@ -68,13 +95,22 @@ impl<'a> HttpSource<'a> {
             fetched: 0,
             next_block: BLOCK * 8,
             budget: crate::source::DEFAULT_BUDGET,
+            failure: None,
         };
         if ranged {
             let start = range.map_or(0, |r| r.0);
+            if start != 0 {
+                src.failure = Some(OpenError::BrokenRange(format!(
+                    "HTTP 206 to a Range request for bytes 0-{}: the answer starts at byte {start}",
+                    BLOCK - 1
+                )));
+            }
             let mut body = Vec::new();
-            let _ = (&mut resp).take(BLOCK).read_to_end(&mut body);
+            if let Err(e) = (&mut resp).take(BLOCK).read_to_end(&mut body) {
+                src.failure = Some(body_failure(&e, body.len() as u64, fetcher.timeout()));
+            }
             src.fetched += body.len() as u64;
-            src.segments.push((start, body));
+            src.segments.push((0, body));
         } else {
             src.segments.push((0, Vec::new()));
             src.stream = Some(resp);
@@ -133,14 +169,19 @@ impl<'a> HttpSource<'a> {
             return Ok(0);
         }
         if status != 206 || start != Some(self.pos) {
-            return Err(io::Error::other(format!(
+            let msg = format!(
                 "HTTP {status} to a Range request for bytes {}-{}: the server stopped honouring Range",
                 self.pos,
-                self.pos + len - 1
-            )));
+                self.pos.saturating_add(len - 1)
+            );
+            self.failure = Some(OpenError::BrokenRange(msg.clone()));
+            return Err(io::Error::other(msg));
         }
         let mut body = Vec::new();
-        resp.take(len).read_to_end(&mut body)?;
+        if let Err(e) = resp.take(len).read_to_end(&mut body) {
+            self.failure = Some(body_failure(&e, body.len() as u64, self.fetcher.timeout()));
+            return Err(e);
+        }
         self.fetched += body.len() as u64;
         let n = body.len();
         let at = self.segments.partition_point(|s| s.0 < self.pos);
@@ -164,7 +205,13 @@ impl<'a> HttpSource<'a> {
                 )));
             }
             let mut chunk = [0u8; 16 * 1024];
-            let n = resp.read(&mut chunk)?;
+            let n = match resp.read(&mut chunk) {
+                Ok(n) => n,
+                Err(e) => {
+                    self.failure = Some(body_failure(&e, buf.len() as u64, self.fetcher.timeout()));
+                    return Err(e);
+                }
+            };
             if n == 0 {
                 self.len = Some(buf.len() as u64);
                 self.stream = None;
