@@ -57,38 +57,54 @@ impl std::fmt::Display for InputError {
 pub fn expand(paths: &[String], stdin: &mut dyn Read) -> (Vec<Document>, Vec<InputError>) {
     let mut docs = Vec::new();
     let mut errors = Vec::new();
-    for p in paths {
-        let r = if p == "-" {
-            read_bounded(stdin).map(|body| {
-                docs.push(Document {
-                    source: Source::file("-"),
-                    body,
-                })
-            })
-        } else {
-            expand_path(Path::new(p), &mut docs, &mut errors)
-        };
-        if let Err(error) = r {
-            errors.push(InputError {
-                path: p.clone(),
-                error,
-            });
-        }
-    }
+    expand_each(paths, stdin, &mut |item| match item {
+        Ok(d) => docs.push(d),
+        Err(e) => errors.push(e),
+    });
     (docs, errors)
 }
 
-fn expand_path(
-    path: &Path,
-    docs: &mut Vec<Document>,
-    errors: &mut Vec<InputError>,
-) -> io::Result<()> {
+/// Like [`expand`], but hands each document (or error) to `each` as soon as
+/// it is read: a JSONL file of a million lines is never held whole, so a
+/// caller can check and report in bounded chunks.
+pub fn expand_each(
+    paths: &[String],
+    stdin: &mut dyn Read,
+    each: &mut dyn FnMut(Result<Document, InputError>),
+) {
+    for p in paths {
+        let r = if p == "-" {
+            read_bounded(stdin).map(|body| {
+                each(Ok(Document {
+                    source: Source::file("-"),
+                    body,
+                }))
+            })
+        } else {
+            expand_path(Path::new(p), each)
+        };
+        if let Err(error) = r {
+            each(Err(InputError {
+                path: p.clone(),
+                error,
+            }));
+        }
+    }
+}
+
+type Sink<'a> = dyn FnMut(Result<Document, InputError>) + 'a;
+
+fn expand_path(path: &Path, each: &mut Sink) -> io::Result<()> {
     // Follows links: a link to a folder is walked, a link to a device or a
     // FIFO is refused before anything opens it.
     let meta = fs::metadata(path)?;
     if meta.is_dir() {
         let mut files = Vec::new();
-        walk(path, &mut files, errors);
+        let mut errors = Vec::new();
+        walk(path, &mut files, &mut errors);
+        for e in errors {
+            each(Err(e));
+        }
         files.sort();
         if files.is_empty() {
             return Err(io::Error::new(
@@ -97,16 +113,16 @@ fn expand_path(
             ));
         }
         for f in files {
-            if let Err(error) = read_file(&f, docs) {
-                errors.push(InputError {
+            if let Err(error) = read_file(&f, each) {
+                each(Err(InputError {
                     path: f.display().to_string(),
                     error,
-                });
+                }));
             }
         }
         Ok(())
     } else {
-        read_file(path, docs)
+        read_file(path, each)
     }
 }
 
@@ -155,13 +171,13 @@ fn regular(meta: &fs::Metadata) -> io::Result<()> {
     }
 }
 
-fn read_file(path: &Path, docs: &mut Vec<Document>) -> io::Result<()> {
+fn read_file(path: &Path, each: &mut Sink) -> io::Result<()> {
     let name = path.display().to_string();
     regular(&fs::metadata(path)?)?;
     let file = fs::File::open(path)?;
     regular(&file.metadata()?)?;
     if extension(path).as_deref() == Some("jsonl") {
-        return read_jsonl(&name, file, docs);
+        return read_jsonl(&name, file, each);
     }
     let size = file.metadata()?.len();
     let body = if size > MAX_DOCUMENT_BYTES {
@@ -169,10 +185,10 @@ fn read_file(path: &Path, docs: &mut Vec<Document>) -> io::Result<()> {
     } else {
         read_bounded(&mut &file)?
     };
-    docs.push(Document {
+    each(Ok(Document {
         source: Source::file(&name),
         body,
-    });
+    }));
     Ok(())
 }
 
@@ -189,7 +205,7 @@ fn read_bounded(r: &mut dyn Read) -> io::Result<Body> {
 
 /// One document per non-blank line; a line longer than the limit is drained
 /// without being kept.
-fn read_jsonl(name: &str, file: fs::File, docs: &mut Vec<Document>) -> io::Result<()> {
+fn read_jsonl(name: &str, file: fs::File, each: &mut Sink) -> io::Result<()> {
     let mut reader = BufReader::new(file);
     let mut line_no = 0;
     loop {
@@ -222,10 +238,10 @@ fn read_jsonl(name: &str, file: fs::File, docs: &mut Vec<Document>) -> io::Resul
                     break;
                 }
             }
-            docs.push(Document {
+            each(Ok(Document {
                 source,
                 body: Body::TooLarge(line.len() as u64 + rest),
-            });
+            }));
             continue;
         }
         while matches!(line.last(), Some(b'\n' | b'\r')) {
@@ -234,9 +250,9 @@ fn read_jsonl(name: &str, file: fs::File, docs: &mut Vec<Document>) -> io::Resul
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        docs.push(Document {
+        each(Ok(Document {
             source,
             body: Body::Bytes(line),
-        });
+        }));
     }
 }

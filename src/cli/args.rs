@@ -258,6 +258,9 @@ pub(super) enum FormatArg {
     Junit,
     /// GitHub Actions annotations (check only).
     Github,
+    /// One JSON request report per line, then a summary line; streamed
+    /// (check only).
+    Jsonl,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -79,57 +79,151 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         max_urls: args.max_urls,
         media_root: args.media_root.clone(),
     };
-    let (mut docs, errors) = input::expand(&args.paths, &mut io::stdin().lock());
-    if let Some(body) = request_from_flags(&args) {
-        docs.push(input::Document {
-            source: seedance_preflight::Source::file("<flags>"),
-            body: input::Body::Bytes(body),
-        });
-    }
-    for e in &errors {
-        eprintln!("seedance-preflight: cannot read {e}");
-    }
-    let bar = progress_bar(docs.len());
-    let mut opts = opts;
-    if let Some(bar) = &bar {
-        let b = bar.clone();
-        opts.progress = Some(seedance_preflight::Progress(std::sync::Arc::new(
-            move |stage, done, total| {
-                let what = match stage {
-                    seedance_preflight::Stage::Probing => "probing assets",
-                    seedance_preflight::Stage::Judging => "checking requests",
-                };
-                b.set_length(total as u64);
-                b.set_position(done as u64);
-                b.set_message(what);
-            },
-        )));
-    }
-    let report = check_documents(&docs, &opts);
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
     let format = match args.format {
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Junit => Format::Junit,
         FormatArg::Github => Format::Github,
+        FormatArg::Jsonl => Format::Jsonl,
         FormatArg::Human => Format::Human(human_style(args.color)),
     };
+    let flags_doc = request_from_flags(&args).map(|body| input::Document {
+        source: seedance_preflight::Source::file("<flags>"),
+        body: input::Body::Bytes(body),
+    });
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    if let Err(e) = report::render(&report, format, &mut out).and_then(|_| out.flush()) {
-        if e.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("seedance-preflight: cannot write the report: {e}");
-            return EXIT_TOOL_FAILURE;
+    let mut run = Run {
+        opts,
+        format,
+        out: io::BufWriter::new(stdout.lock()),
+        chunk: Vec::new(),
+        chunk_bytes: 0,
+        kept: Vec::new(),
+        summary: report::Summary::default(),
+        failed: false,
+        input_errors: 0,
+        write_error: None,
+    };
+    input::expand_each(
+        &args.paths,
+        &mut io::stdin().lock(),
+        &mut |item| match item {
+            Ok(doc) => run.push(doc),
+            Err(e) => {
+                eprintln!("seedance-preflight: cannot read {e}");
+                run.input_errors += 1;
+            }
+        },
+    );
+    if let Some(doc) = flags_doc {
+        run.push(doc);
+    }
+    run.finish()
+}
+
+/// Documents checked in bounded chunks: each chunk is parsed, probed and
+/// judged, then its parsed requests are dropped. Streaming formats (human,
+/// jsonl) print each chunk at once; the others keep only the request
+/// reports they print.
+struct Run<W: Write> {
+    opts: Options,
+    format: Format,
+    out: W,
+    chunk: Vec<input::Document>,
+    chunk_bytes: usize,
+    kept: Vec<seedance_preflight::RequestReport>,
+    summary: report::Summary,
+    failed: bool,
+    input_errors: usize,
+    write_error: Option<io::Error>,
+}
+
+/// Most documents, and most request bytes, checked at once.
+const CHUNK_DOCS: usize = 4096;
+const CHUNK_BYTES: usize = 64 << 20;
+
+impl<W: Write> Run<W> {
+    fn push(&mut self, doc: input::Document) {
+        self.chunk_bytes += match &doc.body {
+            input::Body::Bytes(b) => b.len(),
+            _ => 0,
+        };
+        self.chunk.push(doc);
+        if self.chunk.len() >= CHUNK_DOCS || self.chunk_bytes >= CHUNK_BYTES {
+            self.flush_chunk();
         }
     }
-    if !errors.is_empty() {
-        EXIT_TOOL_FAILURE
-    } else if report.failed() {
-        EXIT_FINDINGS
-    } else {
-        0
+
+    fn flush_chunk(&mut self) {
+        if self.chunk.is_empty() {
+            return;
+        }
+        let docs = std::mem::take(&mut self.chunk);
+        self.chunk_bytes = 0;
+        let bar = progress_bar(docs.len());
+        let mut opts = self.opts.clone();
+        if let Some(bar) = &bar {
+            let b = bar.clone();
+            opts.progress = Some(seedance_preflight::Progress(std::sync::Arc::new(
+                move |stage, done, total| {
+                    let what = match stage {
+                        seedance_preflight::Stage::Probing => "probing assets",
+                        seedance_preflight::Stage::Judging => "checking requests",
+                    };
+                    b.set_length(total as u64);
+                    b.set_position(done as u64);
+                    b.set_message(what);
+                },
+            )));
+        }
+        let part = check_documents(&docs, &opts);
+        drop(docs);
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        self.summary.add(&part.summary());
+        self.failed |= part.failed();
+        if self.format.streams() {
+            if self.write_error.is_none() {
+                if let Err(e) = report::render_requests(&part.requests, self.format, &mut self.out)
+                    .and_then(|_| self.out.flush())
+                {
+                    self.write_error = Some(e);
+                }
+            }
+        } else {
+            self.kept.extend(part.requests);
+        }
+    }
+
+    fn finish(mut self) -> i32 {
+        self.flush_chunk();
+        let written = match self.write_error.take() {
+            Some(e) => Err(e),
+            None if self.format.streams() => {
+                report::render_summary(&self.summary, self.format, &mut self.out)
+            }
+            None => {
+                let report = seedance_preflight::Report {
+                    requests: std::mem::take(&mut self.kept),
+                    assets_probed: self.summary.assets_probed,
+                };
+                report::render(&report, self.format, &mut self.out)
+            }
+        };
+        if let Err(e) = written.and_then(|_| self.out.flush()) {
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                eprintln!("seedance-preflight: cannot write the report: {e}");
+                return EXIT_TOOL_FAILURE;
+            }
+        }
+        if self.input_errors > 0 {
+            EXIT_TOOL_FAILURE
+        } else if self.failed {
+            EXIT_FINDINGS
+        } else {
+            0
+        }
     }
 }
 

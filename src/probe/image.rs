@@ -299,7 +299,7 @@ fn webp_exif<R: Read + Seek>(r: &mut R) -> Result<Option<u8>, ProbeError> {
             return Ok(None);
         }
         let len = le32(&ch, 4).unwrap_or(0) as usize;
-        let padded = len + (len & 1);
+        let padded = len.saturating_add(len & 1);
         if &ch[..4] == b"EXIF" && len <= MAX_EXIF_BYTES {
             let mut exif = vec![0u8; len];
             read_exact(r, &mut exif, "WebP EXIF chunk")?;

@@ -35,8 +35,18 @@ impl Paint {
 }
 
 pub(super) fn render(report: &Report, style: HumanStyle, out: &mut dyn Write) -> io::Result<()> {
+    render_requests(&report.requests, style, out)?;
+    render_summary(&report.summary(), out)
+}
+
+/// The requests' lines, without the summary (streamed in chunks).
+pub(super) fn render_requests(
+    requests: &[super::RequestReport],
+    style: HumanStyle,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let p = Paint(style);
-    for r in &report.requests {
+    for r in requests {
         let verdict = if r.failed {
             p.wrap("1;31", "FAIL")
         } else {
@@ -70,7 +80,11 @@ pub(super) fn render(report: &Report, style: HumanStyle, out: &mut dyn Write) ->
             }
         }
     }
-    let s = report.summary();
+    Ok(())
+}
+
+/// The closing summary line.
+pub(super) fn render_summary(s: &super::Summary, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "{} request{}: {} passed, {} failed ({} error{}, {} warning{}, {} info)",

@@ -198,6 +198,19 @@ pub struct Summary {
     pub assets_probed: usize,
 }
 
+impl Summary {
+    /// Adds the counts of another part of the same run.
+    pub fn add(&mut self, other: &Summary) {
+        self.requests += other.requests;
+        self.passed += other.passed;
+        self.failed += other.failed;
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+        self.assets_probed += other.assets_probed;
+    }
+}
+
 impl Report {
     /// The counts.
     pub fn summary(&self) -> Summary {
@@ -238,6 +251,52 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One JSON object per request per line (the wire format's request
+    /// objects), then one `{"version": 1, "summary": {…}}` line; streamed.
+    Jsonl,
+}
+
+impl Format {
+    /// Whether the format is written request by request as the run goes
+    /// (the others need the whole run before anything is printed).
+    pub fn streams(self) -> bool {
+        matches!(self, Format::Human(_) | Format::Jsonl)
+    }
+}
+
+/// Writes requests as they are checked, for a streaming format; other
+/// formats write nothing here (see [`render`]).
+pub fn render_requests(
+    requests: &[RequestReport],
+    format: Format,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Human(style) => human::render_requests(requests, style, out),
+        Format::Jsonl => {
+            for r in requests {
+                serde_json::to_writer(&mut *out, r)?;
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes the closing summary of a streaming format.
+pub fn render_summary(summary: &Summary, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human(_) => human::render_summary(summary, out),
+        Format::Jsonl => {
+            serde_json::to_writer(
+                &mut *out,
+                &serde_json::json!({"version": WIRE_VERSION, "summary": summary}),
+            )?;
+            writeln!(out)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Writes a report in a format. Every format is a pure function of the report.
@@ -248,5 +307,9 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Resul
         Format::Sarif => sarif::render(report, out),
         Format::Junit => junit::render(report, out),
         Format::Github => github::render(report, out),
+        Format::Jsonl => {
+            render_requests(&report.requests, format, out)?;
+            render_summary(&report.summary(), format, out)
+        }
     }
 }

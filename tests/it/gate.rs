@@ -464,3 +464,66 @@ fn ipv4_translated_and_local_use_nat64_callbacks_are_refused() {
         );
     }
 }
+
+/// Case 4: a batch is checked and printed in bounded chunks; `--format
+/// jsonl` writes one request report per line and a closing summary line,
+/// and agrees with the JSON envelope.
+#[test]
+fn jsonl_output_streams_one_request_per_line() {
+    let d = tempdir("jsonl");
+    let batch = d.join("batch.jsonl");
+    let mut text = String::new();
+    for i in 0..5000 {
+        if i % 1000 == 0 {
+            text.push_str("{\"model\": \"seedance-2.0-text-to-video\", \"prompt\": \"x\", \"duration\": 16}\n");
+        } else {
+            text.push_str("{}\n");
+        }
+    }
+    std::fs::write(&batch, text).unwrap();
+    let path = batch.to_str().unwrap();
+    let r = run_bounded(
+        &[
+            "check",
+            "--no-config",
+            "--no-fetch",
+            "--format",
+            "jsonl",
+            path,
+        ],
+        None,
+        Duration::from_secs(60),
+    );
+    assert_eq!(r.code, Some(1));
+    let lines: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 5001);
+    assert_eq!(lines[0]["line"], 1);
+    assert_eq!(lines[4999]["line"], 5000);
+    assert!(lines[0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "REQ006"));
+    let summary = &lines[5000]["summary"];
+    assert_eq!(summary["requests"], 5000);
+    let r2 = run_bounded(
+        &[
+            "check",
+            "--no-config",
+            "--no-fetch",
+            "--format",
+            "json",
+            path,
+        ],
+        None,
+        Duration::from_secs(60),
+    );
+    let v: serde_json::Value = serde_json::from_str(&r2.stdout).unwrap();
+    assert_eq!(&v["summary"], summary);
+    assert_eq!(v["requests"][4242], lines[4242]);
+    let _ = std::fs::remove_dir_all(&d);
+}

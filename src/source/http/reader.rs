@@ -121,7 +121,7 @@ impl<'a> HttpSource<'a> {
     /// Copies cached bytes at `pos` into `buf`; 0 when not cached.
     fn copy_cached(&self, buf: &mut [u8]) -> usize {
         for (start, data) in &self.segments {
-            let end = start + data.len() as u64;
+            let end = start.saturating_add(data.len() as u64);
             if (*start..end).contains(&self.pos) {
                 let off = (self.pos - start) as usize;
                 let n = buf.len().min(data.len() - off);
