@@ -33,6 +33,8 @@ struct Track {
     channels: u16,
     /// Length after edit lists, seconds (absent in fragmented files).
     presented_s: Option<f64>,
+    /// The furthest byte the sample tables in `moov` point to.
+    data_end: u64,
 }
 
 pub(super) fn probe<R: Read + Seek>(
@@ -47,12 +49,21 @@ pub(super) fn probe<R: Read + Seek>(
     let mut tracks: Option<HashMap<u32, Track>> = None;
     let mut trex_defaults: HashMap<u32, u32> = HashMap::new();
     let mut fragmented = false;
+    let mut overrun: Option<String> = None;
     let mut pos = 0u64;
     for _ in 0..MAX_TOP_LEVEL_BOXES {
         if pos.saturating_add(8) > end {
             break;
         }
         let (kind, header_len, box_len) = read_box_header(r, pos, end)?;
+        if pos.saturating_add(box_len) > end {
+            overrun = Some(format!(
+                "the `{}` box at byte {pos} declares {} bytes but the file ends at byte {}",
+                fourcc(&kind),
+                super::thousands(box_len),
+                super::thousands(end)
+            ));
+        }
         match &kind {
             b"moov" => {
                 let mut entries = Vec::new();
@@ -81,7 +92,26 @@ pub(super) fn probe<R: Read + Seek>(
         }
         pos = pos.saturating_add(box_len);
     }
-    let tracks = tracks.ok_or("no `moov` box: the file is truncated or not a complete MP4/MOV")?;
+    let Some(tracks) = tracks else {
+        return Err(match overrun {
+            Some(why) => ProbeError::Truncated(format!(
+                "MP4: {why}, and no `moov` box was found (truncated)"
+            )),
+            None => "no `moov` box: the file is truncated or not a complete MP4/MOV".into(),
+        });
+    };
+    if let Some(t) = tracks
+        .values()
+        .filter(|t| t.data_end > end)
+        .max_by_key(|t| t.data_end)
+    {
+        return Err(ProbeError::Truncated(format!(
+            "MP4: the {} track's samples run to byte {} but the file ends at byte {} (truncated)",
+            if t.video { "video" } else { "audio" },
+            super::thousands(t.data_end),
+            super::thousands(end)
+        )));
+    }
     summarize(tracks, f)
 }
 
@@ -202,6 +232,7 @@ fn read_tracks(
             media_duration,
             presented_s,
             samples,
+            data_end: super::mp4_tables::data_end(stbl),
             ..Track::default()
         };
         if let Some(e) = entries.get(index) {

@@ -4,6 +4,7 @@ mod cli;
 mod data;
 mod formats;
 mod hostile;
+mod integrity;
 mod malformed;
 mod media;
 #[cfg(feature = "remote")]
