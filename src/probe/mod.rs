@@ -13,6 +13,7 @@ mod jpeg;
 mod mp4;
 mod mp4_boxes;
 mod mp4_tables;
+mod mp4_tracks;
 mod mpeg_audio;
 mod png;
 mod sniff;
@@ -51,6 +52,10 @@ pub struct MediaFacts {
     pub duration_s: Option<f64>,
     /// Average frame rate of the video track (frames ÷ track duration).
     pub fps: Option<f64>,
+    /// The slowest stretch's frame rate (about a second of frames), when the
+    /// video track's frame rate varies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fps_min: Option<f64>,
     /// Frames in the video track.
     pub frames: Option<u64>,
     /// Codec: the video sample-entry fourcc (`avc1`, `hvc1`, `apco`), or the audio codec.
@@ -73,6 +78,10 @@ pub struct MediaFacts {
     pub has_video: Option<bool>,
     /// Whether a video container has an audio track.
     pub has_audio: Option<bool>,
+    /// The encryption scheme of an encrypted track (`cenc`, `cbcs`, …; `?`
+    /// when the sample entry is `encv`/`enca` without a readable scheme).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encryption: Option<String>,
     /// Bytes after the file's end marker or declared end (JPEG EOI, PNG
     /// `IEND`, the RIFF size): appended data such as a phone's motion clip.
     /// Absent when nothing follows, or when it was not measured.
@@ -105,6 +114,7 @@ impl MediaFacts {
             orientation: None,
             duration_s: None,
             fps: None,
+            fps_min: None,
             frames: None,
             codec: None,
             sample_rate: None,
@@ -116,6 +126,7 @@ impl MediaFacts {
             length_header: None,
             has_video: None,
             has_audio: None,
+            encryption: None,
             trailing_bytes: None,
             bytes_read: 0,
             requests: 0,

@@ -166,3 +166,74 @@ fn an_mp3_length_header_is_checked_against_the_frames_there() {
     assert_eq!(zero.error, None);
     assert_eq!(zero.duration_s, whole.duration_s);
 }
+
+#[test]
+fn a_video_track_without_samples_is_unreadable() {
+    let f = probe("x-mp4-init-only.mp4");
+    assert!(
+        matches!(f.problem, Some(ProbeError::NoTrack(_))),
+        "{:?}",
+        f.problem
+    );
+    assert!(f.error.unwrap().contains("the video track has no samples"));
+    assert_eq!(f.frames, Some(0));
+    assert_eq!(codes("x-mp4-init-only.mp4"), [Code::VID002]);
+}
+
+#[test]
+fn an_encrypted_video_is_vid009_with_its_scheme() {
+    let f = probe("x-mp4-encrypted-cenc.mp4");
+    assert_eq!(f.error, None);
+    assert_eq!(f.encryption.as_deref(), Some("cenc"));
+    assert_eq!(
+        f.codec.as_deref(),
+        Some("avc1"),
+        "the original format (frma)"
+    );
+    assert_eq!((f.width, f.frames), (Some(640), Some(48)));
+    assert_eq!(codes("x-mp4-encrypted-cenc.mp4"), [Code::VID009]);
+    let file = path("x-mp4-encrypted-cenc.mp4").display().to_string();
+    let body = serde_json::json!({"model": "seedance-2.0-reference-to-video",
+        "prompt": "move like video 1", "video_urls": [file]});
+    let report = check_bytes(
+        "t.json",
+        &serde_json::to_vec(&body).unwrap(),
+        &Options::default(),
+    );
+    let vid009 = report
+        .findings
+        .iter()
+        .find(|f| f.code == Code::VID009)
+        .unwrap();
+    assert_eq!(
+        vid009.message,
+        "the video is encrypted (CENC `cenc`): the service cannot decode it"
+    );
+}
+
+#[test]
+fn frame_rate_is_frames_over_the_sample_table_duration() {
+    // The mdhd duration also covers a 2.5 s empty edit (4.5 s in all): the
+    // frame rate ignores it, the clip length follows the edit list.
+    let f = probe("ok-mp4-mdhd-with-edit.mp4");
+    assert_eq!((f.fps, f.frames, f.fps_min), (Some(30.0), Some(60), None));
+    assert_eq!(f.duration_s, Some(4.5));
+    assert_eq!(codes("ok-mp4-mdhd-with-edit.mp4"), []);
+}
+
+#[test]
+fn a_variable_frame_rate_below_the_minimum_is_vid010() {
+    let f = probe("x-mp4-vfr.mp4");
+    let (fps, slowest) = (f.fps.unwrap(), f.fps_min.unwrap());
+    // 120 frames at 60 fps then 15 at 15 fps: 135 frames in 2.95 s.
+    assert!((fps - 135.0 / 2.95).abs() < 1e-9, "{fps}");
+    // The slowest 15 frames: 14 at 15 fps and one at 60 fps (the last sample,
+    // whose duration is the muxer's guess, is left out).
+    assert!(
+        (slowest - 15.0 / (14.0 / 15.0 + 1.0 / 60.0)).abs() < 1e-9,
+        "{slowest}"
+    );
+    assert_eq!(codes("x-mp4-vfr.mp4"), [Code::VID010]);
+    // Constant-rate clips report no fps_min.
+    assert_eq!(probe("ok-small-faststart.mp4").fps_min, None);
+}
