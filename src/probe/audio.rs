@@ -20,6 +20,7 @@ pub(super) fn probe_wav<R: Read + Seek>(
         .map_err(|e| io_msg(e, "WAV header"))?;
     let riff = le32(&riff, 4).unwrap_or(0);
     let mut fmt: Option<[u8; 40]> = None;
+    let mut fact: Option<u32> = None;
     for _ in 0..1024 {
         let mut ch = [0u8; 8];
         let n = read_up_to(r, &mut ch).map_err(|e| io_msg(e, "WAV chunks"))?;
@@ -42,9 +43,17 @@ pub(super) fn probe_wav<R: Read + Seek>(
                 r.seek(SeekFrom::Current((len - take as u64 + (len & 1)) as i64))
                     .map_err(|e| io_msg(e, "WAV chunks"))?;
             }
+            b"fact" if len >= 4 => {
+                let mut n = [0u8; 4];
+                r.read_exact(&mut n)
+                    .map_err(|e| io_msg(e, "WAV fact chunk"))?;
+                fact = Some(u32::from_le_bytes(n));
+                r.seek(SeekFrom::Current((len - 4 + (len & 1)) as i64))
+                    .map_err(|e| io_msg(e, "WAV chunks"))?;
+            }
             b"data" => {
                 let fmt = fmt.ok_or("WAV: the `data` chunk comes before any `fmt` chunk")?;
-                wav_facts(&fmt, len, r, f)?;
+                wav_facts(&fmt, fact, len, r, f)?;
                 return riff_fits(riff, size);
             }
             _ => {
@@ -58,6 +67,7 @@ pub(super) fn probe_wav<R: Read + Seek>(
 
 fn wav_facts<R: Read + Seek>(
     fmt: &[u8; 40],
+    fact: Option<u32>,
     declared: u64,
     r: &mut R,
     f: &mut MediaFacts,
@@ -67,9 +77,11 @@ fn wav_facts<R: Read + Seek>(
     let rate = le32(fmt, 4).unwrap_or(0);
     let byte_rate = le32(fmt, 8).unwrap_or(0);
     let bits = le16(fmt, 14).unwrap_or(0);
-    if rate == 0 || channels == 0 || byte_rate == 0 {
+    if !(1..=MAX_RATE).contains(&rate) || !(1..=MAX_CHANNELS).contains(&channels) || byte_rate == 0
+    {
         return Err(ProbeError::Corrupt(format!(
-            "WAV: invalid format (sample rate {rate} Hz, {channels} channels, {byte_rate} bytes/s)"
+            "WAV: invalid format (sample rate {} Hz, {channels} channels, {byte_rate} bytes/s); a sample rate is 1 Hz–768 kHz and there are 1–32 channels",
+            super::thousands(rate.into())
         )));
     }
     let real_tag = if tag == 0xFFFE {
@@ -101,6 +113,10 @@ fn wav_facts<R: Read + Seek>(
     let secs = |n: u64| n as f64 / byte_rate as f64;
     if data > 0 {
         f.duration_s = Some(secs(data));
+        if !matches!(real_tag, 1 | 3) {
+            // Compressed (ADPCM, …): the byte rate does not give the length.
+            f.duration_s = compressed_secs(fmt, fact, data).or(f.duration_s);
+        }
     }
     if !streaming && declared > present {
         return Err(ProbeError::Truncated(format!(
@@ -116,6 +132,23 @@ fn wav_facts<R: Read + Seek>(
     }
     Ok(())
 }
+
+/// The length of compressed audio: the `fact` chunk's sample count, else
+/// whole blocks × the samples per block the format extension states.
+fn compressed_secs(fmt: &[u8; 40], fact: Option<u32>, data: u64) -> Option<f64> {
+    let rate = f64::from(le32(fmt, 4)?);
+    if let Some(samples) = fact.filter(|n| *n > 0 && *n != u32::MAX) {
+        return Some(f64::from(samples) / rate);
+    }
+    let block = u64::from(le16(fmt, 12)?);
+    let per_block = (le16(fmt, 16)? >= 2).then(|| le16(fmt, 18)).flatten()?;
+    (block > 0 && per_block > 0).then(|| (data / block) as f64 * f64::from(per_block) / rate)
+}
+
+/// The highest sample rate believed (768 kHz).
+const MAX_RATE: u32 = 768_000;
+/// The most channels believed.
+const MAX_CHANNELS: u16 = 32;
 
 /// The RIFF size (unless a streaming writer left it at 0 or 0xFFFFFFFF) must
 /// fit the file; one byte of missing padding is forgiven.

@@ -237,3 +237,27 @@ fn a_variable_frame_rate_below_the_minimum_is_vid010() {
     // Constant-rate clips report no fps_min.
     assert_eq!(probe("ok-small-faststart.mp4").fps_min, None);
 }
+
+#[test]
+fn compressed_wav_length_comes_from_fact_or_blocks() {
+    // ffprobe: 2.041 s (16,328 samples at 8 kHz); the byte rate field would say 0.512 s.
+    for name in ["ok-wav-adpcm-ima.wav", "ok-wav-adpcm-no-fact.wav"] {
+        let f = probe(name);
+        assert_eq!(f.error, None, "{name}");
+        assert_eq!(f.duration_s, Some(16_328.0 / 8_000.0), "{name}");
+        assert_eq!(codes(name), [], "{name}");
+    }
+}
+
+#[test]
+fn absurd_header_values_are_corrupt() {
+    let f = probe("x-wav-rate-absurd.wav");
+    assert!(
+        matches!(f.problem, Some(ProbeError::Corrupt(_))),
+        "{:?}",
+        f.problem
+    );
+    assert!(f.error.unwrap().contains("sample rate 3,523,727,305 Hz"));
+    assert_eq!(f.sample_rate, None, "not reported as a fact");
+    assert_eq!(codes("x-wav-rate-absurd.wav"), [Code::AUD002]);
+}
