@@ -90,6 +90,8 @@ codes! {
     VID006 "frame-rate" Error "the average frame rate is outside the accepted range";
     VID007 "video-too-large" Error "a video file, or all videos together, larger than accepted";
     VID008 "video-codec" Info "the codec, and whether the provider is known to decode it";
+    VID009 "encrypted-video" Error "the video is encrypted (CENC/CBCS `encv`/`enca`): the service cannot decode it";
+    VID010 "variable-frame-rate" Warning "the average frame rate passes but a stretch of the clip runs below the minimum";
     AUD001 "unsupported-audio-format" Error "the bytes are not an accepted audio format";
     AUD002 "unreadable-audio" Error "truncated or corrupt audio";
     AUD003 "audio-clip-duration" Error "one audio clip is shorter or longer than accepted";

@@ -9,8 +9,13 @@
 mod audio;
 mod format;
 mod image;
+mod jpeg;
 mod mp4;
 mod mp4_boxes;
+mod mp4_tables;
+mod mp4_tracks;
+mod mpeg_audio;
+mod png;
 mod sniff;
 
 use serde::Serialize;
@@ -47,6 +52,10 @@ pub struct MediaFacts {
     pub duration_s: Option<f64>,
     /// Average frame rate of the video track (frames ÷ track duration).
     pub fps: Option<f64>,
+    /// The slowest stretch's frame rate (about a second of frames), when the
+    /// video track's frame rate varies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fps_min: Option<f64>,
     /// Frames in the video track.
     pub frames: Option<u64>,
     /// Codec: the video sample-entry fourcc (`avc1`, `hvc1`, `apco`), or the audio codec.
@@ -69,6 +78,15 @@ pub struct MediaFacts {
     pub has_video: Option<bool>,
     /// Whether a video container has an audio track.
     pub has_audio: Option<bool>,
+    /// The encryption scheme of an encrypted track (`cenc`, `cbcs`, …; `?`
+    /// when the sample entry is `encv`/`enca` without a readable scheme).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encryption: Option<String>,
+    /// Bytes after the file's end marker or declared end (JPEG EOI, PNG
+    /// `IEND`, the RIFF size): appended data such as a phone's motion clip.
+    /// Absent when nothing follows, or when it was not measured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trailing_bytes: Option<u64>,
     /// Bytes read from the source.
     pub bytes_read: u64,
     /// Read requests made (file reads or HTTP requests).
@@ -96,6 +114,7 @@ impl MediaFacts {
             orientation: None,
             duration_s: None,
             fps: None,
+            fps_min: None,
             frames: None,
             codec: None,
             sample_rate: None,
@@ -107,6 +126,8 @@ impl MediaFacts {
             length_header: None,
             has_video: None,
             has_audio: None,
+            encryption: None,
+            trailing_bytes: None,
             bytes_read: 0,
             requests: 0,
             error: None,
@@ -203,6 +224,47 @@ fn io_msg(e: io::Error, what: &str) -> ProbeError {
     }
 }
 
+/// The largest tail [`read_tail`] reads.
+const MAX_TAIL: u64 = 64 * 1024;
+
+/// Reads the bytes from `from` to `end` (at most [`MAX_TAIL`], the last ones).
+fn read_tail<R: Read + Seek>(
+    r: &mut R,
+    end: u64,
+    from: u64,
+    what: &str,
+) -> Result<Vec<u8>, ProbeError> {
+    let from = from.max(end.saturating_sub(MAX_TAIL)).min(end);
+    r.seek(SeekFrom::Start(from)).map_err(|e| io_msg(e, what))?;
+    let mut buf = vec![0u8; (end - from) as usize];
+    r.read_exact(&mut buf).map_err(|e| io_msg(e, what))?;
+    Ok(buf)
+}
+
+/// A count with thousands separators: `8,500`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Seconds for a message: `222 s`, `14.5 s`, `0.44 s`.
+fn secs(s: f64) -> String {
+    if s >= 100.0 {
+        format!("{s:.0} s")
+    } else if s >= 10.0 {
+        format!("{s:.1} s")
+    } else {
+        format!("{s:.2} s")
+    }
+}
+
 /// Probes bytes from any `Read + Seek` source. `size` is the total length when
 /// known; `source_name` is only a label.
 pub fn probe_reader<R: Read + Seek>(
@@ -227,10 +289,10 @@ pub fn probe_reader<R: Read + Seek>(
     let format = sniff(&head[..n]);
     let mut facts = MediaFacts::new(source_name, format, size);
     let result = match format.info().prober {
-        Prober::Image => image::probe(r, format, &head[..n], &mut facts),
+        Prober::Image => image::probe(r, format, &head[..n], size, &mut facts),
         Prober::IsoBmff => mp4::probe(r, size, &mut facts),
-        Prober::Wav => audio::probe_wav(r, &mut facts),
-        Prober::MpegAudio => audio::probe_mpeg(r, size, &mut facts),
+        Prober::Wav => audio::probe_wav(r, size, &mut facts),
+        Prober::MpegAudio => mpeg_audio::probe_mpeg(r, size, &mut facts),
         Prober::None => Ok(()),
     };
     if let Err(e) = result {

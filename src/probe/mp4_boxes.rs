@@ -41,6 +41,10 @@ pub(super) struct SampleEntry {
     pub height: u16,
     /// Audio channels: the AAC decoder config's, else the entry's field.
     pub channels: u16,
+    /// For an encrypted entry (`encv`, `enca`): the original format (`frma`).
+    pub original: Option<String>,
+    /// For an encrypted entry: the scheme (`schm`: `cenc`, `cbcs`, …).
+    pub scheme: Option<String>,
 }
 
 /// Rebuilds `bytes` (one or more whole boxes) keeping only [`KEEP`]; every
@@ -150,7 +154,34 @@ fn sample_entry(stsd: &[u8]) -> SampleEntry {
     if let Some(c) = body.get(children..).and_then(|kids| aac_channels(kids, 0)) {
         e.channels = c;
     }
+    // An encrypted entry keeps the original format and scheme in `sinf`.
+    let kids = match e.fourcc.as_str() {
+        "encv" => body.get(78..),
+        "enca" => body.get(children..),
+        _ => None,
+    };
+    if let Some(sinf) = kids.and_then(|k| child(k, b"sinf")) {
+        let text = |b: &[u8]| String::from_utf8_lossy(b).trim_end().to_string();
+        e.original = child(sinf, b"frma").and_then(|p| p.get(..4)).map(text);
+        e.scheme = child(sinf, b"schm").and_then(|p| p.get(4..8)).map(text);
+    }
     e
+}
+
+/// The payload of the first box of type `kind` among `boxes`.
+fn child<'a>(boxes: &'a [u8], kind: &[u8; 4]) -> Option<&'a [u8]> {
+    let mut i = 0;
+    while i + 8 <= boxes.len() {
+        let len = be32(boxes, i)? as usize;
+        if len < 8 || len > boxes.len() - i {
+            return None;
+        }
+        if &boxes[i + 4..i + 8] == kind {
+            return Some(&boxes[i + 8..i + len]);
+        }
+        i += len;
+    }
+    None
 }
 
 /// The channel configuration of an `esds` among `boxes` (or inside a

@@ -113,10 +113,10 @@ fn mpeg_audio(h: &[u8]) -> Option<Format> {
     if h[1] & 0xF6 == 0xF0 {
         return Some(Format::Aac); // ADTS: sync 12 bits, layer 00
     }
-    let hdr = super::audio::FrameHeader::parse(&h[..4])?;
+    let hdr = super::mpeg_audio::FrameHeader::parse(&h[..4])?;
     // Two frames in a row, so that random bytes starting with 0xFF are not MP3.
     if let Some(next) = h.get(hdr.len..hdr.len + 4) {
-        super::audio::FrameHeader::parse(next)?;
+        super::mpeg_audio::FrameHeader::parse(next)?;
     }
     Some(if hdr.layer == 3 {
         Format::Mp3

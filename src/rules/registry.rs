@@ -140,6 +140,8 @@ pub const RULES: &[Rule] = &[
             Code::VID006,
             Code::VID007,
             Code::VID008,
+            Code::VID009,
+            Code::VID010,
         ],
         check: video::check,
     },

@@ -9,7 +9,7 @@ use crate::finding::{Code, Finding, Fix, Limit, Reencode, Unit};
 use crate::probe::{Kind, MediaFacts};
 use crate::spec::MediaKind;
 
-/// VID001–VID008 for every video slot, then the totals.
+/// VID001–VID010 for every video slot, then the totals.
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (i, a, f) in judgeable(ctx) {
         if slot_kind(a, f) == MediaKind::Video {
@@ -90,6 +90,39 @@ fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
                 ..Reencode::default()
             }))
             .help("scale it to 480p–720p, e.g. 1280×720, 720×1280 or 960×960")));
+        }
+    }
+    if let Some(scheme) = &f.encryption {
+        let how = match scheme.as_str() {
+            "?" => "its sample entry is `encv`/`enca`".to_string(),
+            s => format!("CENC `{s}`"),
+        };
+        out.push(at(Finding::new(
+            Code::VID009,
+            format!("the video is encrypted ({how}): the service cannot decode it"),
+        )
+        .help(
+            "use the unencrypted source, or export the clip again without DRM packaging",
+        )));
+    }
+    if let (Some(fps), Some(slowest)) = (f.fps, f.fps_min) {
+        let average_passes = fps >= lim.min_fps && fps <= lim.max_fps;
+        if average_passes && slowest < lim.min_fps {
+            out.push(at(Finding::new(
+                Code::VID010,
+                format!(
+                    "the average frame rate is {fps:.3} fps, but the slowest stretch runs at {slowest:.3} fps, below {} fps: the clip's frame rate varies",
+                    lim.min_fps
+                ),
+            )
+            .measured(slowest, Unit::Fps)
+            .limit(Limit::between(lim.min_fps, lim.max_fps, Unit::Fps))
+            .fix(Fix::Reencode(Reencode {
+                min_fps: Some(lim.min_fps),
+                max_fps: Some(lim.max_fps),
+                ..Reencode::default()
+            }))
+            .help("re-encode at a constant frame rate, e.g. `-vf fps=30 -fps_mode cfr`")));
         }
     }
     if let Some(fps) = f.fps {

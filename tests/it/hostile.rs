@@ -79,9 +79,9 @@ fn mutate(rng: &mut Rng, src: &[u8]) -> Vec<u8> {
 }
 
 fn media_files() -> Vec<std::path::PathBuf> {
-    let root = super::fixtures().join("media");
+    let root = super::fixtures();
     let mut files = Vec::new();
-    for dir in ["image", "video", "audio"] {
+    for dir in ["media/image", "media/video", "media/audio", "integrity"] {
         for e in std::fs::read_dir(root.join(dir)).unwrap() {
             files.push(e.unwrap().path());
         }

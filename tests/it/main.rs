@@ -6,6 +6,7 @@ mod formats;
 #[cfg(feature = "remote")]
 mod gate;
 mod hostile;
+mod integrity;
 mod malformed;
 mod media;
 #[cfg(feature = "remote")]
