@@ -271,6 +271,10 @@ fn handle(mut stream: TcpStream, root: &std::path::Path) -> std::io::Result<()> 
                 }
                 _ => {
                     let (a, b) = range.unwrap_or((0, None));
+                    if a >= total as u64 {
+                        let head = [("Content-Range", format!("bytes */{}", u64::MAX))];
+                        return send(&mut stream, "416 Range Not Satisfiable", &head, b"");
+                    }
                     let end = b.unwrap_or(total as u64 - 1).min(total as u64 - 1);
                     let part = &body[a as usize..=end as usize];
                     let head = [

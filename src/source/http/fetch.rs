@@ -254,7 +254,10 @@ impl Fetcher {
         }
         let mut req = self.client.get(url.clone()).timeout(left);
         if len > 0 {
-            req = req.header(RANGE, format!("bytes={start}-{}", start.saturating_add(len - 1)));
+            req = req.header(
+                RANGE,
+                format!("bytes={start}-{}", start.saturating_add(len - 1)),
+            );
         }
         req.send().map_err(|e| self.describe_error(&e))
     }
