@@ -60,14 +60,17 @@ pub fn check_documents(docs: &[input::Document], opts: &Options) -> Report {
         .par_iter()
         .map(|d| parse::parse_document(d, opts))
         .collect();
-    let resolved = resolve::resolve(&parsed, opts);
-    let facts = probe::probe_all(&resolved.targets, opts);
+    let resolve::Resolved {
+        targets,
+        per_request,
+    } = resolve::resolve(&parsed, opts);
+    let facts = probe::probe_all(&targets, opts);
     let dns = callbacks::resolve_callbacks(&parsed, opts);
 
     let (judged, total) = (std::sync::atomic::AtomicUsize::new(0), parsed.len());
     let requests = parsed
         .into_par_iter()
-        .zip(resolved.per_request.clone())
+        .zip(per_request)
         .map(|(p, ids)| {
             if let Some(pr) = &opts.progress {
                 pr.tick(Stage::Judging, &judged, total);
@@ -82,7 +85,7 @@ pub fn check_documents(docs: &[input::Document], opts: &Options) -> Report {
                 .map(|k| {
                     k.map(|id| ResolvedAsset {
                         id,
-                        target: resolved.targets[id.0].clone(),
+                        target: targets[id.0].clone(),
                     })
                 })
                 .collect();
