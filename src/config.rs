@@ -91,6 +91,13 @@ impl SeverityLayer {
     /// Sets a code (`REQ006`, `duration-out-of-range`) or a family (`VID`).
     pub fn set(&mut self, key: &str, level: Level) -> Result<(), String> {
         if let Some(code) = Code::parse(key) {
+            // A body that is not JSON has no other finding: letting it pass
+            // would let anything pass.
+            if code == Code::REQ001 && level != Level::Error {
+                return Err(
+                    "REQ001 (invalid-json) is always an error: a request that is not JSON cannot be checked at all".into(),
+                );
+            }
             self.codes.insert(code, level);
             return Ok(());
         }
@@ -128,6 +135,10 @@ impl SeverityMap {
     /// The severity a finding gets: `None` drops it. `emitted` is what the rule
     /// chose (its default, or a case-dependent one such as REQ010's error).
     pub fn resolve(&self, code: Code, emitted: Severity) -> Option<Severity> {
+        // REQ001 keeps its severity whatever a family setting says.
+        if code == Code::REQ001 {
+            return Some(emitted);
+        }
         match self.layers.iter().rev().find_map(|l| l.get(code)) {
             Some(level) => level.severity(),
             None => Some(emitted),

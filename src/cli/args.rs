@@ -227,6 +227,10 @@ pub(super) struct CheckArgs {
     /// Use no config file.
     #[arg(long)]
     pub(super) no_config: bool,
+    /// Print only the requests that fail, and the summary (human and jsonl
+    /// output).
+    #[arg(long, short = 'q')]
+    pub(super) quiet: bool,
     /// Media entries must be http(s) URLs: a local path is SRC001 and is not
     /// opened.
     #[arg(long)]

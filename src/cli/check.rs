@@ -103,6 +103,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         failed: false,
         input_errors: 0,
         write_error: None,
+        quiet: args.quiet,
     };
     input::expand_each(
         &args.paths,
@@ -136,6 +137,7 @@ struct Run<W: Write> {
     failed: bool,
     input_errors: usize,
     write_error: Option<io::Error>,
+    quiet: bool,
 }
 
 /// Most documents, and most request bytes, checked at once.
@@ -185,7 +187,12 @@ impl<W: Write> Run<W> {
         self.failed |= part.failed();
         if self.format.streams() {
             if self.write_error.is_none() {
-                if let Err(e) = report::render_requests(&part.requests, self.format, &mut self.out)
+                let shown: Vec<seedance_preflight::RequestReport> = if self.quiet {
+                    part.requests.into_iter().filter(|r| r.failed).collect()
+                } else {
+                    part.requests
+                };
+                if let Err(e) = report::render_requests(&shown, self.format, &mut self.out)
                     .and_then(|_| self.out.flush())
                 {
                     self.write_error = Some(e);

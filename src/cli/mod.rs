@@ -49,10 +49,7 @@ pub fn run() -> i32 {
 
 fn explain(code: &str) -> i32 {
     match Code::parse(code) {
-        Some(c) => {
-            print!("{}", seedance_preflight::rules::docs::explain(c));
-            0
-        }
+        Some(c) => print_out(&seedance_preflight::rules::docs::explain(c)),
         None => {
             let near =
                 seedance_preflight::rules::did_you_mean(code, Code::ALL.iter().map(|c| c.as_str()));
@@ -65,18 +62,19 @@ fn explain(code: &str) -> i32 {
 }
 
 fn rules(format: ListFormat) -> i32 {
-    match format {
-        ListFormat::Human => {
-            for c in Code::ALL {
-                println!(
-                    "{:<7} {:<30} {:<8} {}",
+    let text = match format {
+        ListFormat::Human => Code::ALL
+            .iter()
+            .map(|c| {
+                format!(
+                    "{:<7} {:<30} {:<8} {}\n",
                     c.as_str(),
                     c.name(),
                     c.default_severity().as_str(),
                     c.summary()
-                );
-            }
-        }
+                )
+            })
+            .collect::<String>(),
         ListFormat::Json => {
             let list: Vec<serde_json::Value> = Code::ALL
                 .iter()
@@ -93,13 +91,28 @@ fn rules(format: ListFormat) -> i32 {
                     })
                 })
                 .collect();
-            println!(
-                "{}",
+            format!(
+                "{}\n",
                 serde_json::to_string_pretty(&list).unwrap_or_default()
-            );
+            )
+        }
+    };
+    print_out(&text)
+}
+
+/// Writes to standard output; a closed pipe (`| head -1`) ends quietly with
+/// status 0, any other write error is a tool failure.
+fn print_out(text: &str) -> i32 {
+    use std::io::Write;
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => 0,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            eprintln!("seedance-preflight: cannot write: {e}");
+            EXIT_TOOL_FAILURE
         }
     }
-    0
 }
 
 pub(crate) fn usage_error(msg: &str) -> i32 {

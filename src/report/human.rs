@@ -57,7 +57,12 @@ pub(super) fn render_requests(
             (Some(d), None) => format!(" ({d} dialect)"),
             _ => String::new(),
         };
-        writeln!(out, "{verdict} {}{what}", p.wrap("1", &r.source.display()))?;
+        writeln!(
+            out,
+            "{verdict} {}{}",
+            p.wrap("1", &printable(&r.source.display())),
+            printable(&what)
+        )?;
         for f in &r.findings {
             let loc = match (f.line_col, f.pointer.as_deref()) {
                 (Some((l, c)), Some(ptr)) if !ptr.is_empty() => {
@@ -72,15 +77,34 @@ pub(super) fn render_requests(
                 p.severity(f.severity),
                 p.wrap("1", f.code.as_str()),
                 f.code.name(),
-                f.message
+                printable(&f.message)
             )?;
-            writeln!(out, "    {} {loc}", p.wrap("2", "-->"))?;
+            writeln!(out, "    {} {}", p.wrap("2", "-->"), printable(&loc))?;
             if let Some(help) = &f.help {
-                writeln!(out, "    {} {help}", p.wrap("32", "fix:"))?;
+                writeln!(out, "    {} {}", p.wrap("32", "fix:"), printable(help))?;
             }
         }
     }
     Ok(())
+}
+
+/// Text from a request (member names, values, paths) with control
+/// characters escaped, so a key holding `\u001b[31m` cannot drive the
+/// terminal.
+fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// The closing summary line.

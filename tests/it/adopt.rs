@@ -1,0 +1,82 @@
+//! First steps of issue 14 (a gate people adopt): broken pipes, REQ001 that
+//! cannot be turned off, control characters escaped, --quiet.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use super::cli::{run, text};
+
+#[test]
+fn a_closed_pipe_ends_rules_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_seedance-preflight"))
+        .args(["rules", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one byte, then close the pipe as `| head -c1` would: the output
+    // (about 70 KB) is larger than the 64 KiB pipe buffer, so a write fails.
+    let mut out = child.stdout.take().unwrap();
+    let mut one = [0u8; 1];
+    out.read_exact(&mut one).unwrap();
+    drop(out);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(!text(&o.stderr).contains("panicked"));
+}
+
+#[test]
+fn req001_cannot_be_turned_off() {
+    for args in [["--allow", "REQ001"], ["--warn", "invalid-json"]] {
+        let mut a = vec!["check", "--no-config", "--no-fetch"];
+        a.extend(args);
+        a.push("-");
+        let o = run(&a, Some(b"{not json"));
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(text(&o.stderr).contains("REQ001"), "{}", text(&o.stderr));
+    }
+    // A family setting does not reach it either.
+    let o = run(
+        &["check", "--no-config", "--no-fetch", "--allow", "REQ", "-"],
+        Some(b"{not json"),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stdout).contains("REQ001"));
+}
+
+#[test]
+fn control_characters_from_requests_are_escaped() {
+    let o = run(
+        &[
+            "check",
+            "--no-config",
+            "--no-fetch",
+            "--color",
+            "never",
+            "-",
+        ],
+        Some(br#"{"model": "seedance-2.0-text-to-video", "prompt": "x", "\u001b[31mred": 1}"#),
+    );
+    let out = text(&o.stdout);
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(out.contains("\\u{1b}[31mred"), "{out}");
+}
+
+#[test]
+fn quiet_prints_only_failures_and_the_summary() {
+    let o = run(
+        &[
+            "check",
+            "--no-config",
+            "--quiet",
+            "--color",
+            "never",
+            "fixtures/requests/media/",
+        ],
+        None,
+    );
+    let out = text(&o.stdout);
+    assert!(!out.contains("PASS"), "{out}");
+    assert!(out.contains("FAIL"));
+    assert!(out.lines().last().unwrap().contains("passed"), "{out}");
+}
