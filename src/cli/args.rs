@@ -227,6 +227,11 @@ pub(super) struct CheckArgs {
     /// Use no config file.
     #[arg(long)]
     pub(super) no_config: bool,
+    /// Also write the report in FORMAT to FILE (`-`: standard output, instead
+    /// of --format); repeatable, all from one run: `--output sarif=out.sarif
+    /// --output github=-`.
+    #[arg(long, value_name = "FORMAT=FILE")]
+    pub(super) output: Vec<String>,
     /// Print only the requests that fail, and the summary (human and jsonl
     /// output).
     #[arg(long, short = 'q')]

@@ -79,7 +79,8 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         max_urls: args.max_urls,
         media_root: args.media_root.clone(),
     };
-    let format = match args.format {
+    let mut sinks = Vec::new();
+    let stdout_format = match args.format {
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Junit => Format::Junit,
@@ -87,22 +88,70 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         FormatArg::Jsonl => Format::Jsonl,
         FormatArg::Human => Format::Human(human_style(args.color)),
     };
+    let mut stdout_taken = false;
+    for spec in &args.output {
+        let (name, dest) = match spec.split_once('=') {
+            Some(x) => x,
+            None => {
+                return usage_error(&format!(
+                    "--output {spec}: write FORMAT=FILE (`-` for standard output)"
+                ))
+            }
+        };
+        let format = match name {
+            "human" => Format::Human(if dest == "-" { human_style(args.color) } else { HumanStyle::Plain }),
+            "json" => Format::Json,
+            "jsonl" => Format::Jsonl,
+            "sarif" => Format::Sarif,
+            "junit" => Format::Junit,
+            "github" => Format::Github,
+            other => return usage_error(&format!("--output {spec}: unknown format `{other}` (human, json, jsonl, sarif, junit, github)")),
+        };
+        let out: Box<dyn Write> = if dest == "-" {
+            if stdout_taken {
+                return usage_error("--output: only one output may go to standard output");
+            }
+            stdout_taken = true;
+            Box::new(io::BufWriter::new(io::stdout()))
+        } else {
+            match std::fs::File::create(dest) {
+                Ok(f) => Box::new(io::BufWriter::new(f)),
+                Err(e) => {
+                    return usage_error(&format!("--output {spec}: cannot create `{dest}`: {e}"))
+                }
+            }
+        };
+        sinks.push(Sink {
+            format,
+            out,
+            error: None,
+        });
+    }
+    if !stdout_taken {
+        sinks.insert(
+            0,
+            Sink {
+                format: stdout_format,
+                out: Box::new(io::BufWriter::new(io::stdout())),
+                error: None,
+            },
+        );
+    }
     let flags_doc = request_from_flags(&args).map(|body| input::Document {
         source: seedance_preflight::Source::file("<flags>"),
         body: input::Body::Bytes(body),
     });
-    let stdout = io::stdout();
+    let keep = sinks.iter().any(|k| !k.format.streams());
     let mut run = Run {
         opts,
-        format,
-        out: io::BufWriter::new(stdout.lock()),
+        sinks,
+        keep,
         chunk: Vec::new(),
         chunk_bytes: 0,
         kept: Vec::new(),
         summary: report::Summary::default(),
         failed: false,
         input_errors: 0,
-        write_error: None,
         quiet: args.quiet,
     };
     input::expand_each(
@@ -126,25 +175,36 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
 /// judged, then its parsed requests are dropped. Streaming formats (human,
 /// jsonl) print each chunk at once; the others keep only the request
 /// reports they print.
-struct Run<W: Write> {
+struct Run {
     opts: Options,
-    format: Format,
-    out: W,
+    /// Where the report goes: one format each (`--format` to stdout, and
+    /// every `--output FORMAT=FILE`), all from one run.
+    sinks: Vec<Sink>,
+    /// Whether some output needs the whole run (keeps the request reports).
+    keep: bool,
     chunk: Vec<input::Document>,
     chunk_bytes: usize,
     kept: Vec<seedance_preflight::RequestReport>,
     summary: report::Summary,
     failed: bool,
     input_errors: usize,
-    write_error: Option<io::Error>,
     quiet: bool,
+}
+
+/// One output of a run.
+struct Sink {
+    format: Format,
+    out: Box<dyn Write>,
+    /// The first write error (a closed pipe, a full disk): nothing more is
+    /// written there.
+    error: Option<io::Error>,
 }
 
 /// Most documents, and most request bytes, checked at once.
 const CHUNK_DOCS: usize = 4096;
 const CHUNK_BYTES: usize = 64 << 20;
 
-impl<W: Write> Run<W> {
+impl Run {
     fn push(&mut self, doc: input::Document) {
         self.chunk_bytes += match &doc.body {
             input::Body::Bytes(b) => b.len(),
@@ -185,52 +245,56 @@ impl<W: Write> Run<W> {
         }
         self.summary.add(&part.summary());
         self.failed |= part.failed();
-        if self.format.streams() {
-            if self.write_error.is_none() {
-                let shown: Vec<seedance_preflight::RequestReport> = if self.quiet {
-                    part.requests.into_iter().filter(|r| r.failed).collect()
-                } else {
-                    part.requests
-                };
-                if let Err(e) = report::render_requests(&shown, self.format, &mut self.out)
-                    .and_then(|_| self.out.flush())
+        let shown: Vec<&seedance_preflight::RequestReport> = part
+            .requests
+            .iter()
+            .filter(|r| !self.quiet || r.failed)
+            .collect();
+        for sink in self.sinks.iter_mut().filter(|k| k.format.streams()) {
+            if sink.error.is_none() {
+                let owned: Vec<seedance_preflight::RequestReport> =
+                    shown.iter().map(|r| (*r).clone()).collect();
+                if let Err(e) = report::render_requests(&owned, sink.format, &mut sink.out)
+                    .and_then(|_| sink.out.flush())
                 {
-                    self.write_error = Some(e);
+                    sink.error = Some(e);
                 }
             }
-        } else {
+        }
+        if self.keep {
             self.kept.extend(part.requests);
         }
     }
 
     fn finish(mut self) -> i32 {
         self.flush_chunk();
-        let written = match self.write_error.take() {
-            Some(e) => Err(e),
-            None if self.format.streams() => {
-                report::render_summary(&self.summary, self.format, &mut self.out)
-            }
-            None => {
-                let report = seedance_preflight::Report {
-                    requests: std::mem::take(&mut self.kept),
-                    assets_probed: self.summary.assets_probed,
-                };
-                report::render(&report, self.format, &mut self.out)
-            }
+        let report = seedance_preflight::Report {
+            requests: std::mem::take(&mut self.kept),
+            assets_probed: self.summary.assets_probed,
         };
-        if let Err(e) = written.and_then(|_| self.out.flush()) {
-            if e.kind() != io::ErrorKind::BrokenPipe {
-                eprintln!("seedance-preflight: cannot write the report: {e}");
-                return EXIT_TOOL_FAILURE;
-            }
-        }
-        if self.input_errors > 0 {
+        let mut status = if self.input_errors > 0 {
             EXIT_TOOL_FAILURE
         } else if self.failed {
             EXIT_FINDINGS
         } else {
             0
+        };
+        for sink in &mut self.sinks {
+            let written = match sink.error.take() {
+                Some(e) => Err(e),
+                None if sink.format.streams() => {
+                    report::render_summary(&self.summary, sink.format, &mut sink.out)
+                }
+                None => report::render(&report, sink.format, &mut sink.out),
+            };
+            if let Err(e) = written.and_then(|_| sink.out.flush()) {
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    eprintln!("seedance-preflight: cannot write the report: {e}");
+                    status = EXIT_TOOL_FAILURE;
+                }
+            }
         }
+        status
     }
 }
 

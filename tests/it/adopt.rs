@@ -80,3 +80,51 @@ fn quiet_prints_only_failures_and_the_summary() {
     assert!(out.contains("FAIL"));
     assert!(out.lines().last().unwrap().contains("passed"), "{out}");
 }
+
+/// One run, several outputs: SARIF to a file and GitHub annotations to
+/// stdout, both complete, from a single check.
+#[test]
+fn one_run_writes_several_formats() {
+    let dir = std::env::temp_dir().join(format!("sp-output-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sarif = dir.join("preflight.sarif");
+    let jsonl = dir.join("r.jsonl");
+    let o = run(
+        &[
+            "check",
+            "--no-config",
+            "--no-fetch",
+            "--output",
+            &format!("sarif={}", sarif.display()),
+            "--output",
+            &format!("jsonl={}", jsonl.display()),
+            "--output",
+            "github=-",
+            "fixtures/requests/unified/x-req006-duration-16.json",
+            "fixtures/requests/unified/ok-text-to-video.json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout)
+            .contains("::error file=fixtures/requests/unified/x-req006-duration-16.json"),
+        "{}",
+        text(&o.stdout)
+    );
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(s["version"], "2.1.0");
+    assert!(s["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["ruleId"] == "REQ006"));
+    assert_eq!(std::fs::read_to_string(&jsonl).unwrap().lines().count(), 3);
+    let bad = run(
+        &["check", "--no-config", "--output", "yaml=x", "-"],
+        Some(b"{}"),
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
