@@ -100,39 +100,42 @@ pub fn open_file(path: &Path, budget: u64) -> Result<(Budgeted<File>, u64), Open
 /// the type is checked from the metadata first. The caller then checks the
 /// open file's own type.
 fn open_nonblocking(path: &Path) -> Result<File, OpenError> {
-    #[cfg(target_os = "linux")]
+    // `O_NONBLOCK` on Linux, for every architecture Rust supports there
+    // except alpha, mips, parisc and sparc, which use other values.
+    #[cfg(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "x86",
+            target_arch = "aarch64",
+            target_arch = "arm",
+            target_arch = "riscv64",
+            target_arch = "powerpc64",
+            target_arch = "s390x",
+            target_arch = "loongarch64"
+        )
+    ))]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        /// `O_NONBLOCK` on Linux (every architecture Rust supports there
-        /// except alpha, mips, parisc and sparc, which use other values).
-        #[cfg(any(
-            target_arch = "x86_64",
-            target_arch = "x86",
-            target_arch = "aarch64",
-            target_arch = "arm",
-            target_arch = "riscv64",
-            target_arch = "powerpc64",
-            target_arch = "s390x",
-            target_arch = "loongarch64"
-        ))]
-        const O_NONBLOCK: i32 = 0o4000;
-        #[cfg(any(
-            target_arch = "x86_64",
-            target_arch = "x86",
-            target_arch = "aarch64",
-            target_arch = "arm",
-            target_arch = "riscv64",
-            target_arch = "powerpc64",
-            target_arch = "s390x",
-            target_arch = "loongarch64"
-        ))]
-        return std::fs::OpenOptions::new()
+        std::fs::OpenOptions::new()
             .read(true)
-            .custom_flags(O_NONBLOCK)
+            .custom_flags(0o4000)
             .open(path)
-            .map_err(|e| OpenError::from_io(&e));
+            .map_err(|e| OpenError::from_io(&e))
     }
-    #[allow(unreachable_code)]
+    #[cfg(not(all(
+        target_os = "linux",
+        any(
+            target_arch = "x86_64",
+            target_arch = "x86",
+            target_arch = "aarch64",
+            target_arch = "arm",
+            target_arch = "riscv64",
+            target_arch = "powerpc64",
+            target_arch = "s390x",
+            target_arch = "loongarch64"
+        )
+    )))]
     {
         let meta = std::fs::metadata(path).map_err(|e| OpenError::from_io(&e))?;
         if let Some(what) = not_regular(&meta.file_type()) {
