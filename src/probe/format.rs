@@ -37,6 +37,8 @@ pub enum Format {
     Avif,
     Svg,
     Mp4,
+    /// A media segment of a fragmented MP4 (`styp`/`moof`/`sidx` first).
+    Mp4Fragment,
     Mov,
     M4v,
     Webm,
@@ -119,6 +121,7 @@ table! {
     Avif "avif" "AVIF" "an AVIF image" Image ["avif"] ["image/avif"] None;
     Svg "svg" "SVG" "an SVG vector image" Image ["svg"] ["image/svg+xml"] None;
     Mp4 "mp4" "MP4" "an MP4 video" Video ["mp4"] ["video/mp4"] IsoBmff;
+    Mp4Fragment "mp4fragment" "MP4 fragment" "an MP4 fragment (a media segment of a fragmented stream), not a whole file" Video ["m4s"] ["video/iso.segment"] None;
     Mov "mov" "MOV" "a QuickTime MOV video" Video ["mov", "qt"] ["video/quicktime"] IsoBmff;
     M4v "m4v" "M4V" "an M4V video" Video ["m4v"] ["video/x-m4v"] IsoBmff;
     Webm "webm" "WebM" "a WebM video" Video ["webm"] ["video/webm"] None;

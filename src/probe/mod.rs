@@ -286,7 +286,19 @@ pub fn probe_reader<R: Read + Seek>(
             return f;
         }
     };
-    let format = sniff(&head[..n]);
+    let mut format = sniff(&head[..n]);
+    if format == Format::Mp3 && head.starts_with(b"ID3") {
+        // An ID3v2 tag can sit in front of FLAC too: look past it.
+        if let Some(end) = sniff::id3v2_end(&head[..n]) {
+            let mut magic = [0u8; 4];
+            if r.seek(SeekFrom::Start(end)).is_ok()
+                && source::read_up_to(r, &mut magic).is_ok_and(|k| k == 4)
+                && &magic == b"fLaC"
+            {
+                format = Format::Flac;
+            }
+        }
+    }
     let mut facts = MediaFacts::new(source_name, format, size);
     let result = match format.info().prober {
         Prober::Image => image::probe(r, format, &head[..n], size, &mut facts),

@@ -62,11 +62,14 @@ pub fn sniff(h: &[u8]) -> Format {
     if let Some(f) = mpeg_audio(h) {
         return f;
     }
-    // MPEG audio after zero padding (some encoders and rippers write it).
-    let padded = h.iter().position(|b| *b != 0).unwrap_or(h.len());
-    if padded > 0 {
-        if let Some(f @ (Format::Mp3 | Format::Mp2)) = h.get(padded..).and_then(mpeg_audio) {
-            return f;
+    // MPEG audio after zero padding or a block of junk (some encoders,
+    // rippers and broken taggers write it): two frames in a row, found
+    // within the bytes sniffed.
+    for start in 1..h.len().saturating_sub(4) {
+        if h[start] == 0xFF {
+            if let Some(f @ (Format::Mp3 | Format::Mp2)) = h.get(start..).and_then(mpeg_audio) {
+                return f;
+            }
         }
     }
     text_kind(h)
@@ -97,11 +100,20 @@ fn iso_bmff(h: &[u8]) -> Option<Format> {
             _ => Format::Mp4,
         });
     }
+    // A media segment of a fragmented stream: not a whole file.
+    if matches!(kind, b"styp" | b"moof" | b"sidx" | b"emsg" | b"prft") && be32(h, 0)? >= 8 {
+        return Some(Format::Mp4Fragment);
+    }
     let known_first_box = matches!(
         kind,
         b"moov" | b"mdat" | b"wide" | b"free" | b"skip" | b"pnot"
     );
-    (known_first_box && be32(h, 0)? >= 8).then_some(Format::Mov)
+    // A box size of 1 means a 64-bit size follows the type.
+    let sized = match be32(h, 0)? {
+        1 => super::bytes::be64(h, 8)? >= 16,
+        n => n >= 8,
+    };
+    (known_first_box && sized).then_some(Format::Mov)
 }
 
 /// An MPEG audio frame header at the start: layer III is MP3, layer II is MP2,
@@ -188,5 +200,46 @@ mod tests {
         assert_eq!(sniff("just some words, 中文".as_bytes()), Format::Text);
         assert_eq!(sniff(b"\x00\x01\x02\x03"), Format::Unknown);
         assert_eq!(sniff(b"\xFF\xF1\x50\x80"), Format::Aac);
+    }
+}
+
+/// The end of an ID3v2 tag (its syncsafe size, plus the footer when flagged).
+pub(super) fn id3v2_end(h: &[u8]) -> Option<u64> {
+    let b = h.get(6..10)?;
+    if b.iter().any(|x| x & 0x80 != 0) {
+        return None;
+    }
+    let size = b.iter().fold(0u64, |acc, x| (acc << 7) | u64::from(*x));
+    let footer = if h.get(5)? & 0x10 != 0 { 10 } else { 0 };
+    Some(10 + size + footer)
+}
+
+#[cfg(test)]
+mod naming_tests {
+    use super::*;
+
+    #[test]
+    fn fragments_large_moov_and_mp3_after_junk_are_named() {
+        let mut styp = vec![0, 0, 0, 24];
+        styp.extend_from_slice(b"stypmsdh\0\0\0\0msdhmsix");
+        assert_eq!(sniff(&styp), Format::Mp4Fragment);
+        let mut moof = vec![0, 0, 0, 16];
+        moof.extend_from_slice(b"moof\0\0\0\x10mfhd");
+        assert_eq!(sniff(&moof), Format::Mp4Fragment);
+        // `moov` first with a 64-bit size (size field 1), no `ftyp`.
+        let mut big = vec![0, 0, 0, 1];
+        big.extend_from_slice(b"moov");
+        big.extend_from_slice(&4096u64.to_be_bytes());
+        assert_eq!(sniff(&big), Format::Mov);
+        // Two MPEG-1 layer III frames (128 kbps, 44.1 kHz: 417 bytes) after junk.
+        let frame = |pad: bool| {
+            let mut f = vec![0xFF, 0xFB, 0x90, if pad { 0x02 } else { 0x00 }];
+            f.resize(417 + usize::from(pad), 0x55);
+            f
+        };
+        let mut junk: Vec<u8> = b"JUNKJUNK garbage \x01\x02\x03".to_vec();
+        junk.extend(frame(false));
+        junk.extend(frame(false));
+        assert_eq!(sniff(&junk[..512.min(junk.len())]), Format::Mp3);
     }
 }

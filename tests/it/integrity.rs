@@ -261,3 +261,19 @@ fn absurd_header_values_are_corrupt() {
     assert_eq!(f.sample_rate, None, "not reported as a fact");
     assert_eq!(codes("x-wav-rate-absurd.wav"), [Code::AUD002]);
 }
+
+/// FLAC behind an ID3v2 tag is FLAC (not a corrupt MP3): the probe looks
+/// past the tag.
+#[test]
+fn flac_behind_an_id3_tag_is_flac() {
+    let flac = std::fs::read(super::fixtures().join("media/audio/x-flac.flac")).unwrap();
+    let mut file = b"ID3\x04\x00\x00\x00\x00\x00\x14".to_vec(); // tag of 20 bytes
+    file.extend([0u8; 20]);
+    file.extend(&flac);
+    let path = std::env::temp_dir().join(format!("sp-id3-flac-{}.mp3", std::process::id()));
+    std::fs::write(&path, &file).unwrap();
+    let f =
+        seedance_preflight::probe::probe_path(&path, seedance_preflight::source::DEFAULT_BUDGET);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(f.format, seedance_preflight::probe::Format::Flac, "{f:?}");
+}
