@@ -10,6 +10,7 @@ mod hostile;
 mod integrity;
 mod malformed;
 mod media;
+mod packaging;
 #[cfg(feature = "remote")]
 mod remote;
 #[cfg(feature = "remote")]
