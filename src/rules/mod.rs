@@ -79,10 +79,16 @@ impl Ctx<'_> {
 /// read them, request rules use them to tell the kind of a mixed-array entry.
 pub fn check_request(ctx: &Ctx) -> (Vec<Finding>, Option<Predicted>) {
     let mut out = Vec::new();
+    let mut predicted = None;
     for r in RULES {
-        (r.check)(ctx, &mut out);
+        // The prediction is report data as well as REQ090: computed once.
+        if r.codes == [crate::Code::REQ090] {
+            predicted = predict::check_and_predict(ctx, &mut out);
+        } else {
+            (r.check)(ctx, &mut out);
+        }
     }
-    (out, predict::predicted(ctx))
+    (out, predicted)
 }
 
 /// The closest candidate to `word` by edit distance, when it is close enough to

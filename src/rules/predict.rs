@@ -52,9 +52,9 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     predict(ctx, ctx.facts, out);
 }
 
-/// The predicted output as report data.
-pub(super) fn predicted(ctx: &Ctx) -> Option<Predicted> {
-    predict(ctx, ctx.facts, &mut Vec::new())
+/// REQ090 and the predicted output as report data, in one pass.
+pub(super) fn check_and_predict(ctx: &Ctx, out: &mut Vec<Finding>) -> Option<Predicted> {
+    predict(ctx, ctx.facts, out)
 }
 
 fn predict(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) -> Option<Predicted> {
