@@ -95,47 +95,21 @@ pub fn open_file(path: &Path, budget: u64) -> Result<(Budgeted<File>, u64), Open
     Ok((Budgeted::new(file, budget), meta.len()))
 }
 
-/// Opens read-only without blocking: on Linux with `O_NONBLOCK`, so opening
+/// Opens read-only without blocking: on Unix with `O_NONBLOCK`, so opening
 /// a FIFO returns at once (and no stat-then-open race remains); elsewhere
 /// the type is checked from the metadata first. The caller then checks the
 /// open file's own type.
 fn open_nonblocking(path: &Path) -> Result<File, OpenError> {
-    // `O_NONBLOCK` on Linux, for every architecture Rust supports there
-    // except alpha, mips, parisc and sparc, which use other values.
-    #[cfg(all(
-        target_os = "linux",
-        any(
-            target_arch = "x86_64",
-            target_arch = "x86",
-            target_arch = "aarch64",
-            target_arch = "arm",
-            target_arch = "riscv64",
-            target_arch = "powerpc64",
-            target_arch = "s390x",
-            target_arch = "loongarch64"
-        )
-    ))]
+    #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         std::fs::OpenOptions::new()
             .read(true)
-            .custom_flags(0o4000)
+            .custom_flags(libc::O_NONBLOCK)
             .open(path)
             .map_err(|e| OpenError::from_io(&e))
     }
-    #[cfg(not(all(
-        target_os = "linux",
-        any(
-            target_arch = "x86_64",
-            target_arch = "x86",
-            target_arch = "aarch64",
-            target_arch = "arm",
-            target_arch = "riscv64",
-            target_arch = "powerpc64",
-            target_arch = "s390x",
-            target_arch = "loongarch64"
-        )
-    )))]
+    #[cfg(not(unix))]
     {
         let meta = std::fs::metadata(path).map_err(|e| OpenError::from_io(&e))?;
         if let Some(what) = not_regular(&meta.file_type()) {
