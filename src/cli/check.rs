@@ -245,16 +245,11 @@ impl Run {
         }
         self.summary.add(&part.summary());
         self.failed |= part.failed();
-        let shown: Vec<&seedance_preflight::RequestReport> = part
-            .requests
-            .iter()
-            .filter(|r| !self.quiet || r.failed)
-            .collect();
+        let quiet = self.quiet;
         for sink in self.sinks.iter_mut().filter(|k| k.format.streams()) {
             if sink.error.is_none() {
-                let owned: Vec<seedance_preflight::RequestReport> =
-                    shown.iter().map(|r| (*r).clone()).collect();
-                if let Err(e) = report::render_requests(&owned, sink.format, &mut sink.out)
+                let shown = part.requests.iter().filter(|r| !quiet || r.failed);
+                if let Err(e) = report::render_requests(shown, sink.format, &mut sink.out)
                     .and_then(|_| sink.out.flush())
                 {
                     sink.error = Some(e);

@@ -91,13 +91,14 @@ fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<pro
                 }
             })
             .map(|(k, over)| {
-                let label = match k {
+                // Only for an asset not probed (the probes name their own).
+                let label = || match k {
                     AssetTarget::Local(p) => p.display().to_string(),
                     AssetTarget::Remote(u) => u.to_string(),
                 };
                 if *over {
                     return unchecked(
-                        &label,
+                        &label(),
                         format!(
                             "not checked: the run names more than {} distinct URLs (--max-urls)",
                             opts.max_urls
@@ -106,7 +107,7 @@ fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<pro
                 }
                 if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
                     return unchecked(
-                        &label,
+                        &label(),
                         format!(
                             "not checked: the run's deadline of {} s passed (--deadline)",
                             opts.deadline.unwrap_or_default().as_secs_f64()
@@ -115,7 +116,7 @@ fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<pro
                 }
                 match k {
                     AssetTarget::Local(p) => match root.as_ref().map(|r| r.check(p)) {
-                        Some(Err(e)) => probe::MediaFacts::unopenable(&label, e),
+                        Some(Err(e)) => probe::MediaFacts::unopenable(&label(), e),
                         _ => probe::probe_path(p, opts.budget),
                     },
                     #[cfg(feature = "remote")]

@@ -35,13 +35,13 @@ impl Paint {
 }
 
 pub(super) fn render(report: &Report, style: HumanStyle, out: &mut dyn Write) -> io::Result<()> {
-    render_requests(&report.requests, style, out)?;
+    render_requests(report.requests.iter(), style, out)?;
     render_summary(&report.summary(), out)
 }
 
 /// The requests' lines, without the summary (streamed in chunks).
-pub(super) fn render_requests(
-    requests: &[super::RequestReport],
+pub(super) fn render_requests<'a>(
+    requests: impl IntoIterator<Item = &'a super::RequestReport>,
     style: HumanStyle,
     out: &mut dyn Write,
 ) -> io::Result<()> {

@@ -266,8 +266,8 @@ impl Format {
 
 /// Writes requests as they are checked, for a streaming format; other
 /// formats write nothing here (see [`render`]).
-pub fn render_requests(
-    requests: &[RequestReport],
+pub fn render_requests<'a>(
+    requests: impl IntoIterator<Item = &'a RequestReport>,
     format: Format,
     out: &mut dyn Write,
 ) -> io::Result<()> {

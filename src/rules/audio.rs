@@ -1,7 +1,7 @@
 //! AUD — reference audio: format, length, size, estimated lengths, and the
 //! totals over all clips (AUD004, AUD005).
 
-use super::common::{at_asset, clip_length, judgeable, readable, slot_kind, too_large, totals};
+use super::common::{at_asset, clip_length, judgeable_in, readable, too_large, totals};
 use super::Ctx;
 use crate::finding::{Code, Finding};
 use crate::probe::{Kind, MediaFacts};
@@ -9,10 +9,8 @@ use crate::spec::MediaKind;
 
 /// AUD001–AUD006 for every audio slot, then the totals.
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (i, a, f) in judgeable(ctx) {
-        if slot_kind(a, f) == MediaKind::Audio {
-            audio(ctx, f, out, &at_asset(i, a));
-        }
+    for (i, a, f) in judgeable_in(ctx, MediaKind::Audio) {
+        audio(ctx, f, out, &at_asset(i, a));
     }
     let au = &ctx.spec.audio;
     totals(

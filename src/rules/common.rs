@@ -29,6 +29,14 @@ pub(super) fn judgeable<'c>(
     })
 }
 
+/// The judgeable assets that fill a slot of this kind.
+pub(super) fn judgeable_in<'c>(
+    ctx: &'c Ctx,
+    kind: MediaKind,
+) -> impl Iterator<Item = (usize, &'c AssetRef, &'c MediaFacts)> + 'c {
+    judgeable(ctx).filter(move |(_, a, f)| slot_kind(a, f) == kind)
+}
+
 /// The server's Content-Type, lower case, without parameters.
 pub(super) fn content_type(remote: &crate::source::http::RemoteFacts) -> String {
     remote

@@ -1,7 +1,9 @@
 //! IMG — images (also the first and last frame): format, sides, ratio, size,
 //! EXIF rotation, animation, and the first/last-frame pair.
 
-use super::common::{at_asset, judgeable, ratio_text, readable, slot_kind, too_large, AssetFacts};
+use super::common::{
+    at_asset, judgeable_in, ratio_text, readable, slot_kind, too_large, AssetFacts,
+};
 use super::Ctx;
 use crate::finding::{Code, Finding, Fix, Limit, Unit};
 use crate::probe::{Format, Kind, MediaFacts};
@@ -10,10 +12,8 @@ use crate::spec::{MediaKind, Mode};
 
 /// IMG001–IMG008 for every image slot; IMG009 for a first/last pair.
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (i, a, f) in judgeable(ctx) {
-        if slot_kind(a, f) == MediaKind::Image {
-            image(ctx, a, f, out, &at_asset(i, a));
-        }
+    for (i, a, f) in judgeable_in(ctx, MediaKind::Image) {
+        image(ctx, a, f, out, &at_asset(i, a));
     }
     first_last(ctx, ctx.facts, out);
 }

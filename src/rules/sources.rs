@@ -26,37 +26,25 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             }
         }
-        if let Some(crate::probe::ProbeError::Open(e @ OpenError::OutsideMediaRoot(_))) = &f.problem
-        {
-            out.push(at(Finding::new(
-                open_code(e),
-                format!("`{}` names `{}`: {e}", a.pointer, a.uri),
-            )
-            .help("keep media inside the media root, or pass an https:// URL")));
-            continue;
-        }
-        if f.format == Format::Unknown && f.unopened() {
-            out.push(at(Finding::new(
-                Code::SRC008,
-                format!(
-                    "`{}` names `{}`, which cannot be opened: {}",
-                    a.pointer,
-                    a.uri,
-                    f.error.as_deref().unwrap_or("")
-                ),
-            )
-            .help(
-                "fix the path (relative paths are read from the request file's folder)",
-            )));
-            continue;
-        }
-        // Not opened for a reason of the run (its deadline, the URL cap, a
-        // build without the HTTP client): said once, under its code.
+        // Not opened at all (a URL's failures are `remote_ok`'s): one place
+        // for every reason, under the code `open_code` gives it.
         if let (Some(crate::probe::ProbeError::Open(e)), None) = (&f.problem, &f.remote) {
-            if !e.is_local() {
-                out.push(at(Finding::new(open_code(e), format!("`{}`: {e}", a.uri))
-                    .help("run again with a later --deadline or a higher --max-urls, or check the URL yourself")));
-            }
+            let code = open_code(e);
+            let finding = match code {
+                Code::SRC008 => Finding::new(
+                    code,
+                    format!("`{}` names `{}`, which cannot be opened: {e}", a.pointer, a.uri),
+                )
+                .help("fix the path (relative paths are read from the request file's folder)"),
+                Code::SRC001 => Finding::new(code, format!("`{}` names `{}`: {e}", a.pointer, a.uri))
+                    .help("keep media inside the media root, or pass an https:// URL"),
+                // A reason of the run: its deadline, the URL cap, a build
+                // without the HTTP client.
+                _ => Finding::new(code, format!("`{}`: {e}", a.uri)).help(
+                    "run again with a later --deadline or a higher --max-urls, or check the URL yourself",
+                ),
+            };
+            out.push(at(finding));
         }
     }
 }

@@ -1,9 +1,7 @@
 //! VID — reference videos: container, length, pixels, frame rate, size,
 //! codec, and the totals over all clips (VID004, VID007).
 
-use super::common::{
-    at_asset, clip_length, judgeable, ratio_text, readable, slot_kind, too_large, totals,
-};
+use super::common::{at_asset, clip_length, judgeable_in, ratio_text, readable, too_large, totals};
 use super::Ctx;
 use crate::finding::{Code, Finding, Fix, Limit, Reencode, Unit};
 use crate::probe::{Kind, MediaFacts};
@@ -11,10 +9,8 @@ use crate::spec::MediaKind;
 
 /// VID001–VID010 for every video slot, then the totals.
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for (i, a, f) in judgeable(ctx) {
-        if slot_kind(a, f) == MediaKind::Video {
-            video(ctx, f, out, &at_asset(i, a));
-        }
+    for (i, a, f) in judgeable_in(ctx, MediaKind::Video) {
+        video(ctx, f, out, &at_asset(i, a));
     }
     let v = &ctx.spec.video;
     totals(
