@@ -159,9 +159,13 @@ pub struct Config {
     /// Severity per code or family.
     #[serde(default)]
     pub severity: BTreeMap<String, Level>,
-    /// Overrides of the built-in limits table (same shape as `limits.toml`).
+    /// Overrides of the built-in dialect tables, keyed by dialect id
+    /// (`[limits.unified.video]`: any key of `src/spec/dialects/unified.toml`).
     #[serde(default)]
     pub limits: toml::Table,
+    /// More dialect files to load (relative to the config file's folder).
+    #[serde(default)]
+    pub dialect_files: Vec<PathBuf>,
 }
 
 impl<'de> Deserialize<'de> for Dialect {
@@ -192,13 +196,13 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
 /// The 1-based line where `key` is set, looked up in the file's text (a best
 /// effort for errors found after parsing).
-fn line_of_key(text: &str, key: &str) -> Option<usize> {
+pub(crate) fn line_of_key(text: &str, key: &str) -> Option<usize> {
     text.lines()
         .position(|l| {
             let t = l.trim_start().trim_start_matches('"');
@@ -229,10 +233,14 @@ pub fn load(path: &Path) -> Result<Loaded, crate::Error> {
             Error::new(ErrorKind::Config, format!("[severity] {e}")).at(path, Some(line))
         })?;
     }
-    let spec = merged_spec(&config.limits).map_err(|(key, e)| {
+    let mut spec = merged_spec(&config.limits).map_err(|(key, e)| {
         let line = line_of_key(&text, &key).unwrap_or(1);
         Error::new(ErrorKind::Config, format!("[limits] {e}")).at(path, Some(line))
     })?;
+    let dir = path.parent().unwrap_or(Path::new(""));
+    for file in &config.dialect_files {
+        spec = spec.with_dialect_file(&dir.join(file))?;
+    }
     Ok(Loaded {
         path: path.to_path_buf(),
         config,
@@ -246,15 +254,21 @@ pub fn load(path: &Path) -> Result<Loaded, crate::Error> {
 /// pass the same validation as the built-in table. `Err` carries the key to
 /// locate and the message.
 pub fn merged_spec(overrides: &toml::Table) -> Result<Spec, (String, String)> {
-    let mut base: toml::Table = toml::from_str(include_str!("spec/limits.toml"))
-        .map_err(|e| (String::new(), e.to_string()))?;
+    let tables = crate::spec::builtin_tables();
+    let mut base: toml::Table = tables
+        .iter()
+        .map(|(id, t)| (id.clone(), toml::Value::Table(t.clone())))
+        .collect();
     merge(&mut base, overrides, "limits")?;
-    let spec: Spec = toml::Value::Table(base)
-        .try_into()
-        .map_err(|e: toml::de::Error| (String::new(), e.message().to_string()))?;
-    spec.validate()
-        .map_err(|e| (String::new(), format!("the limits are inconsistent: {e}")))?;
-    Ok(spec)
+    let ordered = tables
+        .into_iter()
+        .filter_map(|(id, _)| match base.remove(&id) {
+            Some(toml::Value::Table(t)) => Some((id, t)),
+            _ => None,
+        })
+        .collect();
+    Spec::from_tables(ordered)
+        .map_err(|e| (String::new(), format!("the limits are inconsistent: {e}")))
 }
 
 fn merge(base: &mut toml::Table, over: &toml::Table, path: &str) -> Result<(), (String, String)> {
@@ -322,7 +336,12 @@ mod tests {
     fn limit_overrides_merge_and_are_checked() {
         let over: toml::Table = toml::from_str("[unified.video]\nmax_duration_s = 10").unwrap();
         let spec = merged_spec(&over).unwrap();
-        assert_eq!(spec.unified.video.max_duration_s, 10.0);
+        assert_eq!(
+            spec.dialect(crate::spec::Dialect::UNIFIED)
+                .video
+                .max_duration_s,
+            10.0
+        );
         let typo: toml::Table = toml::from_str("[unified.video]\nmax_duration = 10").unwrap();
         assert!(merged_spec(&typo)
             .unwrap_err()

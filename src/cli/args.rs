@@ -204,9 +204,13 @@ pub(super) struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub(super) format: FormatArg,
-    /// Read every request as this dialect instead of detecting it.
-    #[arg(long, value_enum)]
-    pub(super) dialect: Option<DialectArg>,
+    /// Read every request as this dialect instead of detecting it (`unified`,
+    /// `open`, `ark`, or the id of a loaded dialect file).
+    #[arg(long, value_name = "ID")]
+    pub(super) dialect: Option<String>,
+    /// Load a dialect described in a file (repeatable; see docs/dialects.md).
+    #[arg(long = "dialect-file", value_name = "FILE")]
+    pub(super) dialect_files: Vec<std::path::PathBuf>,
     /// The lowest severity that fails a request (exit 1).
     /// The lowest severity that fails a request (exit 1) [default: error, or the config's `fail_on`].
     #[arg(long, value_enum)]
@@ -270,12 +274,6 @@ pub(super) enum FormatArg {
     /// One JSON request report per line, then a summary line; streamed
     /// (check only).
     Jsonl,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub(super) enum DialectArg {
-    Unified,
-    Open,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

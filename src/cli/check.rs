@@ -3,7 +3,8 @@
 
 use std::io::{self, IsTerminal, Write};
 
-use super::args::{CheckArgs, ColorArg, DialectArg, FailOn, FormatArg};
+use super::args::{CheckArgs, ColorArg, FailOn, FormatArg};
+use super::flags::request_from_flags;
 use super::{usage_error, EXIT_FINDINGS, EXIT_TOOL_FAILURE};
 use seedance_preflight::report::{self, Format, HumanStyle};
 use seedance_preflight::{check_documents, config, input, Dialect, Options};
@@ -34,6 +35,36 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         }
         spec = Some(std::sync::Arc::new(l.spec.clone()));
     }
+    if !args.dialect_files.is_empty() {
+        let mut s = spec
+            .as_deref()
+            .cloned()
+            .unwrap_or_else(|| seedance_preflight::Spec::builtin().clone());
+        for f in &args.dialect_files {
+            s = match s.with_dialect_file(f) {
+                Ok(s) => s,
+                Err(e) => return usage_error(&format!("dialect file: {e}")),
+            };
+        }
+        spec = Some(std::sync::Arc::new(s));
+    }
+    let in_force = spec
+        .clone()
+        .unwrap_or_else(|| std::sync::Arc::new(seedance_preflight::Spec::builtin().clone()));
+    let given = match args
+        .dialect
+        .as_deref()
+        .map(|id| known_dialect(&in_force, id))
+    {
+        Some(Err(e)) => return usage_error(&e),
+        Some(Ok(d)) => Some(d),
+        None => None,
+    };
+    if let Some(d) = dialect {
+        if let Err(e) = known_dialect(&in_force, Dialect::as_str(d)) {
+            return usage_error(&format!("config: {e}"));
+        }
+    }
     severity.push(cli_layer);
     if let Some(f) = args.fail_on {
         fail_on = match f {
@@ -50,10 +81,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         return usage_error("nothing to check: give request PATHs (`-` for standard input) or describe one with --model");
     }
     let opts = Options {
-        dialect: args.dialect.map(|d| match d {
-            DialectArg::Unified => Dialect::Unified,
-            DialectArg::Open => Dialect::Open,
-        }),
+        dialect: given,
         default_dialect: dialect,
         rules: seedance_preflight::RuleOptions {
             allow_local_paths: !args.require_urls,
@@ -137,7 +165,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
             },
         );
     }
-    let flags_doc = request_from_flags(&args).map(|body| input::Document {
+    let flags_doc = request_from_flags(&args, &in_force, given).map(|body| input::Document {
         source: seedance_preflight::Source::file("<flags>"),
         body: input::Body::Bytes(body),
     });
@@ -305,63 +333,17 @@ pub(super) fn wants_flag_request(args: &CheckArgs) -> bool {
         || args.aspect_ratio.is_some()
 }
 
-/// The request a `--model …` command line describes, as JSON in its dialect.
-pub(super) fn request_from_flags(args: &CheckArgs) -> Option<Vec<u8>> {
-    let model = args.model.as_ref()?;
-    let dialect = args
-        .dialect
-        .map(|d| match d {
-            DialectArg::Unified => Dialect::Unified,
-            DialectArg::Open => Dialect::Open,
-        })
-        .or_else(|| {
-            seedance_preflight::Spec::builtin()
-                .find_model(model)
-                .map(|(d, _)| d)
-        })
-        .unwrap_or(Dialect::Unified);
-    let mut req = serde_json::Map::new();
-    req.insert("model".into(), model.clone().into());
-    if let Some(p) = &args.prompt {
-        req.insert("prompt".into(), p.clone().into());
+/// The loaded dialect with this id; `Err` lists the loaded ones.
+fn known_dialect(spec: &seedance_preflight::Spec, id: &str) -> Result<Dialect, String> {
+    let d: Dialect = id.parse()?;
+    if spec.get(d).is_some() {
+        return Ok(d);
     }
-    let spec = seedance_preflight::Spec::builtin().dialect(dialect);
-    let list = |v: &[String]| serde_json::Value::from(v.to_vec());
-    match dialect {
-        Dialect::Unified => {
-            for (name, items) in [
-                ("image_urls", &args.images),
-                ("video_urls", &args.videos),
-                ("audio_urls", &args.audios),
-            ] {
-                if !items.is_empty() {
-                    req.insert(name.into(), list(items));
-                }
-            }
-        }
-        Dialect::Open => {
-            let all: Vec<String> = args
-                .images
-                .iter()
-                .chain(&args.videos)
-                .chain(&args.audios)
-                .cloned()
-                .collect();
-            if !all.is_empty() {
-                req.insert("mediaUrls".into(), list(&all));
-            }
-        }
-    }
-    if let Some(d) = args.duration {
-        req.insert("duration".into(), d.into());
-    }
-    if let Some(q) = &args.quality {
-        req.insert(spec.quality_field.clone(), q.clone().into());
-    }
-    if let Some(r) = &args.aspect_ratio {
-        req.insert(spec.aspect_ratio_field.clone(), r.clone().into());
-    }
-    serde_json::to_vec_pretty(&serde_json::Value::Object(req)).ok()
+    let ids: Vec<&str> = spec.ids().map(Dialect::as_str).collect();
+    Err(format!(
+        "unknown dialect `{id}` (loaded: {}; add one with --dialect-file)",
+        ids.join(", ")
+    ))
 }
 
 /// The config in force: `--config`, else the first seedance-preflight.toml

@@ -8,6 +8,7 @@ use seedance_preflight::Code;
 
 mod args;
 mod check;
+mod flags;
 mod probe;
 
 use args::{Cli, Command, ListFormat};

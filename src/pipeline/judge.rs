@@ -24,9 +24,10 @@ pub(crate) fn judge(
         return report.finish(&opts.verdict());
     };
     let dialect_spec = opts.spec().dialect(req.dialect);
-    let model = req.model().and_then(|id| dialect_spec.model(id));
+    let model = req.model().and_then(|id| dialect_spec.resolve_model(id));
     let ctx = rules::Ctx {
         req: &req,
+        all: opts.spec(),
         spec: dialect_spec,
         model,
         opts: &opts.rules,

@@ -119,8 +119,9 @@ pub(crate) fn for_each_ctx(
             ids.iter().map(|k| k.map(|i| &facts[i.0])).collect();
         f(&crate::rules::Ctx {
             req,
+            all: opts.spec(),
             spec,
-            model: req.model().and_then(|id| spec.model(id)),
+            model: req.model().and_then(|id| spec.resolve_model(id)),
             opts: &opts.rules,
             callback_dns: None,
             facts: &asset_facts,

@@ -27,7 +27,7 @@ pub(crate) fn parse_document<'a>(doc: &'a input::Document, opts: &Options) -> Pa
                 at_least: matches!(doc.body, input::Body::AtLeast(_)),
                 limit: opts
                     .spec()
-                    .dialect(opts.dialect.unwrap_or(Dialect::Unified))
+                    .dialect(opts.dialect.unwrap_or(Dialect::UNIFIED))
                     .body_max_bytes,
                 read_limit: input::MAX_DOCUMENT_BYTES,
             }),

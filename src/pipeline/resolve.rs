@@ -83,9 +83,9 @@ pub(crate) fn resolve(parsed: &[Parsed], opts: &Options) -> Resolved {
 fn beyond_max(req: &crate::request::Request, a: &crate::request::AssetRef, opts: &Options) -> bool {
     let spec = opts.spec().dialect(req.dialect);
     req.model()
-        .and_then(|id| spec.model(id))
-        .and_then(|m| m.media_range(&a.field))
-        .is_some_and(|r| a.index >= r.max)
+        .and_then(|id| spec.resolve_model(id))
+        .and_then(|m| m.media_range(a.slot()))
+        .is_some_and(|r| a.slot_index >= r.max)
 }
 
 /// The asset an entry names: a local file (resolved against the request file's

@@ -1,5 +1,5 @@
 //! The format table: every format the tool names, once — its id (as in
-//! `limits.toml`), display name, how messages describe it, its kind, file
+//! the dialect files), display name, how messages describe it, its kind, file
 //! extensions, MIME types, and which probe measures it. Sniffing by content
 //! (the magic tests, in `sniff.rs`) yields a [`Format`]; extension checks,
 //! Content-Type checks, the mixed-array kind guess and the limits' `formats`
@@ -78,7 +78,7 @@ pub enum Prober {
 pub struct FormatInfo {
     /// The format.
     pub format: Format,
-    /// The lower-case id, as in `limits.toml` (`jpeg`, `mov`).
+    /// The lower-case id, as in the dialect files (`jpeg`, `mov`).
     pub id: &'static str,
     /// The display name (`JPEG`, `WebP`).
     pub display: &'static str,
@@ -149,7 +149,7 @@ impl Format {
             .unwrap_or(&FORMATS[FORMATS.len() - 1])
     }
 
-    /// The lower-case name (`jpeg`, `mov`, …), as in `limits.toml`.
+    /// The lower-case name (`jpeg`, `mov`, …), as in the dialect files.
     pub fn name(self) -> &'static str {
         self.info().id
     }

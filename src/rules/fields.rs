@@ -4,8 +4,7 @@
 use super::{did_you_mean, Ctx};
 use crate::finding::{Code, Finding, Fix, Limit, Unit};
 use crate::json::{Node, Value};
-use crate::request::other;
-use crate::spec::{join_or, FieldType, Spec};
+use crate::spec::{join_or, FieldType};
 
 /// REQ002: `model` missing or not a model of the dialect.
 pub(super) fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
@@ -28,6 +27,19 @@ pub(super) fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(id) = field.node.value.as_str() else {
         return;
     }; // REQ005 says it
+    if let Some(p) = ctx.spec.pattern(id) {
+        out.push(
+            Finding::new(Code::REQ002, format!("model `{id}`: {}", p.says))
+                .case("pattern")
+                .at_node(&field.pointer, &field.node)
+                .measured(id, Unit::Value)
+                .help(format!(
+                    "checked as `{}`; name the model itself for a check of its own limits",
+                    p.like
+                )),
+        );
+        return;
+    }
     if ctx.model.is_some() {
         return;
     }
@@ -41,12 +53,15 @@ pub(super) fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
     .at_node(&field.pointer, &field.node)
     .measured(id, Unit::Value)
     .limit(Limit::one_of(ids(), Unit::Value));
-    let other_dialect = other(ctx.req.dialect);
-    f = if let Some(m) = Spec::builtin().dialect(other_dialect).model(id) {
+    let elsewhere = ctx
+        .all
+        .dialects()
+        .iter()
+        .find(|d| d.id != ctx.req.dialect.as_str() && d.model(id).is_some());
+    f = if let Some(other) = elsewhere {
         f.help(format!(
-            "`{}` belongs to the {other_dialect} dialect ({}); send it there, or pick one of {all}",
-            m.id,
-            Spec::builtin().dialect(other_dialect).endpoint
+            "`{id}` belongs to the {} dialect ({}); send it there, or pick one of {all}",
+            other.id, other.endpoint
         ))
     } else if let Some(near) = did_you_mean(id, ids()) {
         f.help(format!("did you mean `{near}`?")).fix(Fix::Set {
@@ -211,7 +226,10 @@ pub(super) fn types(ctx: &Ctx, out: &mut Vec<Finding>) {
             FieldType::Integer => matches!(v, Value::Number(_)),
             FieldType::Boolean => matches!(v, Value::Bool(_)),
             FieldType::Object => matches!(v, Value::Object(_)),
-            FieldType::StringArray => matches!(v, Value::Array(_)),
+            FieldType::StringArray | FieldType::ObjectArray | FieldType::Array => {
+                matches!(v, Value::Array(_))
+            }
+            FieldType::Scalar => matches!(v, Value::String(_) | Value::Number(_)),
         };
         if !ok {
             out.push(wrong_type(&f.name, &f.pointer, &f.node, ty.describe()));

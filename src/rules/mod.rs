@@ -48,6 +48,8 @@ pub struct RuleOptions {
 pub struct Ctx<'a> {
     /// The request.
     pub req: &'a Request,
+    /// Every loaded dialect (to say where a model or field belongs instead).
+    pub all: &'a crate::spec::Spec,
     /// The limits of the request's dialect.
     pub spec: &'a DialectSpec,
     /// The model, when `model` names one of the dialect.
@@ -63,6 +65,43 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The mode the request is in: the model's, or for a model whose mode
+    /// is decided by roles, the mode of the roles given (first/last frame
+    /// when any frame role is given, else reference when any reference,
+    /// else text).
+    pub fn mode(&self) -> Option<crate::spec::Mode> {
+        use crate::spec::Mode;
+        let model = self.model?;
+        if model.mode != Mode::ByRole {
+            return Some(model.mode);
+        }
+        let modes = self
+            .spec
+            .items
+            .as_ref()
+            .map(|i| &i.modes[..])
+            .unwrap_or(&[]);
+        let of = |role: &str| {
+            modes
+                .iter()
+                .find(|m| m.roles.iter().any(|r| r == role))
+                .map(|m| m.mode)
+        };
+        let found: Vec<Mode> = self
+            .req
+            .assets
+            .iter()
+            .filter_map(|a| a.role.as_deref().and_then(of))
+            .collect();
+        Some(if found.contains(&Mode::FirstLastFrame) {
+            Mode::FirstLastFrame
+        } else if found.contains(&Mode::Reference) {
+            Mode::Reference
+        } else {
+            Mode::Text
+        })
+    }
+
     /// Items of a media array as the model will count them (every element, of
     /// any type), or `None` when the field is absent or not an array.
     pub fn media_len(&self, field: &str) -> Option<usize> {

@@ -110,13 +110,13 @@ fn references(
         let msg = if m.number == 0 {
             format!("the prompt names \"{said}\", but media are numbered from 1")
         } else if m.number > known + unknown {
-            let held = match ctx.req.dialect {
-                crate::spec::Dialect::Unified => format!(
+            let held = match ctx.spec.has_mixed_array() {
+                false => format!(
                     "the request holds {known} {}{}",
                     m.kind.as_str(),
                     if known == 1 { "" } else { "s" }
                 ),
-                crate::spec::Dialect::Open => match known + unknown {
+                true => match known + unknown {
                     0 => format!(
                         "no entry of `mediaUrls` can be {} (judged by content, or by file extension where not read)",
                         a_an(m.kind.as_str())
@@ -152,11 +152,11 @@ fn mixed_modes(
     let Some(span) = &f.first_last_wording else {
         return;
     };
-    let Some(model) = ctx.model else { return };
+    let Some(mode) = ctx.mode() else { return };
     let (videos, _) = counts.get(MediaKind::Video);
-    let mixes = match model.mode {
+    let mixes = match mode {
         Mode::Reference | Mode::Mixed => videos > 0,
-        Mode::Text | Mode::FirstLastFrame => false,
+        Mode::Text | Mode::FirstLastFrame | Mode::ByRole => false,
     };
     if mixes {
         out.push(at(Finding::new(

@@ -90,6 +90,15 @@ impl Level {
 /// The default severity of a finding: by code, case and dialect (`None`
 /// for a document that is not a request: the catalogue's default).
 pub fn default_severity(code: Code, case: Option<&str>, dialect: Option<&DialectSpec>) -> Severity {
+    // The dialect file's own table first: `CODE/case`, then `CODE`.
+    if let Some(d) = dialect {
+        let own = case
+            .and_then(|c| d.severity.get(&format!("{code}/{c}")))
+            .or_else(|| d.severity.get(code.as_str()));
+        if let Some(s) = own {
+            return *s;
+        }
+    }
     let row = SEVERITY_CASES
         .iter()
         .find(|c| c.code == code && c.case.is_some() && c.case == case)
@@ -111,21 +120,45 @@ pub fn default_severity(code: Code, case: Option<&str>, dialect: Option<&Dialect
 }
 
 /// A declared default with its severity per dialect: `(case, when, levels)`.
-pub type Declared = (Option<&'static str>, &'static str, Vec<(Dialect, Severity)>);
+pub type Declared = (Option<String>, String, Vec<(Dialect, Severity)>);
 
 /// The declared defaults of a code, each with its severity per dialect.
 pub fn declared(code: Code, spec: &Spec) -> Vec<Declared> {
-    SEVERITY_CASES
+    let levels = |case: Option<&str>| -> Vec<(Dialect, Severity)> {
+        spec.dialects()
+            .iter()
+            .map(|d| (Dialect::new(&d.id), default_severity(code, case, Some(d))))
+            .collect()
+    };
+    let mut out: Vec<Declared> = SEVERITY_CASES
         .iter()
         .filter(|c| c.code == code)
         .map(|c| {
-            let per = Dialect::ALL
-                .iter()
-                .map(|d| (*d, c.level.in_dialect(spec.dialect(*d))))
-                .collect();
-            (c.case, c.when, per)
+            (
+                c.case.map(str::to_string),
+                c.when.to_string(),
+                levels(c.case),
+            )
         })
-        .collect()
+        .collect();
+    // Rows only a dialect file declares.
+    let mut extra = std::collections::BTreeSet::new();
+    for d in spec.dialects() {
+        for key in d.severity.keys() {
+            let (c, case) = key
+                .split_once('/')
+                .map_or((key.as_str(), None), |(c, k)| (c, Some(k)));
+            let known = out.iter().any(|(k, _, _)| k.as_deref() == case);
+            if c == code.as_str() && !known {
+                extra.insert(case.map(str::to_string));
+            }
+        }
+    }
+    for case in extra {
+        let per = levels(case.as_deref());
+        out.push((case, "as the dialect file declares".to_string(), per));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -136,7 +169,7 @@ mod tests {
     /// dialect, so `Code::default_severity` and SARIF stay true.
     #[test]
     fn code_wide_rows_match_the_catalogue_in_the_unified_dialect() {
-        let unified = Spec::builtin().dialect(Dialect::Unified);
+        let unified = Spec::builtin().dialect(Dialect::UNIFIED);
         for c in SEVERITY_CASES.iter().filter(|c| c.case.is_none()) {
             assert_eq!(
                 c.level.in_dialect(unified),
@@ -145,7 +178,7 @@ mod tests {
                 c.code
             );
         }
-        let open = Spec::builtin().dialect(Dialect::Open);
+        let open = Spec::builtin().dialect(Dialect::OPEN);
         assert_eq!(default_severity(Code::IMG003, None, Some(open)), Warning);
         assert_eq!(
             default_severity(Code::VID007, Some("total"), Some(unified)),

@@ -1,37 +1,70 @@
-//! The limits of the Seedance APIs as data: one table per dialect × model.
+//! The dialects and limits of the Seedance APIs as data: one file per dialect
+//! (`dialects/*.toml`: fields, media slots, roles, models), sharing the media
+//! limits of a model family (`families.toml`).
 //!
-//! The table is `limits.toml`, embedded in the binary, deserialized with unknown
-//! keys refused, and validated (ranges ordered, defaults allowed, sizes known) the
-//! first time it is used. Rules read limits from here and nowhere else.
+//! The built-in files are embedded in the binary; users add their own with
+//! `--dialect-file` (format in `docs/dialects.md`). Each is deserialized with
+//! unknown keys refused and validated (ranges ordered, defaults allowed, sizes
+//! known, formats in the format table) when it loads. Rules read limits from
+//! here and nowhere else.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::OnceLock;
 
 use crate::Severity;
 
+mod items;
+mod limits;
+mod models;
+pub use models::{Choice, CountRange, DurationRule, ModelSpec};
 mod validate;
+pub use items::{FieldNote, ItemMode, ItemType, ItemsSpec, ModelPattern};
+pub use limits::{AudioLimits, ImageLimits, PromptLimits, VideoLimits};
 
-/// The two request dialects the service is sold through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Dialect {
-    /// `POST /v1/videos/generations`, snake_case fields, per-kind media arrays.
-    Unified,
-    /// `POST /api/open/v1/video/generations`, camelCase fields, one `mediaUrls` array.
-    Open,
-}
+/// A request dialect, named by its `id` (`unified`, `open`, `ark`, or the id
+/// of a user-supplied dialect file). A small copyable handle: the dialect's
+/// fields, models and limits are in its [`DialectSpec`], looked up in the
+/// [`Spec`] in force.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Dialect(&'static str);
 
 impl Dialect {
-    /// Both dialects, in a fixed order.
-    pub const ALL: [Dialect; 2] = [Dialect::Unified, Dialect::Open];
+    /// Dialect A: `POST /v1/videos/generations`, snake_case, per-kind arrays.
+    pub const UNIFIED: Dialect = Dialect("unified");
+    /// Dialect B: `POST /api/open/v1/video/generations`, one `mediaUrls` array.
+    pub const OPEN: Dialect = Dialect("open");
+    /// Dialect C: the provider's task API, a `content[]` array with roles.
+    pub const ARK: Dialect = Dialect("ark");
 
-    /// The lower-case name used on the command line and in JSON output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Dialect::Unified => "unified",
-            Dialect::Open => "open",
+    /// The dialect with this id (interned: ids are few, each is kept once
+    /// for the life of the process). Whether such a dialect is loaded is for
+    /// the [`Spec`] to say ([`Spec::get`]).
+    pub fn new(id: &str) -> Dialect {
+        for d in [Dialect::UNIFIED, Dialect::OPEN, Dialect::ARK] {
+            if d.0 == id {
+                return d;
+            }
         }
+        static INTERNED: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+        let mut seen = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = seen.iter().find(|s| **s == id) {
+            return Dialect(s);
+        }
+        let s: &'static str = Box::leak(id.to_string().into_boxed_str());
+        seen.push(s);
+        Dialect(s)
+    }
+
+    /// The id, as used on the command line and in JSON output.
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl fmt::Debug for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Dialect({})", self.0)
     }
 }
 
@@ -43,25 +76,32 @@ impl fmt::Display for Dialect {
 
 impl std::str::FromStr for Dialect {
     type Err = String;
+    /// Any well-formed id (lower-case letters, digits, `-`, `_`, `.`); whether
+    /// it is loaded is checked against the spec where it is used.
     fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "unified" => Ok(Dialect::Unified),
-            "open" => Ok(Dialect::Open),
-            _ => Err(format!(
-                "unknown dialect `{s}` (expected `unified` or `open`)"
-            )),
+        if is_dialect_id(s) {
+            Ok(Dialect::new(s))
+        } else {
+            Err(format!(
+                "`{s}` is not a dialect id (lower-case letters, digits, `-`, `_` or `.`)"
+            ))
         }
     }
 }
 
-/// The whole table.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Whether `s` is a well-formed dialect id.
+pub fn is_dialect_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
+}
+
+/// The dialects in force: the built-in ones (unified, open, ark), with any
+/// config overrides, and any loaded from user dialect files.
+#[derive(Debug, Clone)]
 pub struct Spec {
-    /// Dialect A.
-    pub unified: DialectSpec,
-    /// Dialect B.
-    pub open: DialectSpec,
+    dialects: Vec<DialectSpec>,
 }
 
 /// The JSON type a request field must have.
@@ -78,6 +118,12 @@ pub enum FieldType {
     Object,
     /// An array whose elements are strings.
     StringArray,
+    /// An array whose elements are objects (the ark dialect's `content`).
+    ObjectArray,
+    /// An array of anything.
+    Array,
+    /// A string or a number.
+    Scalar,
 }
 
 impl FieldType {
@@ -89,6 +135,9 @@ impl FieldType {
             FieldType::Boolean => "a boolean",
             FieldType::Object => "an object",
             FieldType::StringArray => "an array of strings",
+            FieldType::ObjectArray => "an array of objects",
+            FieldType::Array => "an array",
+            FieldType::Scalar => "a string or a number",
         }
     }
 }
@@ -131,14 +180,33 @@ pub enum Mode {
     Reference,
     /// One array of mixed media, kinds told apart by content (open dialect).
     Mixed,
+    /// Decided by the roles of the media items (ark dialect): text only,
+    /// first frame, first and last frame, or reference.
+    ByRole,
 }
 
-/// Limits and fields of one dialect.
+/// One dialect, as its data file declares it (`src/spec/dialects/*.toml`,
+/// or a user file given with `--dialect-file`); see `docs/dialects.md`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DialectSpec {
+    /// The id (`unified`, `open`, `ark`, …).
+    pub id: String,
+    /// A human name.
+    pub name: String,
     /// Method and path, for messages.
     pub endpoint: String,
+    /// The shared model-family limits this file starts from (merged in at
+    /// load: its keys fill what the file does not set).
+    #[serde(default)]
+    pub media_limits: Option<String>,
+    /// Where the prompt is: a member name, or a path into the request
+    /// (`content[type=text].text`).
+    #[serde(default = "default_prompt")]
+    pub prompt_field: String,
+    /// Whether a request with media may omit the prompt.
+    #[serde(default)]
+    pub prompt_optional_with_media: bool,
     /// The largest accepted request body (JSON plus media, the conservative reading).
     pub body_max_bytes: u64,
     /// The name of the completion-callback field.
@@ -155,10 +223,40 @@ pub struct DialectSpec {
     pub http_media_severity: Severity,
     /// Severity of pixel, length and size limits on media.
     pub media_limits_severity: Severity,
+    /// Default severities of this dialect that differ from the catalogue's,
+    /// by code (`REQ017`) or code and case (`REQ004/other-generation`).
+    #[serde(default)]
+    pub severity: BTreeMap<String, Severity>,
     /// Every field the dialect defines, with its JSON type.
     pub fields: BTreeMap<String, FieldType>,
+    /// Fields the service knows from other model generations: using one is
+    /// REQ004 at the note's severity, with its text.
+    #[serde(default)]
+    pub notes: BTreeMap<String, FieldNote>,
+    /// Names other dialects (or habits) use, and this dialect's name for them.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, String>,
     /// The media array fields and the kind each holds.
+    #[serde(default)]
     pub media_fields: BTreeMap<String, MediaKind>,
+    /// Media as typed items of one array, with roles (the ark `content[]`).
+    #[serde(default)]
+    pub items: Option<ItemsSpec>,
+    /// Kinds of media that may travel inline as `data:` URIs (counted in
+    /// the body); any other inline entry is REQ019.
+    #[serde(default)]
+    pub inline_data: Vec<MediaKind>,
+    /// URL schemes naming the provider's own asset library: accepted, not
+    /// checkable here (SRC010).
+    #[serde(default)]
+    pub unverifiable_schemes: Vec<String>,
+    /// Prompt flags of older model generations the model does not read (REQ022).
+    #[serde(default)]
+    pub legacy_prompt_flags: Vec<String>,
+    /// Model ids that name no model of the table but are accepted by prefix
+    /// (an endpoint id), checked as another model.
+    #[serde(default)]
+    pub model_patterns: Vec<ModelPattern>,
     /// Prompt length limits.
     pub prompt: PromptLimits,
     /// Image limits.
@@ -173,163 +271,8 @@ pub struct DialectSpec {
     pub models: Vec<ModelSpec>,
 }
 
-/// Prompt length limits.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PromptLimits {
-    /// Recommended maximum of CJK characters (warning above).
-    pub recommended_cjk_chars: usize,
-    /// Recommended maximum of English words (warning above).
-    pub recommended_words: usize,
-    /// Hard cap in tokens (error above, by a conservative estimate).
-    pub max_tokens: usize,
-}
-
-/// Image limits.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImageLimits {
-    /// Accepted formats, by content.
-    pub formats: Vec<String>,
-    /// Smallest accepted displayed side, pixels.
-    pub min_side: u32,
-    /// Largest accepted displayed side, pixels.
-    pub max_side: u32,
-    /// Smallest accepted displayed width ÷ height.
-    pub min_ratio: f64,
-    /// Largest accepted displayed width ÷ height.
-    pub max_ratio: f64,
-    /// Largest accepted file, bytes.
-    pub max_bytes: u64,
-    /// IMG009: relative difference of first/last-frame ratios reported.
-    pub first_last_ratio_tolerance: f64,
-    /// IMG009: factor between first/last-frame pixel areas reported.
-    pub first_last_max_area_ratio: f64,
-}
-
-/// Reference-video limits.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VideoLimits {
-    /// Accepted containers, by content.
-    pub formats: Vec<String>,
-    /// Shortest accepted clip, seconds.
-    pub min_duration_s: f64,
-    /// Longest accepted clip, seconds.
-    pub max_duration_s: f64,
-    /// Longest accepted total of all clips, seconds.
-    pub max_total_duration_s: f64,
-    /// Fewest accepted pixels per frame.
-    pub min_pixels: u64,
-    /// Most accepted pixels per frame.
-    pub max_pixels: u64,
-    /// Smallest displayed side.
-    pub min_side: u32,
-    /// Largest displayed side.
-    pub max_side: u32,
-    /// Smallest displayed ratio.
-    pub min_ratio: f64,
-    /// Largest displayed ratio.
-    pub max_ratio: f64,
-    /// Lowest average frame rate.
-    pub min_fps: f64,
-    /// Highest average frame rate.
-    pub max_fps: f64,
-    /// Largest file, bytes.
-    pub max_bytes: u64,
-    /// Largest total of all videos, bytes (a warning: some mirrors state it).
-    pub max_total_bytes: u64,
-}
-
-/// Reference-audio limits.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AudioLimits {
-    /// Accepted formats, by content.
-    pub formats: Vec<String>,
-    /// Shortest clip, seconds.
-    pub min_duration_s: f64,
-    /// Longest clip, seconds.
-    pub max_duration_s: f64,
-    /// Longest total, seconds.
-    pub max_total_duration_s: f64,
-    /// Largest file, bytes.
-    pub max_bytes: u64,
-    /// Largest total of all audio, bytes (a warning).
-    pub max_total_bytes: u64,
-}
-
-/// One model.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ModelSpec {
-    /// The `model` value.
-    pub id: String,
-    /// What it generates from.
-    pub mode: Mode,
-    /// Accepted `duration` values.
-    pub duration: DurationRule,
-    /// Accepted `quality` / `resolution` values.
-    pub qualities: Choice,
-    /// Accepted aspect ratios.
-    pub aspect_ratios: Choice,
-    /// Media arrays the model accepts, with their count ranges. An array of the
-    /// dialect that is not listed here is not accepted by the model.
-    pub media: BTreeMap<String, CountRange>,
-}
-
-/// Accepted durations: an inclusive range or an explicit set.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DurationRule {
-    /// Smallest accepted value (with `max`).
-    pub min: Option<i64>,
-    /// Largest accepted value (with `min`).
-    pub max: Option<i64>,
-    /// The only accepted values (instead of a range).
-    pub set: Option<Vec<i64>>,
-    /// What the service uses when the field is absent, where documented.
-    pub default: Option<i64>,
-}
-
-impl DurationRule {
-    /// Whether `v` seconds is accepted.
-    pub fn accepts(&self, v: i64) -> bool {
-        match (&self.set, self.min, self.max) {
-            (Some(set), _, _) => set.contains(&v),
-            (None, Some(lo), Some(hi)) => (lo..=hi).contains(&v),
-            _ => false,
-        }
-    }
-
-    /// "4–15" or "5 or 10".
-    pub fn describe(&self) -> String {
-        match (&self.set, self.min, self.max) {
-            (Some(set), _, _) => join_or(&set.iter().map(|v| v.to_string()).collect::<Vec<_>>()),
-            (None, Some(lo), Some(hi)) => format!("an integer from {lo} to {hi}"),
-            _ => "nothing".into(),
-        }
-    }
-}
-
-/// A closed set of string values with an optional documented default.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Choice {
-    /// The accepted values.
-    pub allowed: Vec<String>,
-    /// The documented default.
-    pub default: Option<String>,
-}
-
-/// An inclusive item count range for a media array.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CountRange {
-    /// Fewest items.
-    pub min: usize,
-    /// Most items.
-    pub max: usize,
+fn default_prompt() -> String {
+    "prompt".into()
 }
 
 /// "a, b or c".
@@ -341,60 +284,48 @@ pub fn join_or(items: &[String]) -> String {
     }
 }
 
-static BUILTIN: OnceLock<Spec> = OnceLock::new();
-
-impl Spec {
-    /// The built-in table (parsed and validated once).
-    pub fn builtin() -> &'static Spec {
-        BUILTIN.get_or_init(|| {
-            let spec: Spec = toml::from_str(include_str!("limits.toml"))
-                .unwrap_or_else(|e| panic!("built-in limits.toml does not parse: {e}"));
-            if let Err(e) = spec.validate() {
-                panic!("built-in limits.toml is inconsistent: {e}");
-            }
-            spec
-        })
-    }
-
-    /// The table of one dialect.
-    pub fn dialect(&self, d: Dialect) -> &DialectSpec {
-        match d {
-            Dialect::Unified => &self.unified,
-            Dialect::Open => &self.open,
-        }
-    }
-
-    /// Finds a model in any dialect.
-    pub fn find_model(&self, id: &str) -> Option<(Dialect, &ModelSpec)> {
-        Dialect::ALL
-            .into_iter()
-            .find_map(|d| self.dialect(d).model(id).map(|m| (d, m)))
-    }
-
-    /// Checks the table is consistent; a user override goes through this too.
-    pub fn validate(&self) -> Result<(), String> {
-        for d in Dialect::ALL {
-            self.dialect(d)
-                .validate()
-                .map_err(|e| format!("[{d}] {e}"))?;
-        }
-        Ok(())
-    }
-}
-
 impl DialectSpec {
     /// The model with this id.
     pub fn model(&self, id: &str) -> Option<&ModelSpec> {
         self.models.iter().find(|m| m.id == id)
     }
-}
 
-impl ModelSpec {
-    /// The count range of a media field, or `None` when the model does not take it.
-    pub fn media_range(&self, field: &str) -> Option<CountRange> {
-        self.media.get(field).copied().filter(|r| r.max > 0)
+    /// The model a request's `model` means: the model with this id, else
+    /// the model a matching pattern names (an endpoint id).
+    pub fn resolve_model(&self, id: &str) -> Option<&ModelSpec> {
+        self.model(id).or_else(|| {
+            let p = self.pattern(id)?;
+            self.model(&p.like)
+        })
+    }
+
+    /// The model pattern an id matches, when it is not a listed model.
+    pub fn pattern(&self, id: &str) -> Option<&ModelPattern> {
+        if self.model(id).is_some() {
+            return None;
+        }
+        self.model_patterns
+            .iter()
+            .find(|p| id.starts_with(&p.prefix) && id.len() > p.prefix.len())
+    }
+
+    /// The roles the dialect's media items may carry (none without `items`).
+    pub fn roles(&self) -> impl Iterator<Item = &str> {
+        self.items
+            .iter()
+            .flat_map(|i| i.types.values())
+            .flat_map(|t| t.roles.iter().map(String::as_str))
+    }
+
+    /// Whether the dialect has one array of mixed media, kinds told apart by
+    /// content (the open dialect's `mediaUrls`).
+    pub fn has_mixed_array(&self) -> bool {
+        self.media_fields.values().any(|k| *k == MediaKind::Any)
     }
 }
+
+mod load;
+pub use load::{builtin_tables, dialect_table, BUILTIN_DIALECT_FILES};
 
 #[cfg(test)]
 mod tests;

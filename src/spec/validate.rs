@@ -2,7 +2,7 @@
 //! user override): ranges ordered, defaults allowed, formats known to the
 //! format table, output sizes present.
 
-use super::{DialectSpec, FieldType, ModelSpec};
+use super::{DialectSpec, FieldType, ItemsSpec, MediaKind, Mode, ModelSpec};
 
 impl DialectSpec {
     pub(super) fn validate(&self) -> Result<(), String> {
@@ -66,6 +66,15 @@ impl DialectSpec {
                 }
             }
         }
+        for id in &self.image.formats_warn {
+            if crate::probe::Format::from_id(id).map(|f| f.kind())
+                != Some(crate::probe::Kind::Image)
+            {
+                return Err(format!(
+                    "image formats_warn: `{id}` is not an image format this tool knows"
+                ));
+            }
+        }
         for field in self.media_fields.keys() {
             if self.fields.get(field) != Some(&FieldType::StringArray) {
                 return Err(format!("media field `{field}` is not a string-array field"));
@@ -78,6 +87,67 @@ impl DialectSpec {
         ] {
             if self.fields.get(f) != Some(&FieldType::String) {
                 return Err(format!("`{f}` is not a string field of the dialect"));
+            }
+        }
+        crate::request::path::check(&self.prompt_field)
+            .map_err(|e| format!("prompt_field: {e}"))?;
+        let head = self
+            .prompt_field
+            .split(['.', '['])
+            .next()
+            .unwrap_or_default();
+        if !self.fields.contains_key(head) {
+            return Err(format!(
+                "prompt_field `{}` starts at `{head}`, which is not a field of the dialect",
+                self.prompt_field
+            ));
+        }
+        if let Some(items) = &self.items {
+            items.validate(self).map_err(|e| format!("items: {e}"))?;
+        }
+        if self.media_fields.is_empty() && self.items.is_none() {
+            return Err("the dialect declares neither `media_fields` nor `items`".into());
+        }
+        for (alias, to) in &self.aliases {
+            if !self.fields.contains_key(to) {
+                return Err(format!(
+                    "alias `{alias}` → `{to}`: `{to}` is not a field of the dialect"
+                ));
+            }
+        }
+        for (name, note) in &self.notes {
+            if self.fields.contains_key(name) {
+                return Err(format!("notes: `{name}` is also a field of the dialect"));
+            }
+            if let Some(to) = &note.instead {
+                if !self.fields.contains_key(to) {
+                    return Err(format!(
+                        "notes: `{name}` instead `{to}`: not a field of the dialect"
+                    ));
+                }
+            }
+        }
+        for key in self.severity.keys() {
+            let code = key.split('/').next().unwrap_or_default();
+            if crate::Code::parse(code).is_none() {
+                return Err(format!("severity: `{key}` does not start with a rule code"));
+            }
+        }
+        for kind in &self.inline_data {
+            if *kind == MediaKind::Any {
+                return Err("inline_data: name image, video or audio".into());
+            }
+        }
+        for p in &self.model_patterns {
+            if p.prefix.is_empty() || self.model(&p.like).is_none() {
+                return Err(format!("model pattern `{}`: `{}` is not a model of the dialect (or the prefix is empty)", p.prefix, p.like));
+            }
+        }
+        for q in self.video.max_pixels_by_quality.keys() {
+            if !self.models.iter().any(|m| m.qualities.allowed.contains(q)) {
+                return Err(format!(
+                    "video max_pixels_by_quality: no model offers `{q}`"
+                ));
             }
         }
         let mut seen = std::collections::BTreeSet::new();
@@ -116,14 +186,30 @@ impl ModelSpec {
             }
         }
         for (field, range) in &self.media {
-            if !d.media_fields.contains_key(field) {
-                return Err(format!("`{field}` is not a media field of the dialect"));
+            if !d.media_fields.contains_key(field) && !d.roles().any(|r| r == field) {
+                return Err(format!(
+                    "`{field}` is not a media field or item role of the dialect"
+                ));
             }
             if range.min > range.max {
                 return Err(format!(
                     "`{field}` count min {} > max {}",
                     range.min, range.max
                 ));
+            }
+        }
+        match self.mode {
+            Mode::ByRole if d.items.is_none() => {
+                return Err("mode `by-role` needs the dialect's `items`".into())
+            }
+            Mode::Mixed if !d.has_mixed_array() => {
+                return Err("mode `mixed` needs a media field of kind `any`".into())
+            }
+            _ => {}
+        }
+        if let Some(def) = &self.aspect_ratios.default_with_first_frame {
+            if !self.aspect_ratios.allowed.contains(def) {
+                return Err(format!("default_with_first_frame `{def}` is not allowed"));
             }
         }
         for q in &self.qualities.allowed {
@@ -138,6 +224,62 @@ impl ModelSpec {
                         return Err(format!("no output size for {q} × {r}"));
                     }
                 }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl ItemsSpec {
+    fn validate(&self, d: &DialectSpec) -> Result<(), String> {
+        if d.fields.get(&self.array) != Some(&FieldType::ObjectArray) {
+            return Err(format!("`{}` is not an object-array field", self.array));
+        }
+        if self.types.is_empty() {
+            return Err("no item type is declared".into());
+        }
+        let mut roles = std::collections::BTreeSet::new();
+        for (name, t) in &self.types {
+            if Some(name) == self.text_type.as_ref() {
+                return Err(format!("`{name}` is both the text type and a media type"));
+            }
+            if t.kind == MediaKind::Any {
+                return Err(format!("type `{name}`: name image, video or audio"));
+            }
+            crate::request::path::check(&t.url).map_err(|e| format!("type `{name}` url: {e}"))?;
+            if !t.roles.contains(&t.default_role) {
+                return Err(format!(
+                    "type `{name}`: default role `{}` is not one of its roles",
+                    t.default_role
+                ));
+            }
+            for r in &t.roles {
+                if !roles.insert(r.as_str()) {
+                    return Err(format!("role `{r}` belongs to two item types"));
+                }
+            }
+        }
+        let mut moded = std::collections::BTreeSet::new();
+        for m in &self.modes {
+            for r in &m.roles {
+                if !roles.contains(r.as_str()) {
+                    return Err(format!("mode `{}`: `{r}` is no item type's role", m.name));
+                }
+                if !moded.insert(r.as_str()) {
+                    return Err(format!("role `{r}` is in two modes"));
+                }
+            }
+        }
+        for (r, needs) in &self.requires {
+            if !roles.contains(r.as_str()) || !roles.contains(needs.as_str()) {
+                return Err(format!(
+                    "requires: `{r}` → `{needs}` names a role no item type has"
+                ));
+            }
+        }
+        if let (Some(w), Some(m)) = (self.references_warn, self.references_max) {
+            if w > m {
+                return Err(format!("references_warn {w} is above references_max {m}"));
             }
         }
         Ok(())

@@ -1,0 +1,365 @@
+//! The neutral request model: one shape for every dialect, every field and
+//! asset carrying its JSON pointer and byte offset. Where the prompt and the
+//! media are is the dialect file's to say ([`path`]).
+
+pub mod path;
+
+use crate::json::{self, Member, Node, Value};
+use crate::spec::{Dialect, DialectSpec, MediaKind, Spec};
+
+/// How the dialect of a request was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialectSource {
+    /// Given by the caller (`--dialect`).
+    Given,
+    /// The `model` value belongs to the dialect.
+    Model,
+    /// The field names are the dialect's.
+    Fields,
+    /// Nothing told; the default was used.
+    Default,
+}
+
+/// One top-level member of the request object.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The member name.
+    pub name: String,
+    /// JSON pointer (`/duration`).
+    pub pointer: String,
+    /// Byte offset of the member name.
+    pub key_offset: usize,
+    /// Byte offset just past the member name's closing quote.
+    pub key_end: usize,
+    /// The value.
+    pub node: Node,
+}
+
+/// One media entry of a media array.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssetRef {
+    /// The array it is in (`image_urls`, `mediaUrls`).
+    pub field: String,
+    /// The kind the array holds.
+    pub kind: MediaKind,
+    /// Position in the array (0-based).
+    pub index: usize,
+    /// The entry as written.
+    pub uri: String,
+    /// JSON pointer (`/image_urls/1`).
+    pub pointer: String,
+    /// Byte offset of the entry.
+    pub offset: usize,
+    /// Index of this entry in `Request::assets`.
+    pub position: usize,
+    /// The role of a typed item (`first_frame`, `reference_video`): as
+    /// written when it is one the item's type may carry, else the type's
+    /// default. `None` for plain media arrays.
+    pub role: Option<String>,
+    /// Position among the entries of the same slot (role, or array).
+    pub slot_index: usize,
+}
+
+impl AssetRef {
+    /// What the model counts this entry as: its role, or its array.
+    pub fn slot(&self) -> &str {
+        self.role.as_deref().unwrap_or(&self.field)
+    }
+}
+
+/// A parsed request, dialect-neutral.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The dialect it is read as.
+    pub dialect: Dialect,
+    /// How that was decided.
+    pub dialect_source: DialectSource,
+    /// Top-level members in document order (duplicates kept).
+    pub fields: Vec<Field>,
+    /// Every string entry of the dialect's media arrays, in document order.
+    pub assets: Vec<AssetRef>,
+    /// The prompt (the `prompt` member, or where the dialect puts it).
+    pub prompt: Option<Field>,
+    /// Size of the JSON body in bytes.
+    pub body_bytes: u64,
+}
+
+impl Request {
+    /// Builds the model from a parsed document. `Err` carries the REQ001 message
+    /// when the document is not an object.
+    pub fn from_json(
+        root: Node,
+        body_bytes: u64,
+        dialect: Option<Dialect>,
+        default_dialect: Option<Dialect>,
+        spec: &Spec,
+    ) -> Result<Request, String> {
+        let Value::Object(members) = root.value else {
+            return Err(format!(
+                "the request body is a JSON {}, not an object",
+                root.value.type_name()
+            ));
+        };
+        let (dialect, dialect_source) = match dialect {
+            Some(d) => (d, DialectSource::Given),
+            None => detect_dialect(&members, spec),
+        };
+        // Nothing in the request told: the caller's default, if any.
+        let (dialect, dialect_source) = match (dialect_source, default_dialect) {
+            (DialectSource::Default, Some(d)) => (d, DialectSource::Default),
+            other => (dialect, other.0),
+        };
+        let d = spec.dialect(dialect);
+        let root = Node {
+            value: Value::Object(members),
+            ..root
+        };
+        let prompt = path::select(&root, "", &d.prompt_field)
+            .into_iter()
+            .next()
+            .map(|s| Field {
+                name: d
+                    .prompt_field
+                    .rsplit('.')
+                    .next()
+                    .unwrap_or("prompt")
+                    .to_string(),
+                pointer: s.pointer,
+                key_offset: s.key.map_or(s.node.offset, |k| k.0),
+                key_end: s.key.map_or(s.node.offset, |k| k.1),
+                node: s.node.clone(),
+            });
+        let assets = collect_assets(&root, d);
+        let Value::Object(members) = root.value else {
+            unreachable!("built from an object above")
+        };
+        let fields: Vec<Field> = members
+            .into_iter()
+            .map(|m| Field {
+                pointer: format!("/{}", json::pointer_token(&m.key)),
+                name: m.key,
+                key_offset: m.key_offset,
+                key_end: m.key_end,
+                node: m.node,
+            })
+            .collect();
+        Ok(Request {
+            dialect,
+            dialect_source,
+            fields,
+            assets,
+            prompt,
+            body_bytes,
+        })
+    }
+
+    /// The member with this name; the last one when the name is repeated (as most
+    /// JSON decoders, the service's included, keep the last).
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().rev().find(|f| f.name == name)
+    }
+
+    /// The string value of a member, when it is a string.
+    pub fn str_field(&self, name: &str) -> Option<(&str, &Field)> {
+        let f = self.field(name)?;
+        f.node.value.as_str().map(|s| (s, f))
+    }
+
+    /// The `model` string, when present and a string.
+    pub fn model(&self) -> Option<&str> {
+        self.str_field("model").map(|(s, _)| s)
+    }
+
+    /// The assets of one media array.
+    pub fn assets_in<'a>(&'a self, field: &'a str) -> impl Iterator<Item = &'a AssetRef> + 'a {
+        self.assets.iter().filter(move |a| a.field == field)
+    }
+}
+
+/// Every media entry of a request, in document order: the strings of the
+/// dialect's media arrays, and the URLs of its typed items with their roles.
+fn collect_assets(root: &Node, d: &DialectSpec) -> Vec<AssetRef> {
+    let Value::Object(members) = &root.value else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, &kind) in &d.media_fields {
+        let Some(m) = path::member(members, name) else {
+            continue;
+        };
+        let Value::Array(items) = &m.node.value else {
+            continue;
+        };
+        let pointer = format!("/{}", json::pointer_token(name));
+        for (index, item) in items.iter().enumerate() {
+            if let Value::String(uri) = &item.value {
+                out.push(AssetRef {
+                    field: name.clone(),
+                    kind,
+                    index,
+                    uri: uri.clone(),
+                    pointer: format!("{pointer}/{index}"),
+                    offset: item.offset,
+                    position: 0,
+                    role: None,
+                    slot_index: index,
+                });
+            }
+        }
+    }
+    if let Some(spec) = &d.items {
+        if let Some(Value::Array(items)) = path::member(members, &spec.array).map(|m| &m.node.value)
+        {
+            let pointer = format!("/{}", json::pointer_token(&spec.array));
+            for (index, item) in items.iter().enumerate() {
+                let Value::Object(ms) = &item.value else {
+                    continue;
+                };
+                let Some(ty) = path::member(ms, &spec.type_key)
+                    .and_then(|m| m.node.value.as_str())
+                    .and_then(|t| spec.types.get(t))
+                else {
+                    continue;
+                };
+                let here = format!("{pointer}/{index}");
+                let Some(url) = path::select(item, &here, &ty.url).into_iter().next() else {
+                    continue;
+                };
+                let Value::String(uri) = &url.node.value else {
+                    continue;
+                };
+                let written = path::member(ms, &spec.role_key).and_then(|m| m.node.value.as_str());
+                let role = match written {
+                    Some(r) if ty.roles.iter().any(|x| x == r) => r.to_string(),
+                    _ => ty.default_role.clone(),
+                };
+                out.push(AssetRef {
+                    field: spec.array.clone(),
+                    kind: ty.kind,
+                    index,
+                    uri: uri.clone(),
+                    pointer: url.pointer,
+                    offset: url.node.offset,
+                    position: 0,
+                    role: Some(role),
+                    slot_index: 0,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|a| a.offset);
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, a) in out.iter_mut().enumerate() {
+        a.position = i;
+        if a.role.is_some() {
+            let n = seen.entry(a.slot().to_string()).or_insert(0);
+            a.slot_index = *n;
+            *n += 1;
+        }
+    }
+    out
+}
+
+/// Which loaded dialect a request is written in: the one whose models list
+/// its `model` (or whose model patterns match it), else the one that
+/// defines the most of its members (then: the most members no other
+/// dialect defines), else the first loaded (unified).
+fn detect_dialect(members: &[Member], spec: &Spec) -> (Dialect, DialectSource) {
+    let model = members
+        .iter()
+        .rev()
+        .find(|m| m.key == "model")
+        .and_then(|m| m.node.value.as_str());
+    if let Some((d, _)) = model.and_then(|id| spec.find_model(id)) {
+        return (d, DialectSource::Model);
+    }
+    if let Some(id) = model {
+        if let Some(d) = spec
+            .dialects()
+            .iter()
+            .find(|d| d.model_patterns.iter().any(|p| id.starts_with(&p.prefix)))
+        {
+            return (Dialect::new(&d.id), DialectSource::Model);
+        }
+    }
+    let all = spec.dialects();
+    let score = |d: &DialectSpec| {
+        let known = members
+            .iter()
+            .filter(|m| d.fields.contains_key(&m.key))
+            .count();
+        let unique = members
+            .iter()
+            .filter(|m| {
+                d.fields.contains_key(&m.key)
+                    && all
+                        .iter()
+                        .filter(|o| o.id != d.id)
+                        .all(|o| !o.fields.contains_key(&m.key))
+            })
+            .count();
+        (known, unique)
+    };
+    let scores: Vec<(usize, usize)> = all.iter().map(score).collect();
+    let best = scores.iter().copied().max().unwrap_or_default();
+    let winners: Vec<usize> = (0..all.len()).filter(|&i| scores[i] == best).collect();
+    match winners.as_slice() {
+        [one] if best.0 > 0 => (Dialect::new(&all[*one].id), DialectSource::Fields),
+        [first, ..] => (Dialect::new(&all[*first].id), DialectSource::Default),
+        [] => (Dialect::UNIFIED, DialectSource::Default),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(text: &str) -> Request {
+        Request::from_json(
+            json::parse(text.as_bytes()).unwrap(),
+            text.len() as u64,
+            None,
+            None,
+            Spec::builtin(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn dialect_from_model_then_fields() {
+        assert_eq!(req(r#"{"model":"seedance-2.0"}"#).dialect, Dialect::OPEN);
+        let r = req(r#"{"model":"x","mediaUrls":[]}"#);
+        assert_eq!(
+            (r.dialect, r.dialect_source),
+            (Dialect::OPEN, DialectSource::Fields)
+        );
+        let r = req(r#"{"model":"x","image_urls":[]}"#);
+        assert_eq!(
+            (r.dialect, r.dialect_source),
+            (Dialect::UNIFIED, DialectSource::Fields)
+        );
+        assert_eq!(
+            req(r#"{"prompt":"x"}"#).dialect_source,
+            DialectSource::Default
+        );
+    }
+
+    #[test]
+    fn assets_keep_pointers_and_offsets() {
+        let text = r#"{"model":"seedance-2.0-reference-to-video","video_urls":["v.mp4"],"image_urls":["a.png", 3, "b.png"]}"#;
+        let r = req(text);
+        let ptrs: Vec<_> = r.assets.iter().map(|a| a.pointer.as_str()).collect();
+        assert_eq!(ptrs, ["/video_urls/0", "/image_urls/0", "/image_urls/2"]);
+        assert_eq!(
+            &text[r.assets[2].offset..r.assets[2].offset + 7],
+            "\"b.png\""
+        );
+    }
+
+    #[test]
+    fn non_object_is_refused() {
+        let e = Request::from_json(json::parse(b"[1]").unwrap(), 3, None, None, Spec::builtin())
+            .unwrap_err();
+        assert!(e.contains("array"));
+    }
+}
