@@ -98,6 +98,9 @@ codes! {
     AUD004 "total-audio-duration" Error "all audio clips together are longer than accepted";
     AUD005 "audio-too-large" Error "an audio file, or all audio together, larger than accepted";
     AUD006 "estimated-duration" Info "an MP3 length was estimated rather than counted";
+    REQ022 "legacy-prompt-parameters" Warning "the prompt carries 1.x-style parameter flags (`--ratio 16:9`) that Seedance 2.0 does not read";
+    REQ023 "invalid-role" Error "a media item's role is not one its type can carry, several images lack roles, or a role lacks the role it needs";
+    SRC010 "unverifiable-asset" Info "the entry names an asset in the provider's own library (`asset://`): it cannot be checked here";
 }
 
 impl Code {

@@ -211,6 +211,13 @@ fn collect_assets(root: &Node, d: &DialectSpec) -> Vec<AssetRef> {
         if let Some(Value::Array(items)) = path::member(members, &spec.array).map(|m| &m.node.value)
         {
             let pointer = format!("/{}", json::pointer_token(&spec.array));
+            let type_of = |item: &Node| match &item.value {
+                Value::Object(ms) => path::member(ms, &spec.type_key)
+                    .and_then(|m| m.node.value.as_str())
+                    .map(str::to_string),
+                _ => None,
+            };
+            let types: Vec<Option<String>> = items.iter().map(type_of).collect();
             for (index, item) in items.iter().enumerate() {
                 let Value::Object(ms) = &item.value else {
                     continue;
@@ -228,10 +235,16 @@ fn collect_assets(root: &Node, d: &DialectSpec) -> Vec<AssetRef> {
                 let Value::String(uri) = &url.node.value else {
                     continue;
                 };
-                let written = path::member(ms, &spec.role_key).and_then(|m| m.node.value.as_str());
+                let written = path::member(ms, &spec.role_key).map(|m| m.node.value.as_str());
+                let several = ty.role_required_when_several
+                    && types.iter().filter(|t| *t == &types[index]).count() > 1;
+                // An item whose role is missing where roles are required
+                // fills no role (REQ023 says it); a role the type cannot
+                // carry is read as the type's default.
                 let role = match written {
-                    Some(r) if ty.roles.iter().any(|x| x == r) => r.to_string(),
-                    _ => ty.default_role.clone(),
+                    Some(Some(r)) if ty.roles.iter().any(|x| x == r) => Some(r.to_string()),
+                    None if several => None,
+                    _ => Some(ty.default_role.clone()),
                 };
                 out.push(AssetRef {
                     field: spec.array.clone(),
@@ -241,7 +254,7 @@ fn collect_assets(root: &Node, d: &DialectSpec) -> Vec<AssetRef> {
                     pointer: url.pointer,
                     offset: url.node.offset,
                     position: 0,
-                    role: Some(role),
+                    role,
                     slot_index: 0,
                 });
             }

@@ -73,6 +73,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 pub(super) fn accepted_and_counts(ctx: &Ctx, out: &mut Vec<Finding>) {
+    super::items::counts(ctx, out);
     let Some(model) = ctx.model else { return };
     for (field, &kind) in &ctx.spec.media_fields {
         let Some(f) = ctx.req.field(field) else {
@@ -164,7 +165,7 @@ pub(super) fn accepted_and_counts(ctx: &Ctx, out: &mut Vec<Finding>) {
 pub(super) fn audio_without_visual(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(model) = ctx.model else { return };
     let c = kind_counts(ctx);
-    let (case, why) = match model.mode {
+    let (case, why) = match ctx.mode().unwrap_or(model.mode) {
         Mode::Reference => (
             "reference",
             "the service needs at least one reference image or video beside audio",

@@ -21,8 +21,16 @@ pub(super) fn keys(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 fn duplicates(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for field in ctx.spec.media_fields.keys() {
-        let items: Vec<&AssetRef> = ctx.req.assets_in(field).collect();
+    // Media arrays, and for typed items each role (a first and a last frame
+    // are two roles, so the same image for both passes).
+    let slots = ctx
+        .spec
+        .media_fields
+        .keys()
+        .map(String::as_str)
+        .chain(ctx.spec.roles());
+    for slot in slots {
+        let items: Vec<&AssetRef> = ctx.req.assets.iter().filter(|a| a.slot() == slot).collect();
         // Identical first and last frame is explicitly allowed (document 004).
         let first_last_pair = items.len() == 2
             && ctx

@@ -75,19 +75,53 @@ pub(super) fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
 }
 
 pub(super) fn required(ctx: &Ctx, out: &mut Vec<Finding>) {
-    if ctx.req.field("prompt").is_none() {
+    let items = ctx.spec.items.as_ref();
+    if let Some(spec) = items.filter(|i| ctx.req.field(&i.array).is_none()) {
         out.push(
             Finding::new(
                 Code::REQ003,
-                "`prompt` is missing; every model needs a text prompt",
+                format!(
+                    "`{}` is missing; the {} dialect carries the prompt and the media as its items",
+                    spec.array, ctx.req.dialect
+                ),
             )
             .at("", 0)
-            .help("add a `prompt` member describing the video"),
+            .help(format!(
+                "add `{}`: [{{\"{}\": \"{}\", …}}]",
+                spec.array,
+                spec.type_key,
+                spec.text_type.as_deref().unwrap_or("…")
+            )),
         );
+    } else if ctx.req.prompt.is_none()
+        && (!ctx.spec.prompt_optional_with_media || ctx.req.assets.is_empty())
+    {
+        let f = match items {
+            None => Finding::new(
+                Code::REQ003,
+                "`prompt` is missing; every model needs a text prompt",
+            )
+            .help("add a `prompt` member describing the video"),
+            Some(spec) => Finding::new(
+                Code::REQ003,
+                format!(
+                    "the prompt is missing: `{}` has no `{}` item, and a request without media needs one",
+                    spec.array,
+                    spec.text_type.as_deref().unwrap_or("text")
+                ),
+            )
+            .help(format!("add {{\"{}\": \"{}\", \"{}\": \"…\"}} describing the video", spec.type_key, spec.text_type.as_deref().unwrap_or("text"), spec.text_type.as_deref().unwrap_or("text"))),
+        };
+        out.push(f.at("", 0));
     }
     let Some(model) = ctx.model else { return };
     for (field, range) in &model.media {
-        if range.min > 0 && ctx.req.field(field).is_none() {
+        let present = if ctx.spec.media_fields.contains_key(field) {
+            ctx.req.field(field).is_some()
+        } else {
+            ctx.req.assets.iter().any(|a| a.slot() == field)
+        };
+        if range.min > 0 && !present {
             out.push(
                 Finding::new(
                     Code::REQ003,
@@ -145,6 +179,9 @@ fn suggestion(ctx: &Ctx, name: &str) -> Option<String> {
             .next()
             .is_some_and(|first| defined.contains_key(first))
     };
+    if let Some(to) = ctx.spec.aliases.get(name) {
+        return Some(to.clone());
+    }
     if let Some((_, to)) = ALIASES.iter().find(|(from, to)| *from == name && known(to)) {
         return Some((*to).to_string());
     }
@@ -179,6 +216,20 @@ pub(super) fn unknown_fields(ctx: &Ctx, out: &mut Vec<Finding>) {
         if ctx.spec.fields.contains_key(&f.name) {
             continue;
         }
+        if let Some(note) = ctx.spec.notes.get(&f.name) {
+            let mut finding = Finding::new(Code::REQ004, format!("`{}` is {}", f.name, note.says))
+                .case(note.kind.case())
+                .at(&f.pointer, f.key_offset)
+                .until(f.key_end);
+            finding = match &note.instead {
+                Some(to) => finding.help(format!("use `{to}` instead")),
+                None => finding.help("remove it").fix(Fix::Remove {
+                    pointer: f.pointer.clone(),
+                }),
+            };
+            out.push(finding);
+            continue;
+        }
         let mut finding = Finding::new(
             Code::REQ004,
             format!(
@@ -191,6 +242,19 @@ pub(super) fn unknown_fields(ctx: &Ctx, out: &mut Vec<Finding>) {
         finding = match suggestion(ctx, &f.name) {
             // A single defined name the member can be renamed to (not a
             // choice between several arrays).
+            Some(s) if ctx.spec.items.as_ref().is_some_and(|i| i.array == s) => {
+                let types: Vec<&String> = ctx
+                    .spec
+                    .items
+                    .iter()
+                    .flat_map(|i| i.text_type.iter().chain(i.types.keys()))
+                    .collect();
+                finding.help(format!(
+                    "the {} dialect carries the prompt and the media as typed items of `{s}` ({}): move it there",
+                    ctx.req.dialect,
+                    types.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+                ))
+            }
             Some(s) if ctx.spec.fields.contains_key(&s) && ctx.req.field(&s).is_none() => finding
                 .help(format!("did you mean `{s}`?"))
                 .fix(Fix::Rename {
@@ -212,9 +276,11 @@ pub(super) fn unknown_fields(ctx: &Ctx, out: &mut Vec<Finding>) {
         };
         out.push(finding);
     }
+    super::items::unknown_types(ctx, out);
 }
 
 pub(super) fn types(ctx: &Ctx, out: &mut Vec<Finding>) {
+    super::items::shapes(ctx, out);
     for f in winning_fields(ctx) {
         let Some(&ty) = ctx.spec.fields.get(&f.name) else {
             continue;

@@ -27,10 +27,36 @@ fn image(
 ) {
     let lim = &ctx.spec.image;
     extension(a, f, Code::IMG006, out, at);
+    let listed = lim
+        .formats_warn
+        .iter()
+        .find(|n| f.kind == Kind::Image && *n == f.format.name() && !lim.formats.contains(n));
+    if let Some(name) = listed {
+        out.push(at(Finding::new(
+            Code::IMG001,
+            format!(
+                "the bytes are {}; only some sources list {name} for the {} dialect, which documents {}",
+                f.format.describe(),
+                ctx.req.dialect,
+                crate::spec::join_or(&lim.formats)
+            ),
+        )
+        .case("listed")
+        .measured(f.format.name(), Unit::Format)
+        .limit(Limit::one_of(lim.formats.iter().map(String::as_str), Unit::Format))
+        .fix(Fix::Transcode {
+            to: lim.formats.clone(),
+        })
+        .help(format!(
+            "convert it to {} to be safe",
+            crate::spec::join_or(&lim.formats)
+        ))));
+    }
+    let accepted: Vec<String> = lim.formats.iter().chain(listed).cloned().collect();
     if !readable(
         f,
         Kind::Image,
-        &lim.formats,
+        &accepted,
         (Code::IMG001, Code::IMG002),
         out,
         at,
@@ -172,7 +198,7 @@ fn extension(
 /// IMG009: a first and a last frame whose ratios or sizes differ.
 fn first_last(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
     let Some(model) = ctx.model else { return };
-    let images: Vec<(usize, &AssetRef, &MediaFacts)> = ctx
+    let mut images: Vec<(usize, &AssetRef, &MediaFacts)> = ctx
         .req
         .assets
         .iter()
@@ -182,7 +208,20 @@ fn first_last(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
             slot_kind(a, f) == MediaKind::Image && f.kind == Kind::Image && f.error.is_none()
         })
         .collect();
-    let pair = match model.mode {
+    // Where roles say which is which, the first-frame role comes first.
+    if let Some(m) = ctx
+        .spec
+        .items
+        .as_ref()
+        .and_then(|i| i.modes.iter().find(|m| m.mode == Mode::FirstLastFrame))
+    {
+        images.sort_by_key(|(_, a, _)| {
+            a.role
+                .as_deref()
+                .and_then(|r| m.roles.iter().position(|x| x == r))
+        });
+    }
+    let pair = match ctx.mode().unwrap_or(model.mode) {
         Mode::FirstLastFrame => images.len() == 2,
         // The open dialect takes a first and last frame as two images and nothing else.
         Mode::Mixed => images.len() == 2 && ctx.req.assets.len() == 2,

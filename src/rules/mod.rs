@@ -17,6 +17,7 @@ mod document;
 mod duplicates;
 mod fields;
 mod image;
+mod items;
 mod predict;
 mod prompt;
 mod registry;

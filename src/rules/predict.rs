@@ -62,16 +62,36 @@ fn predict(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) -> Option<Pred
     let q = &model.qualities;
     let r = &model.aspect_ratios;
     let quality = chosen(ctx, &ctx.spec.quality_field, &q.allowed, &q.default).ok()?;
-    let ratio = chosen(ctx, &ctx.spec.aspect_ratio_field, &r.allowed, &r.default).ok()?;
+    let mode = ctx.mode().unwrap_or(model.mode);
+    // The default ratio may differ when the request has a first frame.
+    let default_ratio = match (&r.default_with_first_frame, mode) {
+        (Some(d), Mode::FirstLastFrame) => Some(d.clone()),
+        _ => r.default.clone(),
+    };
+    let ratio = chosen(
+        ctx,
+        &ctx.spec.aspect_ratio_field,
+        &r.allowed,
+        &default_ratio,
+    )
+    .ok()?;
+    let mut notes = Vec::new();
     let duration_s = match ctx.req.field("duration").map(|f| &f.node.value) {
         None => model.duration.default,
+        Some(Value::Number(n)) if n.as_whole().is_some() && n.as_whole() == model.duration.auto => {
+            notes.push(format!(
+                "duration {}: the model chooses the length ({}), so the seconds are known after generation",
+                n.raw(),
+                model.duration.describe().split(", or").next().unwrap_or_default()
+            ));
+            None
+        }
         // `5.0` reads as 5 (REQ005 warns about the spelling).
         Some(Value::Number(n)) => Some(n.as_whole().filter(|v| model.duration.accepts(*v))?),
         Some(_) => return None,
     };
-    let mut notes = Vec::new();
     let size = match (&quality, &ratio) {
-        (Some(q), Some(r)) if r == "adaptive" => match (model.mode, first_image(ctx, facts)) {
+        (Some(q), Some(r)) if r == "adaptive" => match (mode, first_image(ctx, facts)) {
             (Mode::Text, _) => {
                 notes.push("adaptive: the model picks the ratio from the prompt".into());
                 None
@@ -107,7 +127,7 @@ fn predict(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) -> Option<Pred
             None
         }
     };
-    if duration_s.is_none() {
+    if duration_s.is_none() && ctx.req.field("duration").is_none() {
         notes.push("duration not given, and the dialect documents no default".into());
     }
     let videos: Vec<Option<f64>> = ctx
@@ -115,7 +135,7 @@ fn predict(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) -> Option<Pred
         .assets
         .iter()
         .enumerate()
-        .filter(|(_, a)| model.media_range(&a.field).is_some())
+        .filter(|(_, a)| model.media_range(a.slot()).is_some())
         .filter_map(|(i, a)| {
             let f = facts.get(i).copied().flatten();
             let is_video = match (a.kind, f) {
@@ -168,13 +188,27 @@ fn r_allowed(model: &ModelSpec) -> Vec<String> {
         .collect()
 }
 
-/// Displayed size of the first image of the request, when probed.
+/// Displayed size of the first image of the request, when probed: the item
+/// whose role is the first frame where roles are given, else the first image.
 fn first_image(ctx: &Ctx, facts: &AssetFacts) -> Option<(u32, u32)> {
-    ctx.req.assets.iter().enumerate().find_map(|(i, _)| {
+    let size = |i: usize| {
         let f = facts.get(i).copied().flatten()?;
         (f.kind == Kind::Image && f.error.is_none())
             .then_some((f.display_width?, f.display_height?))
-    })
+    };
+    let framed = ctx.req.assets.iter().position(|a| {
+        a.role.as_deref().is_some_and(|r| {
+            ctx.spec.items.as_ref().is_some_and(|items| {
+                items.modes.iter().any(|m| {
+                    m.mode == Mode::FirstLastFrame && m.roles.first().is_some_and(|f| f == r)
+                })
+            })
+        })
+    });
+    match framed {
+        Some(i) => size(i),
+        None => (0..ctx.req.assets.len()).find_map(size),
+    }
 }
 
 /// The listed ratio closest to w:h, compared on a logarithmic scale so that

@@ -3,7 +3,7 @@
 //! the one place that emits it, and a unit can be run alone.
 
 use super::{
-    audio, callback, choices, counts, document, duplicates, fields, image, predict, prompt,
+    audio, callback, choices, counts, document, duplicates, fields, image, items, predict, prompt,
     sources, video, Ctx,
 };
 use crate::finding::{Code, Finding};
@@ -74,6 +74,16 @@ pub const RULES: &[Rule] = &[
         check: prompt::check,
     },
     Rule {
+        id: "legacy-prompt",
+        codes: &[Code::REQ022],
+        check: prompt::legacy_flags,
+    },
+    Rule {
+        id: "roles",
+        codes: &[Code::REQ023],
+        check: items::roles,
+    },
+    Rule {
         id: "callback",
         codes: &[Code::REQ011],
         check: callback::check,
@@ -111,6 +121,7 @@ pub const RULES: &[Rule] = &[
             Code::SRC007,
             Code::SRC008,
             Code::SRC009,
+            Code::SRC010,
         ],
         check: sources::check,
     },

@@ -52,15 +52,20 @@ macro_rules! cases {
 }
 
 use Level::*;
-use Severity::{Error, Warning};
+use Severity::{Error, Info, Warning};
 
 cases! {
+    REQ002 Some("pattern") => Fixed(Info), "a model id accepted by prefix (an endpoint id), checked as the model the dialect file names";
+    REQ004 Some("other-generation") => Fixed(Error), "a field or item type of another model generation, which the model refuses (dialect file `notes`)";
+    REQ004 Some("undocumented") => Fixed(Warning), "a field of an older generation, undocumented for this one (dialect file `notes`)";
     REQ005 Some("fraction") => Fixed(Warning), "an accepted duration written as a fraction (`5.0`)";
     REQ010 Some("token-cap") => Fixed(Error), "above the hard token cap";
     REQ012 Some("empty") => Fixed(Warning), "the media array is present but empty";
+    REQ013 Some("references") => Fixed(Warning), "more references in all than several sources allow, fewer than the most any allows";
     REQ014 Some("mixed") => Fixed(Warning), "a mixed media array (open dialect), judged by content";
     SRC001 Some("http") => HttpMedia, "a plain http:// URL";
     SRC006 Some("html") => Fixed(Error), "the server sends an HTML page for a media slot";
+    IMG001 Some("listed") => Fixed(Warning), "a format only some sources list for the dialect (`formats_warn`)";
     IMG003 None => MediaLimits, "always";
     IMG004 None => MediaLimits, "always";
     IMG005 None => MediaLimits, "always";

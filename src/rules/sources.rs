@@ -101,9 +101,18 @@ fn entry(ctx: &Ctx, index: usize, a: &AssetRef, out: &mut Vec<Finding>) {
         )
         .help("upload the file and pass its https:// URL, or run without --require-urls to check local files"))),
         MediaRef::Local(_) => {}
+        MediaRef::DataUri if ctx.spec.inline_data.contains(&a.kind) => {}
+        MediaRef::OtherScheme(s) if ctx.spec.unverifiable_schemes.contains(&s) => out.push(at(Finding::new(
+            Code::SRC010,
+            format!("`{}` names `{}`, an asset in the provider's own library: it cannot be checked here", a.pointer, a.uri),
+        )
+        .help("nothing to fix; pass the file's https:// URL instead to have it checked"))),
         MediaRef::DataUri => out.push(at(Finding::new(
             Code::REQ019,
-            format!("`{}` is a data: URI; inline media are not supported", a.pointer),
+            match ctx.spec.inline_data.is_empty() {
+                true => format!("`{}` is a data: URI; inline media are not supported", a.pointer),
+                false => format!("`{}` is a data: URI; the {} dialect takes inline {} but not {}", a.pointer, ctx.req.dialect, crate::spec::join_or(&ctx.spec.inline_data.iter().map(|k| k.as_str().to_string()).collect::<Vec<_>>()), a.kind.as_str()),
+            },
         )
         .help(inline))),
         MediaRef::Blob => out.push(at(Finding::new(

@@ -43,14 +43,25 @@ fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
         )
         .map(at),
     );
+    // A larger pixel budget when the request asks for a quality that has one.
+    let max_pixels = ctx
+        .req
+        .str_field(&ctx.spec.quality_field)
+        .and_then(|(q, _)| {
+            ctx.model
+                .filter(|m| m.qualities.allowed.iter().any(|x| x == q))
+                .and(lim.max_pixels_by_quality.get(q))
+        })
+        .copied()
+        .unwrap_or(lim.max_pixels);
     if let (Some(w), Some(h)) = (f.display_width, f.display_height) {
         let px = w as u64 * h as u64;
         let ratio = w as f64 / h as f64;
         let mut why = Vec::new();
-        if px < lim.min_pixels || px > lim.max_pixels {
+        if px < lim.min_pixels || px > max_pixels {
             why.push(format!(
-                "{px} pixels per frame is outside {}–{}",
-                lim.min_pixels, lim.max_pixels
+                "{px} pixels per frame is outside {}–{max_pixels}",
+                lim.min_pixels
             ));
         }
         for v in [w, h] {
@@ -79,10 +90,10 @@ fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
                 format!("the video is {w}×{h}{rot}: {}", why.join("; ")),
             )
             .measured(px, Unit::Px)
-            .limit(Limit::between(lim.min_pixels, lim.max_pixels, Unit::Px))
+            .limit(Limit::between(lim.min_pixels, max_pixels, Unit::Px))
             .fix(Fix::Reencode(Reencode {
                 min_pixels: Some(lim.min_pixels),
-                max_pixels: Some(lim.max_pixels),
+                max_pixels: Some(max_pixels),
                 ..Reencode::default()
             }))
             .help("scale it to 480p–720p, e.g. 1280×720, 720×1280 or 960×960")));

@@ -6,19 +6,39 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 use super::{MediaKind, Mode};
-use crate::Severity;
 
 /// A field of another model generation.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldNote {
-    /// How bad sending it is.
-    pub severity: Severity,
+    /// What kind of field it is: its REQ004 case, whose default severity
+    /// the rule catalogue declares (and the dialect's `[severity]` may change).
+    pub kind: NoteKind,
     /// What it is, for the message ("a Seedance 1.5 feature").
     pub says: String,
     /// The name to use instead, when there is one.
     #[serde(default)]
     pub instead: Option<String>,
+}
+
+/// The kinds of field notes, each a REQ004 case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoteKind {
+    /// A field of another model generation the model refuses (an error).
+    OtherGeneration,
+    /// A field of an older generation, undocumented here (a warning).
+    Undocumented,
+}
+
+impl NoteKind {
+    /// The REQ004 case it is reported as.
+    pub fn case(self) -> &'static str {
+        match self {
+            NoteKind::OtherGeneration => "other-generation",
+            NoteKind::Undocumented => "undocumented",
+        }
+    }
 }
 
 /// Model ids accepted by prefix.
@@ -54,6 +74,10 @@ pub struct ItemsSpec {
     /// Roles that need another role beside them (`last_frame` → `first_frame`).
     #[serde(default)]
     pub requires: BTreeMap<String, String>,
+    /// Item types of other model generations (`draft_task`): REQ004 at the
+    /// note's case.
+    #[serde(default)]
+    pub notes: BTreeMap<String, FieldNote>,
     /// References in all above which a warning is given.
     #[serde(default)]
     pub references_warn: Option<usize>,

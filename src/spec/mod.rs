@@ -19,7 +19,7 @@ mod limits;
 mod models;
 pub use models::{Choice, CountRange, DurationRule, ModelSpec};
 mod validate;
-pub use items::{FieldNote, ItemMode, ItemType, ItemsSpec, ModelPattern};
+pub use items::{FieldNote, ItemMode, ItemType, ItemsSpec, ModelPattern, NoteKind};
 pub use limits::{AudioLimits, ImageLimits, PromptLimits, VideoLimits};
 
 /// A request dialect, named by its `id` (`unified`, `open`, `ark`, or the id

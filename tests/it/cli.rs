@@ -624,11 +624,11 @@ fn explain_and_rules() {
     );
     let o = run(&["rules", "--format", "json"], None);
     let v = json(&o);
-    assert_eq!(v.as_array().unwrap().len(), 56);
+    assert_eq!(v.as_array().unwrap().len(), 59);
     assert_eq!(v[0]["code"], "REQ001");
     assert!(v[0]["docs"]["fix"].is_string());
     let listed = text(&run(&["rules"], None).stdout);
-    assert_eq!(listed.lines().count(), 56);
+    assert_eq!(listed.lines().count(), 59);
     for shell in ["bash", "zsh", "fish"] {
         let o = run(&["completions", shell], None);
         assert_eq!(o.status.code(), Some(0));

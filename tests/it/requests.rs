@@ -69,7 +69,7 @@ fn every_fixture_file_is_listed() {
     let listed: BTreeSet<String> = manifest().case.into_iter().map(|c| c.file).collect();
     let root = super::fixtures().join("requests");
     let mut on_disk = BTreeSet::new();
-    for dir in ["unified", "open", "common", "media"] {
+    for dir in ["unified", "open", "ark", "common", "media"] {
         for e in std::fs::read_dir(root.join(dir)).unwrap() {
             let name = e.unwrap().file_name().to_string_lossy().into_owned();
             on_disk.insert(format!("{dir}/{name}"));
@@ -88,26 +88,27 @@ fn every_fixture_file_is_listed() {
 /// they apply to. REQ018 needs a body above 64 MB: it is tested in memory
 /// (malformed.rs) rather than committed.
 fn coverage_plan() -> Vec<(Code, &'static [&'static str])> {
-    const BOTH: &[&str] = &["unified", "open"];
+    const ALL: &[&str] = &["unified", "open", "ark"];
     let mut plan: Vec<(Code, &[&str])> = Code::ALL
         .iter()
         .copied()
         .filter(|c| c.family() == "REQ" && !matches!(c, Code::REQ001 | Code::REQ018))
         .map(|c| {
-            (
-                c,
-                if c == Code::REQ012 {
-                    &["unified"][..]
-                } else {
-                    BOTH
-                },
-            )
+            let folders: &[&str] = match c {
+                // Every ark model takes every role: REQ012 cannot fire there.
+                Code::REQ012 => &["unified"],
+                // Codes of what only the ark dialect has (roles, prompt flags).
+                Code::REQ022 | Code::REQ023 => &["ark"],
+                _ => ALL,
+            };
+            (c, folders)
         })
         .collect();
     plan.push((Code::REQ001, &["common"]));
     for c in [Code::SRC001, Code::SRC002, Code::SRC007] {
-        plan.push((c, BOTH));
+        plan.push((c, ALL));
     }
+    plan.push((Code::SRC010, &["ark"]));
     plan
 }
 
