@@ -73,7 +73,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 pub(super) fn accepted_and_counts(ctx: &Ctx, out: &mut Vec<Finding>) {
-    super::items::counts(ctx, out);
+    super::roles::counts(ctx, out);
     let Some(model) = ctx.model else { return };
     for (field, &kind) in &ctx.spec.media_fields {
         let Some(f) = ctx.req.field(field) else {

@@ -3,9 +3,11 @@
 //!
 //! Every code belongs to exactly one rule unit of the [registry](RULES); a
 //! unit can be run alone ([`run_one`]). Files group the units by subject:
-//! `fields` (the members), `prompt`, `callback`, `counts` (media arrays),
-//! `duplicates`, `document` (REQ001, REQ018), `sources` (SRC), `image`,
-//! `video`, `audio` (with `common`, what the three share), `predict` (REQ090).
+//! `fields` (the members), `duration`, `choices`, `prompt`, `callback`,
+//! `counts` (media arrays), `items` and `roles` (typed media items with
+//! roles), `duplicates`, `document` (REQ001, REQ018), `sources` (SRC),
+//! `image`, `video`, `audio` (with `common`, what the three share),
+//! `predict` (REQ090).
 
 mod audio;
 mod callback;
@@ -15,12 +17,14 @@ mod counts;
 pub mod docs;
 mod document;
 mod duplicates;
+mod duration;
 mod fields;
 mod image;
 mod items;
 mod predict;
 mod prompt;
 mod registry;
+mod roles;
 pub mod severity;
 mod sources;
 mod video;

@@ -14,7 +14,7 @@ fn prompt<'a>(ctx: &'a Ctx) -> Option<(&'a str, &'a crate::request::Field)> {
 }
 
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    super::items::mixed_roles(ctx, out);
+    super::roles::mixed_roles(ctx, out);
     let Some((text, field)) = prompt(ctx) else {
         return;
     };

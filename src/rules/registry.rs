@@ -3,8 +3,8 @@
 //! the one place that emits it, and a unit can be run alone.
 
 use super::{
-    audio, callback, choices, counts, document, duplicates, fields, image, items, predict, prompt,
-    sources, video, Ctx,
+    audio, callback, choices, counts, document, duplicates, duration, fields, image, predict,
+    prompt, roles, sources, video, Ctx,
 };
 use crate::finding::{Code, Finding};
 
@@ -50,7 +50,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "duration",
         codes: &[Code::REQ006],
-        check: fields::duration,
+        check: duration::duration,
     },
     Rule {
         id: "quality",
@@ -81,7 +81,7 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "roles",
         codes: &[Code::REQ023],
-        check: items::roles,
+        check: roles::roles,
     },
     Rule {
         id: "callback",

@@ -1,0 +1,98 @@
+//! `duration`: outside the model's range or set (REQ006), and an accepted
+//! value written as a fraction (REQ005, for the `types` unit).
+
+use super::Ctx;
+use crate::finding::{Code, Finding, Fix, Limit, Unit};
+use crate::json::Value;
+
+/// REQ005 (a warning): an accepted duration written as a fraction (`5.0`).
+/// JSON Schema counts it as an integer, strict decoders (Go's) refuse it.
+pub(super) fn fraction(ctx: &Ctx, f: &crate::request::Field, out: &mut Vec<Finding>) {
+    let (Some(model), Value::Number(n)) = (ctx.model, &f.node.value) else {
+        return;
+    };
+    if let (None, Some(v)) = (n.as_i64(), n.as_whole()) {
+        if model.duration.accepts(v) {
+            out.push(
+                Finding::new(
+                    Code::REQ005,
+                    format!("duration is written as {}; some decoders refuse a fraction in an integer field", n.raw()),
+                )
+                .case("fraction")
+                .at_node(&f.pointer, &f.node)
+                .measured(n.as_f64(), Unit::S)
+                .help(format!("write {v}"))
+                .fix(Fix::Set {
+                    pointer: f.pointer.clone(),
+                    value: v.into(),
+                }),
+            );
+        }
+    }
+}
+
+/// REQ006: `duration` outside the model's range or set.
+pub(super) fn duration(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let (Some(model), Some(f)) = (ctx.model, ctx.req.field("duration")) else {
+        return;
+    };
+    let Value::Number(n) = &f.node.value else {
+        return;
+    };
+    let rule = &model.duration;
+    let whole = n.as_whole();
+    let msg = match whole {
+        Some(v) if rule.accepts(v) => return,
+        Some(v) => format!(
+            "duration {v} s is not accepted by `{}`: it takes {}",
+            model.id,
+            rule.describe()
+        ),
+        None => format!(
+            "duration {} is not a whole number of seconds; `{}` takes {}",
+            n.raw(),
+            model.id,
+            rule.describe()
+        ),
+    };
+    let v = n.as_f64();
+    let (help, nearest, limit) = match (&rule.set, rule.min, rule.max) {
+        (Some(set), _, _) => (
+            format!("set duration to {}", rule.describe()),
+            set.iter()
+                .copied()
+                .min_by(|a, b| (*a as f64 - v).abs().total_cmp(&(*b as f64 - v).abs())),
+            Some(Limit::one_of(set.iter().copied(), Unit::S)),
+        ),
+        (None, Some(lo), Some(hi)) => {
+            let nearest = if v.is_nan() {
+                lo
+            } else {
+                (v.round() as i64).clamp(lo, hi)
+            };
+            (
+                format!("set duration to an integer from {lo} to {hi} (nearest: {nearest})"),
+                Some(nearest),
+                Some(Limit::between(lo, hi, Unit::S)),
+            )
+        }
+        _ => ("remove duration".into(), None, None),
+    };
+    let mut finding = Finding::new(Code::REQ006, msg)
+        .at_node(&f.pointer, &f.node)
+        .measured(v, Unit::S)
+        .help(help);
+    if let Some(limit) = limit {
+        finding = finding.limit(limit);
+    }
+    finding = match nearest {
+        Some(value) => finding.fix(Fix::Set {
+            pointer: f.pointer.clone(),
+            value: value.into(),
+        }),
+        None => finding.fix(Fix::Remove {
+            pointer: f.pointer.clone(),
+        }),
+    };
+    out.push(finding);
+}
