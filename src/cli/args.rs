@@ -30,6 +30,18 @@ pub(super) enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: ListFormat,
     },
+    /// List the loaded dialects, or describe one: endpoint, where the prompt
+    /// and media are, item types, roles and modes, fields, models.
+    Dialects {
+        /// The dialect to describe (all when absent).
+        id: Option<String>,
+        /// Load a dialect described in a file as well (repeatable).
+        #[arg(long = "dialect-file", value_name = "FILE")]
+        dialect_files: Vec<std::path::PathBuf>,
+        /// Output format (JSON: the dialect as loaded, family limits merged).
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -211,7 +223,6 @@ pub(super) struct CheckArgs {
     /// Load a dialect described in a file (repeatable; see docs/dialects.md).
     #[arg(long = "dialect-file", value_name = "FILE")]
     pub(super) dialect_files: Vec<std::path::PathBuf>,
-    /// The lowest severity that fails a request (exit 1).
     /// The lowest severity that fails a request (exit 1) [default: error, or the config's `fail_on`].
     #[arg(long, value_enum)]
     pub(super) fail_on: Option<FailOn>,

@@ -8,6 +8,7 @@ use seedance_preflight::Code;
 
 mod args;
 mod check;
+mod dialects;
 mod flags;
 mod probe;
 
@@ -32,6 +33,11 @@ pub fn run() -> i32 {
         Command::Probe(args) => probe::probe(args),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => rules(format),
+        Command::Dialects {
+            id,
+            dialect_files,
+            format,
+        } => dialects::dialects(id, dialect_files, format),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

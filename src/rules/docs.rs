@@ -21,7 +21,7 @@ pub struct RuleDoc {
     pub example: String,
     /// How to fix it.
     pub fix: String,
-    /// The `limits.toml` keys the rule reads (`["none"]` for none).
+    /// The dialect-file keys the rule reads (`["none"]` for none).
     pub limits: Vec<String>,
 }
 

@@ -99,9 +99,15 @@ pub(super) fn required(ctx: &Ctx, out: &mut Vec<Finding>) {
         let f = match items {
             None => Finding::new(
                 Code::REQ003,
-                "`prompt` is missing; every model needs a text prompt",
+                format!(
+                    "`{}` is missing; every model needs a text prompt",
+                    ctx.spec.prompt_field
+                ),
             )
-            .help("add a `prompt` member describing the video"),
+            .help(format!(
+                "add a `{}` member describing the video",
+                ctx.spec.prompt_field
+            )),
             Some(spec) => Finding::new(
                 Code::REQ003,
                 format!(

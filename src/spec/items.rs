@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::{MediaKind, Mode};
 
 /// A field of another model generation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldNote {
     /// What kind of field it is: its REQ004 case, whose default severity
@@ -22,7 +22,7 @@ pub struct FieldNote {
 }
 
 /// The kinds of field notes, each a REQ004 case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NoteKind {
     /// A field of another model generation the model refuses (an error).
@@ -42,7 +42,7 @@ impl NoteKind {
 }
 
 /// Model ids accepted by prefix.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelPattern {
     /// The prefix (`ep-`).
@@ -55,7 +55,7 @@ pub struct ModelPattern {
 
 /// Media as typed items of one array: `{"type": "image_url", "image_url":
 /// {"url": …}, "role": "first_frame"}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemsSpec {
     /// The array (`content`).
@@ -87,7 +87,7 @@ pub struct ItemsSpec {
 }
 
 /// One media item type.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemType {
     /// The kind of media.
@@ -105,7 +105,7 @@ pub struct ItemType {
 }
 
 /// A mode of an items dialect.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemMode {
     /// Its name, for messages.

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// Prompt length limits.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PromptLimits {
     /// Recommended maximum of CJK characters (warning above).
@@ -17,7 +17,7 @@ pub struct PromptLimits {
 }
 
 /// Image limits.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImageLimits {
     /// Accepted formats, by content.
@@ -42,7 +42,7 @@ pub struct ImageLimits {
 }
 
 /// Reference-video limits.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct VideoLimits {
     /// Accepted containers, by content.
@@ -79,7 +79,7 @@ pub struct VideoLimits {
 }
 
 /// Reference-audio limits.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AudioLimits {
     /// Accepted formats, by content.

@@ -105,7 +105,7 @@ pub struct Spec {
 }
 
 /// The JSON type a request field must have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FieldType {
     /// A JSON string.
@@ -143,7 +143,9 @@ impl FieldType {
 }
 
 /// The kind of media a media array holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum MediaKind {
     /// Still images.
@@ -169,7 +171,7 @@ impl MediaKind {
 }
 
 /// What a model generates from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Mode {
     /// Prompt only.
@@ -187,7 +189,7 @@ pub enum Mode {
 
 /// One dialect, as its data file declares it (`src/spec/dialects/*.toml`,
 /// or a user file given with `--dialect-file`); see `docs/dialects.md`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DialectSpec {
     /// The id (`unified`, `open`, `ark`, …).

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::{join_or, Mode};
 
 /// One model.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelSpec {
     /// The `model` value.
@@ -26,7 +26,7 @@ pub struct ModelSpec {
 }
 
 /// Accepted durations: an inclusive range or an explicit set.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DurationRule {
     /// Smallest accepted value (with `max`).
@@ -70,7 +70,7 @@ impl DurationRule {
 }
 
 /// A closed set of string values with an optional documented default.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Choice {
     /// The accepted values.
@@ -83,7 +83,7 @@ pub struct Choice {
 }
 
 /// An inclusive item count range for a media array.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CountRange {
     /// Fewest items.

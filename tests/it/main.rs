@@ -3,6 +3,7 @@
 mod adopt;
 mod cli;
 mod data;
+mod dialects;
 mod formats;
 #[cfg(feature = "remote")]
 mod gate;
