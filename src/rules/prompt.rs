@@ -15,6 +15,7 @@ fn prompt<'a>(ctx: &'a Ctx) -> Option<(&'a str, &'a crate::request::Field)> {
 
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     super::roles::mixed_roles(ctx, out);
+    text_only_fields(ctx, out);
     let Some((text, field)) = prompt(ctx) else {
         return;
     };
@@ -215,4 +216,32 @@ pub(super) fn legacy_flags(ctx: &Ctx, out: &mut Vec<Finding>) {
         .measured(found.join(" "), crate::finding::Unit::Value)
         .help("remove the flags from the text and set the request's fields instead (`ratio`, `duration`, `resolution`, `seed`, `watermark`)"),
     );
+}
+
+/// REQ017 (case `text-only`): a field for text-only requests sent with media.
+fn text_only_fields(ctx: &Ctx, out: &mut Vec<Finding>) {
+    if ctx.req.assets.is_empty() {
+        return;
+    }
+    for name in &ctx.spec.text_only_fields {
+        let Some(f) = ctx.req.field(name) else {
+            continue;
+        };
+        out.push(
+            Finding::new(
+                Code::REQ017,
+                format!(
+                    "`{name}` applies to text-only requests, and this one carries {} media item{}",
+                    ctx.req.assets.len(),
+                    if ctx.req.assets.len() == 1 { "" } else { "s" }
+                ),
+            )
+            .case("text-only")
+            .at(&f.pointer, f.key_offset)
+            .until(f.node.end)
+            .help(format!(
+                "remove `{name}`, or send the media in another request"
+            )),
+        );
+    }
 }

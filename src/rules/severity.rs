@@ -62,6 +62,8 @@ cases! {
     REQ010 Some("token-cap") => Fixed(Error), "above the hard token cap";
     REQ012 Some("empty") => Fixed(Warning), "the media array is present but empty";
     REQ013 Some("references") => Fixed(Warning), "more references in all than several sources allow, fewer than the most any allows";
+    REQ017 Some("roles") => Fixed(Warning), "items whose roles belong to two modes (a dialect may refuse it: ark `REQ017/roles` = error)";
+    REQ017 Some("text-only") => Fixed(Warning), "a field for text-only requests (`text_only_fields`) sent with media";
     REQ014 Some("mixed") => Fixed(Warning), "a mixed media array (open dialect), judged by content";
     SRC001 Some("http") => HttpMedia, "a plain http:// URL";
     SRC006 Some("html") => Fixed(Error), "the server sends an HTML page for a media slot";

@@ -252,6 +252,9 @@ pub struct DialectSpec {
     /// checkable here (SRC010).
     #[serde(default)]
     pub unverifiable_schemes: Vec<String>,
+    /// Fields that apply to text-only requests: sent with media, REQ017.
+    #[serde(default)]
+    pub text_only_fields: Vec<String>,
     /// Prompt flags of older model generations the model does not read (REQ022).
     #[serde(default)]
     pub legacy_prompt_flags: Vec<String>,

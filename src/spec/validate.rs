@@ -108,6 +108,13 @@ impl DialectSpec {
         if self.media_fields.is_empty() && self.items.is_none() {
             return Err("the dialect declares neither `media_fields` nor `items`".into());
         }
+        for f in &self.text_only_fields {
+            if !self.fields.contains_key(f) {
+                return Err(format!(
+                    "text_only_fields: `{f}` is not a field of the dialect"
+                ));
+            }
+        }
         for (alias, to) in &self.aliases {
             if !self.fields.contains_key(to) {
                 return Err(format!(

@@ -188,3 +188,46 @@ fn dialects_lists_and_describes() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(text(&o.stdout).contains("sd2-animate"));
 }
+
+#[test]
+fn a_config_loads_dialect_files_relative_to_itself() {
+    let dir = std::env::temp_dir().join(format!("sp-dialect-config-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("dialects")).unwrap();
+    std::fs::copy(
+        super::fixtures().join("dialects/example-relay.toml"),
+        dir.join("dialects/relay.toml"),
+    )
+    .unwrap();
+    let config = dir.join("seedance-preflight.toml");
+    std::fs::write(&config, "dialect_files = [\"dialects/relay.toml\"]\n").unwrap();
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--config",
+            config.to_str().unwrap(),
+            "fixtures/dialects/requests/ok-animate.json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("example-relay dialect"));
+    std::fs::write(&config, "dialect_files = [\"dialects/missing.toml\"]\n").unwrap();
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--config",
+            config.to_str().unwrap(),
+            "x.json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("missing.toml"),
+        "{}",
+        text(&o.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
