@@ -42,6 +42,8 @@ pub mod addr;
 pub mod config;
 mod error;
 mod finding;
+#[cfg(feature = "fix")]
+pub mod fix;
 pub mod input;
 pub mod json;
 mod options;

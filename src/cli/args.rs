@@ -30,6 +30,10 @@ pub(super) enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: ListFormat,
     },
+    /// Rewrite failing requests and their media so that they pass: request
+    /// fields, images, audio, and video through ffmpeg. Originals are never
+    /// modified; the output is checked again.
+    Fix(Box<FixArgs>),
     /// List the loaded dialects, or describe one: endpoint, where the prompt
     /// and media are, item types, roles and modes, fields, models.
     Dialects {
@@ -300,4 +304,52 @@ pub(super) enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+#[derive(clap::Args)]
+pub(super) struct FixArgs {
+    /// Request files or folders (JSON).
+    #[arg(value_name = "PATH", required = true)]
+    pub(super) paths: Vec<String>,
+    /// Where the rewritten requests go; new assets go under DIR/assets/.
+    #[arg(long, value_name = "DIR")]
+    pub(super) out: std::path::PathBuf,
+    /// Print the plan (each action, its input and output, the exact ffmpeg
+    /// command) and write nothing.
+    #[arg(long)]
+    pub(super) dry_run: bool,
+    /// Allow changes that remove content: trimming audio and video, cropping.
+    #[arg(long)]
+    pub(super) allow_lossy: bool,
+    /// Bring an image's ratio into range by centre-cropping (with
+    /// --allow-lossy) instead of padding.
+    #[arg(long)]
+    pub(super) crop: bool,
+    /// Padding colour, `RRGGBB` or `RRGGBBAA` hex.
+    #[arg(long, value_name = "HEX", default_value = "000000")]
+    pub(super) pad_color: String,
+    /// Pad audio shorter than the minimum with silence.
+    #[arg(long)]
+    pub(super) pad_silence: bool,
+    /// The ffmpeg binary (default: `ffmpeg` on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub(super) ffmpeg: Option<std::path::PathBuf>,
+    /// Longest one ffmpeg run may take, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600.0)]
+    pub(super) ffmpeg_timeout: f64,
+    /// Point rewritten entries at PREFIX/<name> (for users who upload
+    /// DIR/assets/ themselves) instead of the local files.
+    #[arg(long, value_name = "PREFIX")]
+    pub(super) rewrite_urls: Option<String>,
+    /// Read every request as this dialect instead of detecting it.
+    #[arg(long, value_name = "ID")]
+    pub(super) dialect: Option<String>,
+    /// Load a dialect described in a file (repeatable).
+    #[arg(long = "dialect-file", value_name = "FILE")]
+    pub(super) dialect_files: Vec<std::path::PathBuf>,
+    #[command(flatten)]
+    pub(super) net: NetArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human")]
+    pub(super) format: ListFormat,
 }

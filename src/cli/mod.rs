@@ -9,6 +9,8 @@ use seedance_preflight::Code;
 mod args;
 mod check;
 mod dialects;
+#[cfg(feature = "fix")]
+mod fix;
 mod flags;
 mod probe;
 
@@ -33,6 +35,10 @@ pub fn run() -> i32 {
         Command::Probe(args) => probe::probe(args),
         Command::Explain { code } => explain(&code),
         Command::Rules { format } => rules(format),
+        #[cfg(feature = "fix")]
+        Command::Fix(args) => fix::fix(*args),
+        #[cfg(not(feature = "fix"))]
+        Command::Fix(_) => usage_error("this build has no `fix` (the `fix` feature is off)"),
         Command::Dialects {
             id,
             dialect_files,

@@ -4,6 +4,8 @@ mod adopt;
 mod cli;
 mod data;
 mod dialects;
+#[cfg(feature = "fix")]
+mod fix;
 mod formats;
 #[cfg(feature = "remote")]
 mod gate;

@@ -1,0 +1,172 @@
+//! Audio with `symphonia` (MP3, WAV, FLAC, Ogg Vorbis, AAC/M4A) decoded and
+//! streamed into a 16-bit PCM WAV with `hound`: a format conversion, a trim
+//! to at most `max_s` seconds, or silence padded up to `min_s` seconds. The
+//! samples are written as they are decoded: memory does not grow with the
+//! clip's length.
+
+use std::path::Path;
+
+use symphonia::core::audio::SampleBuffer;
+use symphonia::core::codecs::DecoderOptions;
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::formats::FormatOptions;
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::MetadataOptions;
+use symphonia::core::probe::Hint;
+
+/// What was written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Written {
+    /// Seconds of audio in the output.
+    pub seconds: f64,
+    /// Sample rate.
+    pub sample_rate: u32,
+    /// Channels.
+    pub channels: u16,
+    /// File size.
+    pub bytes: u64,
+}
+
+/// The length a container states for its default track, without decoding
+/// (for formats the probes name but do not measure: Ogg, FLAC, M4A).
+pub fn length(input: &Path) -> Option<f64> {
+    let file = std::fs::File::open(input).ok()?;
+    let mss = MediaSourceStream::new(Box::new(file), Default::default());
+    let mut hint = Hint::new();
+    if let Some(ext) = input.extension().and_then(|e| e.to_str()) {
+        hint.with_extension(ext);
+    }
+    let probed = symphonia::default::get_probe()
+        .format(
+            &hint,
+            mss,
+            &FormatOptions::default(),
+            &MetadataOptions::default(),
+        )
+        .ok()?;
+    let p = &probed.format.default_track()?.codec_params;
+    let frames = p.n_frames?;
+    match (p.time_base, p.sample_rate) {
+        (Some(tb), _) => {
+            let t = tb.calc_time(frames);
+            Some(t.seconds as f64 + t.frac)
+        }
+        (None, Some(rate)) if rate > 0 => Some(frames as f64 / rate as f64),
+        _ => None,
+    }
+}
+
+/// Decodes `input` and writes a WAV of at most `max_s` seconds (and, with
+/// `min_s`, padded with silence to at least that).
+pub fn run(
+    input: &Path,
+    output: &Path,
+    max_s: Option<f64>,
+    min_s: Option<f64>,
+) -> Result<Written, String> {
+    let file = std::fs::File::open(input).map_err(|e| format!("cannot open: {e}"))?;
+    let mss = MediaSourceStream::new(Box::new(file), Default::default());
+    let mut hint = Hint::new();
+    if let Some(ext) = input.extension().and_then(|e| e.to_str()) {
+        hint.with_extension(ext);
+    }
+    let probed = symphonia::default::get_probe()
+        .format(
+            &hint,
+            mss,
+            &FormatOptions::default(),
+            &MetadataOptions::default(),
+        )
+        .map_err(|e| format!("cannot read the audio: {e}"))?;
+    let mut format = probed.format;
+    let track = format
+        .default_track()
+        .ok_or("the file has no audio track")?
+        .clone();
+    let mut decoder = symphonia::default::get_codecs()
+        .make(&track.codec_params, &DecoderOptions::default())
+        .map_err(|e| format!("no decoder for this audio: {e}"))?;
+    let mut writer: Option<(
+        hound::WavWriter<std::io::BufWriter<std::fs::File>>,
+        u32,
+        u16,
+    )> = None;
+    let mut frames: u64 = 0;
+    let mut limit_frames = u64::MAX;
+    loop {
+        let packet = match format.next_packet() {
+            Ok(p) => p,
+            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(SymError::ResetRequired) => break,
+            Err(e) => return Err(format!("cannot read a packet: {e}")),
+        };
+        if packet.track_id() != track.id {
+            continue;
+        }
+        let decoded = match decoder.decode(&packet) {
+            Ok(d) => d,
+            // A damaged packet: skip it, as players do.
+            Err(SymError::DecodeError(_)) => continue,
+            Err(e) => return Err(format!("cannot decode: {e}")),
+        };
+        let spec = *decoded.spec();
+        let channels = spec.channels.count() as u16;
+        if writer.is_none() {
+            let w = hound::WavWriter::create(
+                output,
+                hound::WavSpec {
+                    channels,
+                    sample_rate: spec.rate,
+                    bits_per_sample: 16,
+                    sample_format: hound::SampleFormat::Int,
+                },
+            )
+            .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+            if let Some(m) = max_s {
+                limit_frames = (m * spec.rate as f64).floor() as u64;
+            }
+            writer = Some((w, spec.rate, channels));
+        }
+        let Some((w, _, ch)) = writer.as_mut() else {
+            continue;
+        };
+        if channels != *ch {
+            return Err("the channel count changes mid-stream".into());
+        }
+        let mut buf = SampleBuffer::<i16>::new(decoded.capacity() as u64, spec);
+        buf.copy_interleaved_ref(decoded);
+        for frame in buf.samples().chunks(channels.max(1) as usize) {
+            if frames >= limit_frames {
+                break;
+            }
+            for s in frame {
+                w.write_sample(*s)
+                    .map_err(|e| format!("cannot write: {e}"))?;
+            }
+            frames += 1;
+        }
+        if frames >= limit_frames {
+            break;
+        }
+    }
+    let (mut w, rate, channels) = writer.ok_or("the file holds no decodable audio")?;
+    if let Some(min) = min_s {
+        let want = (min * rate as f64).ceil() as u64;
+        while frames < want {
+            for _ in 0..channels {
+                w.write_sample(0i16)
+                    .map_err(|e| format!("cannot write: {e}"))?;
+            }
+            frames += 1;
+        }
+    }
+    w.finalize()
+        .map_err(|e| format!("cannot finish the WAV: {e}"))?;
+    let bytes = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
+    Ok(Written {
+        seconds: frames as f64 / rate as f64,
+        sample_rate: rate,
+        channels,
+        bytes,
+    })
+}

@@ -1,0 +1,192 @@
+//! The executor: runs a plan's jobs (in parallel, each once), writes the
+//! rewritten requests, and checks them again.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{text, FixOptions, Job, Plan};
+use crate::input::{Body, Document};
+use crate::report::Source;
+use crate::{Code, Options, Report};
+
+/// How one job went.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobResult {
+    /// The job.
+    pub id: usize,
+    /// Whether its output was written.
+    pub ok: bool,
+    /// What was written (`1000×401 PNG, 20 431 bytes`), or why not.
+    pub detail: String,
+}
+
+/// How one request came out.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestResult {
+    /// The request file.
+    pub input: String,
+    /// The rewritten request, when written.
+    pub output: Option<String>,
+    /// Whether the rewritten request passes the gate.
+    pub passes: bool,
+    /// The codes still found on the rewritten request (information left out).
+    pub remaining: Vec<Code>,
+}
+
+/// The outcome of [`execute`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Executed {
+    /// Per job.
+    pub jobs: Vec<JobResult>,
+    /// Per request.
+    pub requests: Vec<RequestResult>,
+    /// The check of the written requests.
+    #[serde(skip)]
+    pub report: Report,
+}
+
+/// Runs `plan`: writes the new assets and requests under `opts.out` and
+/// re-checks the requests with `check` (the options of the first check).
+/// `Err` when the output folder cannot be made or a write would replace an
+/// input (the tool cannot do its job).
+pub fn execute(plan: &Plan, opts: &FixOptions, check: &Options) -> Result<Executed, String> {
+    let inputs: Vec<PathBuf> = plan
+        .requests
+        .iter()
+        .map(|r| PathBuf::from(&r.input))
+        .chain(plan.jobs.iter().map(|j| PathBuf::from(&j.input)))
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    let is_input = |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| inputs.contains(&c));
+    std::fs::create_dir_all(opts.out.join("assets"))
+        .map_err(|e| format!("cannot create {}: {e}", opts.out.join("assets").display()))?;
+    for out in plan
+        .requests
+        .iter()
+        .filter_map(|r| r.output.as_deref())
+        .chain(plan.jobs.iter().map(|j| j.output.as_str()))
+    {
+        if is_input(Path::new(out)) {
+            return Err(format!(
+                "{out} is one of the inputs: choose another --out folder"
+            ));
+        }
+    }
+    let ffmpeg = plan.ffmpeg.as_ref().map(PathBuf::from);
+    let jobs: Vec<JobResult> = plan
+        .jobs
+        .par_iter()
+        .map(|j| run_job(j, opts, ffmpeg.as_deref()))
+        .collect();
+    let mut docs = Vec::new();
+    let mut written = Vec::new();
+    for r in &plan.requests {
+        let Some(out) = &r.output else {
+            written.push(None);
+            continue;
+        };
+        let mut splices = r.splices.clone();
+        splices.extend(
+            r.entry_splices
+                .iter()
+                .filter(|(id, _)| jobs[*id].ok)
+                .map(|(_, s)| s.clone()),
+        );
+        let (new, _dropped) = text::apply(&r.text, splices);
+        std::fs::write(out, &new).map_err(|e| format!("cannot write {out}: {e}"))?;
+        docs.push(Document {
+            source: Source {
+                path: out.clone(),
+                line: None,
+            },
+            body: Body::Bytes(new.into_bytes()),
+        });
+        written.push(Some(docs.len() - 1));
+    }
+    let report = crate::check_documents(&docs, check);
+    let requests = plan
+        .requests
+        .iter()
+        .zip(&written)
+        .map(|(r, w)| match w {
+            Some(i) => {
+                let rr = &report.requests[*i];
+                RequestResult {
+                    input: r.input.clone(),
+                    output: r.output.clone(),
+                    passes: !rr.failed,
+                    remaining: rr
+                        .findings
+                        .iter()
+                        .filter(|f| f.severity != crate::Severity::Info)
+                        .map(|f| f.code)
+                        .collect(),
+                }
+            }
+            None => RequestResult {
+                input: r.input.clone(),
+                output: None,
+                passes: false,
+                remaining: r.unfixable.iter().map(|u| u.code).collect(),
+            },
+        })
+        .collect();
+    Ok(Executed {
+        jobs,
+        requests,
+        report,
+    })
+}
+
+fn run_job(j: &Job, opts: &FixOptions, ffmpeg: Option<&Path>) -> JobResult {
+    let (input, output) = (Path::new(&j.input), Path::new(&j.output));
+    let r = match (&j.image, &j.audio, &j.video) {
+        (Some(img), _, _) => match &j.lim {
+            Some(lim) => {
+                super::image::run(input, output, img, lim, opts.max_image_alloc).map(|(w, h, b)| {
+                    format!(
+                        "{w}×{h} {}, {b} bytes",
+                        if img.jpeg { "JPEG" } else { "PNG" }
+                    )
+                })
+            }
+            None => Err("no limits".into()),
+        },
+        (_, Some(a), _) => super::audio::run(input, output, a.max_s, a.min_s).map(|w| {
+            format!(
+                "{:.3} s WAV, {} Hz, {} channel{}, {} bytes",
+                w.seconds,
+                w.sample_rate,
+                w.channels,
+                if w.channels == 1 { "" } else { "s" },
+                w.bytes
+            )
+        }),
+        (_, _, Some(_)) => match ffmpeg {
+            Some(prog) => super::video::run(prog, &j.args, opts.ffmpeg_timeout).map(|()| {
+                let bytes = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
+                format!("MP4, {bytes} bytes")
+            }),
+            None => Err(j.blocked.clone().unwrap_or_else(|| "no ffmpeg".into())),
+        },
+        _ => Err("nothing to do".into()),
+    };
+    match r {
+        Ok(detail) => JobResult {
+            id: j.id,
+            ok: true,
+            detail,
+        },
+        Err(detail) => {
+            // A half-written output must not be taken for a result.
+            let _ = std::fs::remove_file(output);
+            JobResult {
+                id: j.id,
+                ok: false,
+                detail,
+            }
+        }
+    }
+}

@@ -1,0 +1,287 @@
+//! One job per asset to rewrite: what to do to an image, an audio clip or a
+//! video, decided from its probed facts, its findings and the limits.
+
+use std::path::{Path, PathBuf};
+
+use super::plan::Planner;
+use super::totals::{suffixed, Totals};
+use super::{image, video, Job};
+use crate::finding::{Code, Fix};
+use crate::probe::{Format, Kind, MediaFacts};
+use crate::spec::{DialectSpec, MediaKind};
+
+/// Codes about a clip's length (or the total of its kind).
+pub(super) fn is_length(c: Code) -> bool {
+    matches!(c, Code::AUD003 | Code::AUD004 | Code::VID003 | Code::VID004)
+}
+
+/// Whether every finding of a clip is about its length.
+fn length_only(media: &[&&crate::Finding]) -> bool {
+    media.iter().all(|f| is_length(f.code))
+}
+
+impl Planner<'_> {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn job(
+        &mut self,
+        path: &Path,
+        f: &MediaFacts,
+        slot: MediaKind,
+        media: &[&&crate::Finding],
+        d: &DialectSpec,
+        totals: &Totals,
+        index: usize,
+    ) -> Result<usize, String> {
+        let has = |c: Code| media.iter().any(|f| f.code == c);
+        if let Some(bad) = media.iter().find(|f| {
+            matches!(
+                f.code,
+                Code::IMG002 | Code::VID002 | Code::AUD002 | Code::VID009
+            )
+        }) {
+            return Err(format!(
+                "{}: no rewrite can repair it; {}",
+                bad.message,
+                bad.help.as_deref().unwrap_or("")
+            ));
+        }
+        let kind = match (slot, f.kind) {
+            (MediaKind::Image | MediaKind::Any, Kind::Image) => "image",
+            (MediaKind::Video | MediaKind::Any, Kind::Video) => "video",
+            (MediaKind::Audio | MediaKind::Any, Kind::Audio) => "audio",
+            _ => {
+                return Err(format!(
+                    "the file is {}, not what this slot takes: replace it",
+                    f.format.describe()
+                ))
+            }
+        };
+        let stem = path
+            .file_stem()
+            .map_or("asset".into(), |s| s.to_string_lossy().into_owned());
+        let mut actions = Vec::new();
+        let mut lossy = false;
+        let (ext, image_job, audio_job, video_job) = match kind {
+            "image" => {
+                let lim = &d.image;
+                let ratio = media.iter().find_map(|f| match f.fix {
+                    Some(Fix::Crop { ratio }) if f.code == Code::IMG009 => Some(ratio),
+                    _ => None,
+                });
+                let crop = self.opts.crop && self.opts.allow_lossy;
+                if self.opts.crop && !self.opts.allow_lossy {
+                    actions.push("cropping needs --allow-lossy: padding instead".into());
+                }
+                let (w, h) = (f.display_width.unwrap_or(0), f.display_height.unwrap_or(0));
+                if f.orientation.is_some_and(|o| o > 1) {
+                    actions.push(format!(
+                        "apply EXIF orientation {} to the pixels",
+                        f.orientation.unwrap_or(1)
+                    ));
+                }
+                let steps = image::steps(w, h, lim, ratio, crop);
+                if ratio.is_some() {
+                    actions.push(format!(
+                        "fit the last frame to the first frame's ratio {:.4} ({}), as the service would",
+                        ratio.unwrap_or(1.0),
+                        if crop { "centre-crop" } else { "pad" }
+                    ));
+                }
+                let (mut cw, mut ch) = (w, h);
+                for s in &steps {
+                    let (verb, nw, nh) = match *s {
+                        image::ImageStep::Pad { width, height } => ("pad", width, height),
+                        image::ImageStep::Crop { width, height } => {
+                            lossy = true;
+                            ("centre-crop", width, height)
+                        }
+                        image::ImageStep::Scale { width, height } => {
+                            ("scale (Lanczos3)", width, height)
+                        }
+                    };
+                    actions.push(format!("{verb} {cw}×{ch} → {nw}×{nh}"));
+                    (cw, ch) = (nw, nh);
+                }
+                let accepted = |fmt: &str| lim.formats.iter().any(|x| x == fmt);
+                // JPEG stays JPEG, and a file too large becomes one; else PNG.
+                let jpeg = (accepted("jpeg") && (f.format == Format::Jpeg || has(Code::IMG005)))
+                    || !accepted("png");
+                actions.push(format!(
+                    "write {} from {}{}",
+                    if jpeg { "JPEG" } else { "PNG" },
+                    f.format.describe(),
+                    if f.animated == Some(true) {
+                        " (its first frame)"
+                    } else {
+                        ""
+                    }
+                ));
+                let job = image::ImageJob {
+                    jpeg,
+                    ratio,
+                    crop,
+                    pad_color: self.opts.pad_color,
+                    steps,
+                    max_bytes: lim.max_bytes,
+                };
+                (if jpeg { "jpg" } else { "png" }, Some(job), None, None)
+            }
+            "audio" => {
+                let lim = &d.audio;
+                let len = f.duration_s.or_else(|| totals.lens.get(&index).copied());
+                let mut a = super::AudioJob {
+                    max_s: None,
+                    min_s: None,
+                };
+                if let Some(t) = totals.audio.get(&index).copied().flatten() {
+                    let why =
+                        format!("the clip must be cut to {t:.3} s: trimming needs --allow-lossy");
+                    if !self.opts.allow_lossy {
+                        // Convert what can be converted; leave the length.
+                        if length_only(media) {
+                            return Err(why);
+                        }
+                        self.left = Some(why);
+                    } else {
+                        a.max_s = Some(t);
+                        lossy = true;
+                        actions.push(format!("trim {:.3} s → {t:.3} s", len.unwrap_or(0.0)));
+                    }
+                }
+                if let Some(len) = len.filter(|l| *l < lim.min_duration_s) {
+                    if !self.opts.pad_silence {
+                        return Err(format!("{len:.3} s is shorter than {} s: pad it with silence (--pad-silence) or use a longer clip", lim.min_duration_s));
+                    }
+                    a.min_s = Some(lim.min_duration_s);
+                    actions.push(format!(
+                        "pad with silence {len:.3} s → {} s",
+                        lim.min_duration_s
+                    ));
+                }
+                actions.push(format!(
+                    "decode {} and write 16-bit PCM WAV",
+                    f.format.describe()
+                ));
+                ("wav", None, Some(a), None)
+            }
+            _ => {
+                let lim = &d.video;
+                let max_pixels = media
+                    .iter()
+                    .find_map(|f| match &f.fix {
+                        Some(Fix::Reencode(r)) if f.code == Code::VID005 => r.max_pixels,
+                        _ => None,
+                    })
+                    .unwrap_or(lim.max_pixels);
+                let trim = totals.video.get(&index).copied().flatten();
+                if let Some(d) = f.duration_s.filter(|d| *d < lim.min_duration_s) {
+                    return Err(format!(
+                        "{d:.3} s is shorter than {} s: a longer take is needed (or extend it yourself: ffmpeg -i IN -vf tpad=stop_mode=clone:stop_duration={:.1} OUT.mp4)",
+                        lim.min_duration_s,
+                        lim.min_duration_s - d + 0.1
+                    ));
+                }
+                let trim = match trim {
+                    Some(t) if !self.opts.allow_lossy => {
+                        let why = format!(
+                            "the clip must be cut to {t:.3} s: trimming needs --allow-lossy"
+                        );
+                        if length_only(media) {
+                            return Err(why);
+                        }
+                        self.left = Some(why);
+                        None
+                    }
+                    t => t,
+                };
+                let j = video::job(f, lim, max_pixels, trim);
+                if let Some(t) = j.trim_s {
+                    lossy = true;
+                    actions.push(format!(
+                        "trim {:.3} s → {t:.3} s",
+                        f.duration_s.unwrap_or(0.0)
+                    ));
+                }
+                if let Some(fps) = j.fps {
+                    actions.push(format!(
+                        "re-time {:.3} fps → {fps} fps (constant)",
+                        f.fps.unwrap_or(0.0)
+                    ));
+                }
+                if let Some((w, h)) = j.scale {
+                    actions.push(format!(
+                        "scale {}×{} → {w}×{h} (displayed ratio kept, even sides)",
+                        f.display_width.unwrap_or(0),
+                        f.display_height.unwrap_or(0)
+                    ));
+                }
+                if let Some((w, h)) = j.pad {
+                    actions.push(format!("pad to {w}×{h}"));
+                }
+                if let Some(b) = j.bitrate {
+                    actions.push(format!(
+                        "encode at {} kbit/s to stay under {} bytes",
+                        b / 1000,
+                        lim.max_bytes
+                    ));
+                }
+                actions.push(format!(
+                    "encode H.264 (crf 20) + AAC in MP4 from {}",
+                    f.format.describe()
+                ));
+                ("mp4", None, None, Some(j))
+            }
+        };
+        let key = format!(
+            "{}|{kind}|{:?}|{:?}|{:?}",
+            path.display(),
+            image_job,
+            audio_job,
+            video_job
+        );
+        if let Some(&id) = self.by_key.get(&key) {
+            for c in media.iter().map(|f| f.code) {
+                if !self.jobs[id].codes.contains(&c) {
+                    self.jobs[id].codes.push(c);
+                }
+            }
+            return Ok(id);
+        }
+        let base = format!("{stem}.{ext}");
+        let n = self.names.entry(base.clone()).or_insert(0);
+        *n += 1;
+        let file = if *n == 1 { base } else { suffixed(&base, *n) };
+        let output = self.opts.out.join("assets").join(&file);
+        let id = self.jobs.len();
+        let (command, args, blocked) = match &video_job {
+            Some(j) => {
+                let args = video::args(path, &output, j);
+                let prog = self
+                    .ffmpeg
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("ffmpeg"));
+                let blocked = self.ffmpeg.is_none().then(|| "no ffmpeg found (install it, or give --ffmpeg PATH); run the command yourself".to_string());
+                (Some(video::shell_line(&prog, &args)), args, blocked)
+            }
+            None => (None, Vec::new(), None),
+        };
+        self.jobs.push(Job {
+            id,
+            kind,
+            input: path.display().to_string(),
+            output: output.display().to_string(),
+            codes: media.iter().map(|f| f.code).collect(),
+            actions,
+            lossy,
+            image: image_job,
+            audio: audio_job,
+            video: video_job,
+            command,
+            blocked,
+            args,
+            lim: Some(d.image.clone()),
+        });
+        self.by_key.insert(key, id);
+        Ok(id)
+    }
+}

@@ -1,0 +1,187 @@
+//! `fix`: turn a rejected request into one that passes.
+//!
+//! Two steps a caller can separate: [`plan`] reads a checked [`Report`]
+//! (the findings' `fix` data and the probed facts) and says what it would
+//! do — text edits of the request, one job per asset to rewrite, and what
+//! cannot be fixed and why — without touching anything; [`execute`] runs a
+//! plan: it writes the new assets and requests under the output folder
+//! (never over an input) and re-checks what it wrote. Images go through the
+//! `image` crate, audio through `symphonia` and `hound`, video through an
+//! external `ffmpeg` (with a timeout). Wire format: `docs/fix-format.md`.
+
+mod audio;
+mod exec;
+mod image;
+mod jobs;
+mod plan;
+pub mod text;
+mod totals;
+mod video;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::finding::Code;
+
+pub use self::image::{ImageJob, ImageStep};
+pub use exec::{execute, Executed, JobResult, RequestResult};
+pub use plan::plan;
+pub use video::{find_ffmpeg, VideoJob};
+
+/// The version of the plan and result wire format.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Choices for planning and running fixes.
+#[derive(Debug, Clone)]
+pub struct FixOptions {
+    /// Where the rewritten requests go (assets under `assets/`).
+    pub out: PathBuf,
+    /// Allow changes that remove content: trimming, cropping.
+    pub allow_lossy: bool,
+    /// Bring an image's ratio into range by centre-cropping (needs
+    /// `allow_lossy`) instead of padding.
+    pub crop: bool,
+    /// Padding colour, RGBA.
+    pub pad_color: [u8; 4],
+    /// Pad audio that is too short with silence.
+    pub pad_silence: bool,
+    /// The ffmpeg binary (found on PATH when `None`).
+    pub ffmpeg: Option<PathBuf>,
+    /// Longest one ffmpeg run may take.
+    pub ffmpeg_timeout: Duration,
+    /// Point rewritten entries at `PREFIX/<name>` instead of the local file.
+    pub rewrite_urls: Option<String>,
+    /// The most memory one image decode may allocate.
+    pub max_image_alloc: u64,
+}
+
+impl FixOptions {
+    /// Defaults: pad (no crop, no trim), black padding, ffmpeg from PATH with
+    /// a 10-minute timeout, 1 GiB per image decode.
+    pub fn new(out: impl Into<PathBuf>) -> Self {
+        FixOptions {
+            out: out.into(),
+            allow_lossy: false,
+            crop: false,
+            pad_color: [0, 0, 0, 255],
+            pad_silence: false,
+            ffmpeg: None,
+            ffmpeg_timeout: Duration::from_secs(600),
+            rewrite_urls: None,
+            max_image_alloc: 1 << 30,
+        }
+    }
+}
+
+/// What `fix` would do for a set of checked requests.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// [`FORMAT_VERSION`].
+    pub version: u32,
+    /// Per request, in input order.
+    pub requests: Vec<RequestPlan>,
+    /// Asset rewrites, each once however many requests share the asset.
+    pub jobs: Vec<Job>,
+    /// The ffmpeg used for video jobs, when one was found.
+    pub ffmpeg: Option<String>,
+}
+
+/// The plan for one request.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestPlan {
+    /// The request file.
+    pub input: String,
+    /// Where the rewritten request is written (`None`: it cannot be).
+    pub output: Option<String>,
+    /// Edits of the request text.
+    pub edits: Vec<Edit>,
+    /// The jobs whose outputs this request will point at.
+    pub jobs: Vec<usize>,
+    /// What cannot be fixed here, and why.
+    pub unfixable: Vec<Unfixable>,
+    #[serde(skip)]
+    pub(crate) text: String,
+    #[serde(skip)]
+    pub(crate) splices: Vec<text::Splice>,
+    /// Per job of this request: the splice of the entry pointing at its output.
+    #[serde(skip)]
+    pub(crate) entry_splices: Vec<(usize, text::Splice)>,
+}
+
+/// One edit of a request's text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Edit {
+    /// The finding it answers (`None` for an entry re-pointed at a moved file).
+    pub code: Option<Code>,
+    /// JSON pointer.
+    pub pointer: String,
+    /// `set`, `rename`, `remove` or `repoint`.
+    pub action: &'static str,
+    /// The text replaced.
+    pub from: String,
+    /// The new text.
+    pub to: String,
+}
+
+/// One asset rewrite.
+#[derive(Debug, Clone, Serialize)]
+pub struct Job {
+    /// Its index in [`Plan::jobs`].
+    pub id: usize,
+    /// `image`, `audio` or `video`.
+    pub kind: &'static str,
+    /// The file read (never written).
+    pub input: String,
+    /// The file written, under `<out>/assets/`.
+    pub output: String,
+    /// The findings it answers.
+    pub codes: Vec<Code>,
+    /// What it does, in words, in order.
+    pub actions: Vec<String>,
+    /// Whether it removes content (trim, crop).
+    pub lossy: bool,
+    /// Image settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageJob>,
+    /// Audio settings: cut to / pad to, seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio: Option<AudioJob>,
+    /// Video settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub video: Option<VideoJob>,
+    /// The exact ffmpeg command, for a video job.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    /// Why it cannot run here (no ffmpeg), when it cannot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<String>,
+    #[serde(skip)]
+    pub(crate) args: Vec<String>,
+    #[serde(skip)]
+    pub(crate) lim: Option<crate::spec::ImageLimits>,
+}
+
+/// Audio settings of a job.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AudioJob {
+    /// Cut to at most this many seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_s: Option<f64>,
+    /// Pad with silence to at least this many seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_s: Option<f64>,
+}
+
+/// A finding `fix` leaves, with the reason.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unfixable {
+    /// The code.
+    pub code: Code,
+    /// Where.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// Why it is left, and what to do instead.
+    pub reason: String,
+}

@@ -1,0 +1,347 @@
+//! The planner: findings and probe facts in, edits and jobs out. It reads
+//! nothing from disk and writes nothing.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::jobs::is_length;
+use super::text;
+use super::totals::{relative, suffixed, Totals};
+use super::{Edit, FixOptions, Job, Plan, RequestPlan, Unfixable};
+use crate::finding::{Code, Fix, Severity};
+use crate::pipeline::AssetTarget;
+
+use crate::report::{Report, RequestReport};
+use crate::spec::{MediaKind, Spec};
+
+/// Plans the fixes of every request of `report`; `texts[i]` is the text of
+/// request `i` as read (`None` where it could not be read as UTF-8).
+pub fn plan(
+    report: &Report,
+    texts: &[Option<String>],
+    check: &crate::Options,
+    opts: &FixOptions,
+) -> Plan {
+    let spec = check.spec();
+    let ffmpeg = super::video::find_ffmpeg(opts.ffmpeg.as_deref());
+    let mut p = Planner {
+        opts,
+        check,
+        ffmpeg: ffmpeg.clone(),
+        jobs: Vec::new(),
+        by_key: HashMap::new(),
+        names: HashMap::new(),
+        left: None,
+    };
+    let mut out_names: HashMap<String, usize> = HashMap::new();
+    let requests = report
+        .requests
+        .iter()
+        .zip(texts)
+        .map(|(rr, t)| p.request(rr, t.as_deref(), spec, &mut out_names))
+        .collect();
+    Plan {
+        version: super::FORMAT_VERSION,
+        requests,
+        jobs: p.jobs,
+        ffmpeg: ffmpeg.map(|f| f.display().to_string()),
+    }
+}
+
+pub(super) struct Planner<'a> {
+    pub(super) opts: &'a FixOptions,
+    pub(super) check: &'a crate::Options,
+    pub(super) ffmpeg: Option<PathBuf>,
+    pub(super) jobs: Vec<Job>,
+    /// (input, settings) → job: an asset shared by many requests is written once.
+    pub(super) by_key: HashMap<String, usize>,
+    /// Output file names taken.
+    pub(super) names: HashMap<String, usize>,
+    /// What the last job leaves undone (a trim without --allow-lossy).
+    pub(super) left: Option<String>,
+}
+
+/// Codes whose findings are information, or answered by another: not "left".
+fn informational(f: &crate::Finding) -> bool {
+    f.severity == Severity::Info || matches!(f.code, Code::REQ090)
+}
+
+impl Planner<'_> {
+    fn request(
+        &mut self,
+        rr: &RequestReport,
+        text: Option<&str>,
+        spec: &Spec,
+        out_names: &mut HashMap<String, usize>,
+    ) -> RequestPlan {
+        let mut rp = RequestPlan {
+            input: rr.source.path.clone(),
+            output: None,
+            edits: Vec::new(),
+            jobs: Vec::new(),
+            unfixable: Vec::new(),
+            text: String::new(),
+            splices: Vec::new(),
+            entry_splices: Vec::new(),
+        };
+        let leave_all = |rp: &mut RequestPlan, why: &str| {
+            for f in rr.findings.iter().filter(|f| !informational(f)) {
+                rp.unfixable.push(Unfixable {
+                    code: f.code,
+                    pointer: f.pointer.clone(),
+                    reason: why.to_string(),
+                });
+            }
+        };
+        if rr.source.line.is_some() {
+            leave_all(&mut rp, "fix rewrites request files; a JSONL line is checked, not rewritten (put the request in a .json file)");
+            return rp;
+        }
+        let (Some(text), Some(dialect)) = (text, rr.dialect) else {
+            leave_all(
+                &mut rp,
+                "the document is not a JSON object: nothing to rewrite",
+            );
+            return rp;
+        };
+        if text::parse(text).is_none() {
+            leave_all(&mut rp, "the document is not JSON: nothing to rewrite");
+            return rp;
+        }
+        let d = spec.dialect(dialect);
+        let name = Path::new(&rr.source.path)
+            .file_name()
+            .map_or("request.json".into(), |n| n.to_string_lossy().into_owned());
+        let n = out_names.entry(name.clone()).or_insert(0);
+        *n += 1;
+        let out_name = if *n == 1 { name } else { suffixed(&name, *n) };
+        let out_path = self.opts.out.join(&out_name);
+        rp.output = Some(out_path.display().to_string());
+        // Request text: the findings' own edits, in rounds: an edit can
+        // reveal what an earlier error hid (a model id corrected, then its
+        // duration range applies), so the edited text is checked again
+        // (request rules only) until no edit is left, at most four rounds.
+        let mut current = text.to_string();
+        let mut findings: Vec<crate::Finding> = rr.findings.clone();
+        let recheck = crate::Options {
+            fetch: false,
+            dialect: Some(dialect),
+            ..self.check.clone()
+        };
+        for _round in 0..4 {
+            let Some(root) = text::parse(&current) else {
+                break;
+            };
+            let mut splices = Vec::new();
+            for f in findings
+                .iter()
+                .filter(|f| !informational(f) && f.code.family() == "REQ")
+            {
+                let splice = match &f.fix {
+                    Some(Fix::Set { pointer, value }) => {
+                        text::set(&root, pointer, value).map(|s| (s, "set", pointer))
+                    }
+                    Some(Fix::Rename { pointer, to }) => {
+                        text::rename(&root, pointer, to).map(|s| (s, "rename", pointer))
+                    }
+                    Some(Fix::Remove { pointer }) => {
+                        text::remove(&current, &root, pointer).map(|s| (s, "remove", pointer))
+                    }
+                    _ => None,
+                };
+                if let Some((s, action, pointer)) = splice {
+                    rp.edits.push(Edit {
+                        code: Some(f.code),
+                        pointer: pointer.clone(),
+                        action,
+                        from: current[s.start..s.end].to_string(),
+                        to: s.with.clone(),
+                    });
+                    splices.push(s);
+                }
+            }
+            if splices.is_empty() {
+                break;
+            }
+            current = text::apply(&current, splices).0;
+            let again = crate::check_source(
+                crate::Source {
+                    path: rr.source.path.clone(),
+                    line: None,
+                },
+                current.as_bytes(),
+                &recheck,
+            );
+            findings = again.findings;
+        }
+        for f in findings
+            .iter()
+            .filter(|f| !informational(f) && f.code.family() == "REQ" && f.asset.is_none())
+        {
+            // Request rules that depend on media (REQ018 with sizes) were
+            // judged without them in the rounds; the first check's verdict holds.
+            if f.code == Code::REQ018 {
+                continue;
+            }
+            rp.unfixable.push(Unfixable {
+                code: f.code,
+                pointer: f.pointer.clone(),
+                reason: format!(
+                    "no automatic fix: {}",
+                    f.help
+                        .as_deref()
+                        .unwrap_or("see `seedance-preflight explain`")
+                ),
+            });
+        }
+        let text = current.as_str();
+        let Some(root) = text::parse(text) else {
+            return rp;
+        };
+        rp.text = text.to_string();
+        // Media: one job per asset whose findings a rewrite answers.
+        let totals = Totals::of(rr, d);
+        for (i, a) in rr.assets.iter().enumerate() {
+            let findings: Vec<&crate::Finding> = rr
+                .findings
+                .iter()
+                .filter(|f| f.asset == Some(i) && !informational(f))
+                .collect();
+            let media: Vec<&&crate::Finding> = findings
+                .iter()
+                .filter(|f| matches!(f.code.family(), "IMG" | "VID" | "AUD"))
+                .collect();
+            for f in findings
+                .iter()
+                .filter(|f| !matches!(f.code.family(), "IMG" | "VID" | "AUD" | "REQ"))
+            {
+                rp.unfixable.push(Unfixable {
+                    code: f.code,
+                    pointer: f.pointer.clone(),
+                    reason: format!(
+                        "the entry itself must change: {}",
+                        f.help.as_deref().unwrap_or("")
+                    ),
+                });
+            }
+            let local = match rr.resolved.get(i).cloned().flatten().map(|r| r.target) {
+                Some(AssetTarget::Local(p)) => Some(p),
+                _ => None,
+            };
+            let facts = rr.facts.get(i).cloned().flatten();
+            // A clip cut for the total of its kind (a finding of the request,
+            // not of the clip) needs a job too.
+            let total_code = match a.kind {
+                MediaKind::Audio => Code::AUD004,
+                _ => Code::VID004,
+            };
+            let total_finding = rr
+                .findings
+                .iter()
+                .find(|f| f.code == total_code && f.asset.is_none());
+            let media: Vec<&&crate::Finding> =
+                match (media.is_empty(), totals.cut(i), &total_finding) {
+                    (true, true, Some(f)) => vec![f],
+                    _ => media,
+                };
+            if media.is_empty() {
+                if let Some(p) = &local {
+                    self.repoint(&root, text, a, p, None, &mut rp);
+                }
+                continue;
+            }
+            let codes: Vec<Code> = media.iter().map(|f| f.code).collect();
+            let (Some(path), Some(facts)) = (local, facts) else {
+                for f in &media {
+                    rp.unfixable.push(Unfixable {
+                        code: f.code,
+                        pointer: f.pointer.clone(),
+                        reason: "a URL: fix the file at its source (or check the local file and upload it)".into(),
+                    });
+                }
+                continue;
+            };
+            match self.job(&path, &facts, a.kind, &media, d, &totals, i) {
+                Ok(id) => {
+                    if let Some(why) = self.left.take() {
+                        for f in media.iter().filter(|f| is_length(f.code)) {
+                            rp.unfixable.push(Unfixable {
+                                code: f.code,
+                                pointer: Some(a.pointer.clone()),
+                                reason: why.clone(),
+                            });
+                        }
+                    }
+                    let job = &self.jobs[id];
+                    self.repoint(&root, text, a, Path::new(&job.output), Some(id), &mut rp);
+                    if !rp.jobs.contains(&id) {
+                        rp.jobs.push(id);
+                    }
+                }
+                Err(reason) => {
+                    self.repoint(&root, text, a, &path, None, &mut rp);
+                    for code in codes {
+                        rp.unfixable.push(Unfixable {
+                            code,
+                            pointer: Some(a.pointer.clone()),
+                            reason: reason.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        for f in rr
+            .findings
+            .iter()
+            .filter(|f| matches!(f.code, Code::AUD004 | Code::VID004) && f.asset.is_none())
+        {
+            if !self.opts.allow_lossy && !rp.unfixable.iter().any(|u| u.code == f.code) {
+                rp.unfixable.push(Unfixable {
+                    code: f.code,
+                    pointer: f.pointer.clone(),
+                    reason: "the clips together must be cut (from the last one backwards): trimming needs --allow-lossy".into(),
+                });
+            }
+        }
+        rp
+    }
+
+    /// Points the entry of asset `a` at `target` (a job's output, or the
+    /// unchanged file) from the written request's folder.
+    fn repoint(
+        &self,
+        root: &crate::json::Node,
+        text: &str,
+        a: &crate::AssetRef,
+        target: &Path,
+        job: Option<usize>,
+        rp: &mut RequestPlan,
+    ) {
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let new = match (&self.opts.rewrite_urls, job) {
+            (Some(prefix), Some(_)) => format!("{}/{name}", prefix.trim_end_matches('/')),
+            (_, Some(_)) => format!("assets/{name}"),
+            (_, None) => relative(&self.opts.out, target),
+        };
+        if new == a.uri {
+            return;
+        }
+        let Some(s) = text::set(root, &a.pointer, &serde_json::Value::String(new.clone())) else {
+            return;
+        };
+        rp.edits.push(Edit {
+            code: None,
+            pointer: a.pointer.clone(),
+            action: "repoint",
+            from: text[s.start..s.end].to_string(),
+            to: s.with.clone(),
+        });
+        match job {
+            Some(id) => rp.entry_splices.push((id, s)),
+            None => rp.splices.push(s),
+        }
+    }
+}
