@@ -69,6 +69,18 @@ pub enum Prober {
     Wav,
     /// MPEG audio frames (`audio.rs`): MP3, MP2.
     MpegAudio,
+    /// TIFF's first IFD (`stills.rs`).
+    Tiff,
+    /// HEIF/AVIF `ispe` and `irot` (`stills.rs`).
+    Heif,
+    /// EBML: Info and Tracks (`matroska.rs`).
+    Matroska,
+    /// RIFF AVI headers (`matroska.rs`).
+    Avi,
+    /// FLAC STREAMINFO (`xiph.rs`).
+    Flac,
+    /// Ogg identification header and last granule (`xiph.rs`).
+    Ogg,
     /// Named, not measured.
     None,
 }
@@ -116,24 +128,24 @@ table! {
     Webp "webp" "WebP" "a WebP image" Image ["webp"] ["image/webp"] Image;
     Gif "gif" "GIF" "a GIF image" Image ["gif"] ["image/gif"] Image;
     Bmp "bmp" "BMP" "a BMP image" Image ["bmp", "dib"] ["image/bmp", "image/x-ms-bmp"] Image;
-    Tiff "tiff" "TIFF" "a TIFF image" Image ["tif", "tiff"] ["image/tiff"] None;
-    Heic "heic" "HEIC" "an HEIC/HEIF image" Image ["heic", "heif"] ["image/heic", "image/heif"] None;
-    Avif "avif" "AVIF" "an AVIF image" Image ["avif"] ["image/avif"] None;
+    Tiff "tiff" "TIFF" "a TIFF image" Image ["tif", "tiff"] ["image/tiff"] Tiff;
+    Heic "heic" "HEIC" "an HEIC/HEIF image" Image ["heic", "heif"] ["image/heic", "image/heif"] Heif;
+    Avif "avif" "AVIF" "an AVIF image" Image ["avif"] ["image/avif"] Heif;
     Svg "svg" "SVG" "an SVG vector image" Image ["svg"] ["image/svg+xml"] None;
     Mp4 "mp4" "MP4" "an MP4 video" Video ["mp4"] ["video/mp4"] IsoBmff;
     Mp4Fragment "mp4fragment" "MP4 fragment" "an MP4 fragment (a media segment of a fragmented stream), not a whole file" Video ["m4s"] ["video/iso.segment"] None;
     Mov "mov" "MOV" "a QuickTime MOV video" Video ["mov", "qt"] ["video/quicktime"] IsoBmff;
     M4v "m4v" "M4V" "an M4V video" Video ["m4v"] ["video/x-m4v"] IsoBmff;
-    Webm "webm" "WebM" "a WebM video" Video ["webm"] ["video/webm"] None;
-    Matroska "matroska" "MKV" "a Matroska (MKV) video" Video ["mkv"] ["video/x-matroska"] None;
-    Avi "avi" "AVI" "an AVI video" Video ["avi"] ["video/x-msvideo", "video/avi"] None;
+    Webm "webm" "WebM" "a WebM video" Video ["webm"] ["video/webm"] Matroska;
+    Matroska "matroska" "MKV" "a Matroska (MKV) video" Video ["mkv"] ["video/x-matroska"] Matroska;
+    Avi "avi" "AVI" "an AVI video" Video ["avi"] ["video/x-msvideo", "video/avi"] Avi;
     Wav "wav" "WAV" "a WAV audio file" Audio ["wav", "wave"] ["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"] Wav;
     Mp3 "mp3" "MP3" "an MP3 audio file" Audio ["mp3"] ["audio/mpeg", "audio/mp3"] MpegAudio;
     Mp2 "mp2" "MP2" "an MPEG layer II (MP2) audio file" Audio ["mp2"] [] MpegAudio;
     Aac "aac" "AAC" "an AAC (ADTS) audio file" Audio ["aac"] ["audio/aac"] None;
     M4a "m4a" "M4A" "an AAC/M4A audio file" Audio ["m4a"] ["audio/mp4", "audio/x-m4a"] IsoBmff;
-    Ogg "ogg" "Ogg" "an Ogg audio file" Audio ["ogg", "oga", "opus"] ["audio/ogg"] None;
-    Flac "flac" "FLAC" "a FLAC audio file" Audio ["flac"] ["audio/flac", "audio/x-flac"] None;
+    Ogg "ogg" "Ogg" "an Ogg audio file" Audio ["ogg", "oga", "opus"] ["audio/ogg"] Ogg;
+    Flac "flac" "FLAC" "a FLAC audio file" Audio ["flac"] ["audio/flac", "audio/x-flac"] Flac;
     Html "html" "HTML" "an HTML page" Unknown ["html", "htm"] ["text/html"] None;
     Text "text" "text" "a text file" Unknown ["txt"] ["text/plain"] None;
     Empty "empty" "empty" "an empty file" Unknown [] [] None;

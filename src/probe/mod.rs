@@ -10,6 +10,7 @@ mod audio;
 mod format;
 mod image;
 mod jpeg;
+mod matroska;
 mod mp4;
 mod mp4_boxes;
 mod mp4_tables;
@@ -17,6 +18,8 @@ mod mp4_tracks;
 mod mpeg_audio;
 mod png;
 mod sniff;
+mod stills;
+mod xiph;
 
 use serde::Serialize;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -287,6 +290,7 @@ pub fn probe_reader<R: Read + Seek>(
         }
     };
     let mut format = sniff(&head[..n]);
+    let mut flac_at = 0;
     if format == Format::Mp3 && head.starts_with(b"ID3") {
         // An ID3v2 tag can sit in front of FLAC too: look past it.
         if let Some(end) = sniff::id3v2_end(&head[..n]) {
@@ -296,6 +300,7 @@ pub fn probe_reader<R: Read + Seek>(
                 && &magic == b"fLaC"
             {
                 format = Format::Flac;
+                flac_at = end;
             }
         }
     }
@@ -305,6 +310,12 @@ pub fn probe_reader<R: Read + Seek>(
         Prober::IsoBmff => mp4::probe(r, size, &mut facts),
         Prober::Wav => audio::probe_wav(r, size, &mut facts),
         Prober::MpegAudio => mpeg_audio::probe_mpeg(r, size, &mut facts),
+        Prober::Tiff => stills::probe_tiff(r, &mut facts),
+        Prober::Matroska => matroska::probe(r, &mut facts),
+        Prober::Avi => matroska::probe_avi(r, &mut facts),
+        Prober::Heif => stills::probe_heif(r, size, &mut facts),
+        Prober::Flac => xiph::probe_flac(r, flac_at, &mut facts),
+        Prober::Ogg => xiph::probe_ogg(r, size, &mut facts),
         Prober::None => Ok(()),
     };
     if let Err(e) = result {

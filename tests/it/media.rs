@@ -49,11 +49,8 @@ fn probes_match_the_golden_table() {
             ));
         }
         let n = |v: Option<u32>| v.map(f64::from);
-        // Formats no dialect accepts are identified and named, not measured.
-        let measured = !matches!(
-            f.format.name(),
-            "tiff" | "avif" | "heic" | "svg" | "webm" | "matroska" | "avi" | "aac" | "ogg" | "flac"
-        );
+        // Formats identified and named but not measured.
+        let measured = !matches!(f.format.name(), "svg" | "aac");
         if f.error.is_none() && measured {
             same("width", n(f.width), &g["width"], 0.0, &mut errs);
             same("height", n(f.height), &g["height"], 0.0, &mut errs);
@@ -93,13 +90,17 @@ fn probes_match_the_golden_table() {
                 &mut errs,
             );
             same("fps", f.fps, &g["fps"], 0.001, &mut errs);
-            same(
-                "frames",
-                f.frames.map(|v| v as f64),
-                &g["frames"],
-                0.0,
-                &mut errs,
-            );
+            // Matroska states no frame count (it is counted from the
+            // blocks, which the probe does not read).
+            if !matches!(f.format.name(), "webm" | "matroska") {
+                same(
+                    "frames",
+                    f.frames.map(|v| v as f64),
+                    &g["frames"],
+                    0.0,
+                    &mut errs,
+                );
+            }
             same(
                 "sample_rate",
                 n(f.sample_rate),
