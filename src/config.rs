@@ -166,6 +166,13 @@ pub struct Config {
     /// More dialect files to load (relative to the config file's folder).
     #[serde(default)]
     pub dialect_files: Vec<PathBuf>,
+    /// Globs left out when walking folders (added to `--exclude`).
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Globs selected when walking folders besides `*.json` / `*.jsonl`
+    /// (added to `--include`).
+    #[serde(default)]
+    pub include: Vec<String>,
 }
 
 impl<'de> Deserialize<'de> for Dialect {

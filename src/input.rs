@@ -64,6 +64,27 @@ pub fn expand(paths: &[String], stdin: &mut dyn Read) -> (Vec<Document>, Vec<Inp
     (docs, errors)
 }
 
+/// Which files a walk of a folder takes (files named explicitly are always
+/// read).
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Globs (gitignore-like: `node_modules`, `**/golden.json`, `fixtures/*`)
+    /// matched against the path below the walked folder and each of its
+    /// parent folders: a match is not walked.
+    pub exclude: Vec<String>,
+    /// Globs that select files besides `*.json` / `*.jsonl`; a file they
+    /// match is judged even when it does not look like a request.
+    pub include: Vec<String>,
+}
+
+/// What a walk left out.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// `.json` files that parse as an object with neither `model` nor
+    /// `prompt` (`package.json`, `tsconfig.json`): not requests.
+    pub not_requests: Vec<String>,
+}
+
 /// Like [`expand`], but hands each document (or error) to `each` as soon as
 /// it is read: a JSONL file of a million lines is never held whole, so a
 /// caller can check and report in bounded chunks.
@@ -72,6 +93,37 @@ pub fn expand_each(
     stdin: &mut dyn Read,
     each: &mut dyn FnMut(Result<Document, InputError>),
 ) {
+    // The default selection has valid (empty) globs.
+    let _ = expand_selected(paths, stdin, &Selection::default(), each);
+}
+
+/// [`expand_each`] with a [`Selection`]: folders are walked as ripgrep and
+/// ruff walk them (`.gitignore`, `.ignore` and `.git/info/exclude` obeyed,
+/// hidden files and folders skipped, links to folders not followed), minus
+/// `exclude`, and a walked `.json` file that is an object with neither
+/// `model` nor `prompt` is left out (counted in [`Walked`]). `Err` when a
+/// glob does not parse.
+pub fn expand_selected(
+    paths: &[String],
+    stdin: &mut dyn Read,
+    sel: &Selection,
+    each: &mut dyn FnMut(Result<Document, InputError>),
+) -> Result<Walked, String> {
+    let globs = |list: &[String], what: &str| -> Result<globset::GlobSet, String> {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in list {
+            b.add(
+                globset::GlobBuilder::new(g.trim_end_matches('/'))
+                    .literal_separator(true)
+                    .build()
+                    .map_err(|e| format!("--{what} `{g}`: {e}"))?,
+            );
+        }
+        b.build().map_err(|e| format!("--{what}: {e}"))
+    };
+    let exclude = globs(&sel.exclude, "exclude")?;
+    let include = globs(&sel.include, "include")?;
+    let mut walked = Walked::default();
     for p in paths {
         let r = if p == "-" {
             read_bounded(stdin).map(|body| {
@@ -81,7 +133,7 @@ pub fn expand_each(
                 }))
             })
         } else {
-            expand_path(Path::new(p), each)
+            expand_path(Path::new(p), &exclude, &include, &mut walked, each)
         };
         if let Err(error) = r {
             each(Err(InputError {
@@ -90,65 +142,138 @@ pub fn expand_each(
             }));
         }
     }
+    Ok(walked)
 }
 
 type Sink<'a> = dyn FnMut(Result<Document, InputError>) + 'a;
 
-fn expand_path(path: &Path, each: &mut Sink) -> io::Result<()> {
+fn expand_path(
+    path: &Path,
+    exclude: &globset::GlobSet,
+    include: &globset::GlobSet,
+    walked: &mut Walked,
+    each: &mut Sink,
+) -> io::Result<()> {
     // Follows links: a link to a folder is walked, a link to a device or a
     // FIFO is refused before anything opens it.
     let meta = fs::metadata(path)?;
-    if meta.is_dir() {
-        let mut files = Vec::new();
-        let mut errors = Vec::new();
-        walk(path, &mut files, &mut errors);
-        for e in errors {
-            each(Err(e));
-        }
-        files.sort();
-        if files.is_empty() {
-            return Err(io::Error::new(
-                io::ErrorKind::NotFound,
-                "no *.json or *.jsonl file below this directory",
-            ));
-        }
-        for f in files {
-            if let Err(error) = read_file(&f, each) {
-                each(Err(InputError {
-                    path: f.display().to_string(),
-                    error,
-                }));
+    if !meta.is_dir() {
+        return read_file(path, each);
+    }
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    walk(path, exclude, include, &mut files, &mut errors);
+    for e in errors {
+        each(Err(e));
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            "no *.json or *.jsonl file below this directory (after .gitignore and --exclude)",
+        ));
+    }
+    for (f, judged_always) in files {
+        let mut skip = |doc: Result<Document, InputError>| match doc {
+            Ok(d) if !judged_always && !looks_like_request(&d) => {
+                walked.not_requests.push(d.source.path)
             }
+            other => each(other),
+        };
+        if let Err(error) = read_file(&f, &mut skip) {
+            each(Err(InputError {
+                path: f.display().to_string(),
+                error,
+            }));
         }
-        Ok(())
-    } else {
-        read_file(path, each)
+    }
+    Ok(())
+}
+
+/// A walked document is judged unless it parses as a JSON object with
+/// neither `model` nor `prompt` (a JSONL line, a document too large to read,
+/// invalid JSON and any non-object are judged: a broken request must not
+/// pass unseen).
+fn looks_like_request(d: &Document) -> bool {
+    if d.source.line.is_some() {
+        return true;
+    }
+    let Body::Bytes(b) = &d.body else {
+        return true;
+    };
+    let b = b.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(b);
+    match crate::json::parse(b) {
+        Ok(crate::json::Node {
+            value: crate::json::Value::Object(members),
+            ..
+        }) => members
+            .iter()
+            .any(|m| m.key == "model" || m.key == "prompt"),
+        _ => true,
     }
 }
 
-/// Collects `*.json` and `*.jsonl` files below `dir`; hidden directories and
-/// symbolic links to directories are not entered.
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
-    let entries = match fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(error) => {
-            return errors.push(InputError {
-                path: dir.display().to_string(),
-                error,
-            })
+/// Collects request candidates below `dir` with the `ignore` crate: `*.json`
+/// and `*.jsonl` files, and files `include` matches (judged always).
+fn walk(
+    dir: &Path,
+    exclude: &globset::GlobSet,
+    include: &globset::GlobSet,
+    files: &mut Vec<(PathBuf, bool)>,
+    errors: &mut Vec<InputError>,
+) {
+    let root = dir.to_path_buf();
+    let excluded = {
+        let exclude = exclude.clone();
+        let root = root.clone();
+        move |p: &Path| {
+            let rel = p.strip_prefix(&root).unwrap_or(p);
+            // The path below the walked folder, each parent, and each one's
+            // own name: `node_modules` excludes that folder at any depth.
+            !exclude.is_empty()
+                && rel.ancestors().any(|a| {
+                    !a.as_os_str().is_empty()
+                        && (exclude.is_match(a)
+                            || a.file_name().is_some_and(|n| exclude.is_match(n)))
+                })
         }
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        match entry.file_type() {
-            Ok(t) if t.is_dir() && !hidden => walk(&path, files, errors),
-            Ok(t)
-                if !t.is_dir() && matches!(extension(&path).as_deref(), Some("json" | "jsonl")) =>
-            {
-                files.push(path)
+    let filter = excluded.clone();
+    let walker = ignore::WalkBuilder::new(dir)
+        .hidden(true)
+        .parents(true)
+        .ignore(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(move |e| !filter(e.path()))
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                errors.push(InputError {
+                    path: dir.display().to_string(),
+                    error: io::Error::other(e.to_string()),
+                });
+                continue;
             }
-            _ => {}
+        };
+        let Some(t) = entry.file_type() else { continue };
+        if t.is_dir() || entry.depth() == 0 {
+            continue;
+        }
+        let path = entry.path();
+        if excluded(path) {
+            continue;
+        }
+        let rel = path.strip_prefix(&root).unwrap_or(path);
+        let included = !include.is_empty()
+            && (include.is_match(rel) || path.file_name().is_some_and(|n| include.is_match(n)));
+        if included || matches!(extension(path).as_deref(), Some("json" | "jsonl")) {
+            files.push((path.to_path_buf(), included));
         }
     }
 }

@@ -227,6 +227,21 @@ pub(super) struct CheckArgs {
     /// Load a dialect described in a file (repeatable; see docs/dialects.md).
     #[arg(long = "dialect-file", value_name = "FILE")]
     pub(super) dialect_files: Vec<std::path::PathBuf>,
+    /// Leave out what this glob matches when walking folders (repeatable;
+    /// `node_modules`, `**/golden.json`). `.gitignore` is obeyed as well.
+    #[arg(long, value_name = "GLOB")]
+    pub(super) exclude: Vec<String>,
+    /// Walk files this glob matches besides *.json and *.jsonl, and judge
+    /// them even when they do not look like requests (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub(super) include: Vec<String>,
+    /// Report only findings this baseline file does not record (say how
+    /// many it suppressed).
+    #[arg(long, value_name = "FILE")]
+    pub(super) baseline: Option<std::path::PathBuf>,
+    /// Record every finding of this run in FILE (a baseline) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub(super) write_baseline: Option<std::path::PathBuf>,
     /// The lowest severity that fails a request (exit 1) [default: error, or the config's `fail_on`].
     #[arg(long, value_enum)]
     pub(super) fail_on: Option<FailOn>,
@@ -255,6 +270,10 @@ pub(super) struct CheckArgs {
     /// output).
     #[arg(long, short = 'q')]
     pub(super) quiet: bool,
+    /// After the report, count the findings per code (on standard error, so
+    /// machine-readable output stays valid).
+    #[arg(long)]
+    pub(super) statistics: bool,
     /// Media entries must be http(s) URLs: a local path is SRC001 and is not
     /// opened.
     #[arg(long)]

@@ -22,6 +22,17 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         Ok(l) => l,
         Err(e) => return usage_error(&e),
     };
+    let baseline = match &args.baseline {
+        None => None,
+        Some(p) => match seedance_preflight::report::baseline::Baseline::load(p) {
+            Ok(b) => Some(b.matcher()),
+            Err(e) => return usage_error(&format!("baseline: {e}")),
+        },
+    };
+    let mut selection = input::Selection {
+        exclude: args.exclude.clone(),
+        include: args.include.clone(),
+    };
     let mut severity = config::SeverityMap::default();
     let mut fail_on = config::FailOn::Error;
     let mut dialect = None;
@@ -30,6 +41,8 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         severity.push(l.severity.clone());
         fail_on = l.config.fail_on.unwrap_or(fail_on);
         dialect = l.config.dialect;
+        selection.exclude.extend(l.config.exclude.iter().cloned());
+        selection.include.extend(l.config.include.iter().cloned());
         if args.model.is_none() && wants_flag_request(&args) {
             args.model = l.config.model.clone();
         }
@@ -181,10 +194,19 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         failed: false,
         input_errors: 0,
         quiet: args.quiet,
+        statistics: args.statistics.then(Default::default),
+        baseline,
+        record: args.write_baseline.clone().map(|p| {
+            (
+                p,
+                seedance_preflight::report::baseline::Baseline::record([]),
+            )
+        }),
     };
-    input::expand_each(
+    let walked = input::expand_selected(
         &args.paths,
         &mut io::stdin().lock(),
+        &selection,
         &mut |item| match item {
             Ok(doc) => run.push(doc),
             Err(e) => {
@@ -193,6 +215,18 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
             }
         },
     );
+    match walked {
+        Err(e) => return usage_error(&e),
+        Ok(w) if !w.not_requests.is_empty() && !args.quiet => eprintln!(
+            "seedance-preflight: left out {} JSON file{} below the folders given: not request{} (no `model` or `prompt`): {}{}; name a file, or --include it, to check it",
+            w.not_requests.len(),
+            if w.not_requests.len() == 1 { "" } else { "s" },
+            if w.not_requests.len() == 1 { "" } else { "s" },
+            w.not_requests.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+            if w.not_requests.len() > 3 { ", …" } else { "" }
+        ),
+        Ok(_) => {}
+    }
     if let Some(doc) = flags_doc {
         run.push(doc);
     }
@@ -217,6 +251,17 @@ struct Run {
     failed: bool,
     input_errors: usize,
     quiet: bool,
+    /// `--statistics`: findings per code, with their severity.
+    statistics: Option<
+        std::collections::BTreeMap<(seedance_preflight::Code, seedance_preflight::Severity), usize>,
+    >,
+    /// `--baseline`: what it suppresses.
+    baseline: Option<seedance_preflight::report::baseline::Matcher>,
+    /// `--write-baseline`: where, and what is recorded so far.
+    record: Option<(
+        std::path::PathBuf,
+        seedance_preflight::report::baseline::Baseline,
+    )>,
 }
 
 /// One output of a run.
@@ -266,8 +311,21 @@ impl Run {
                 },
             )));
         }
-        let part = check_documents(&docs, &opts);
+        let mut part = check_documents(&docs, &opts);
         drop(docs);
+        if let Some((_, b)) = &mut self.record {
+            b.extend(&part.requests);
+        }
+        if let Some(stats) = &mut self.statistics {
+            for f in part.requests.iter().flat_map(|r| &r.findings) {
+                *stats.entry((f.code, f.severity)).or_insert(0) += 1;
+            }
+        }
+        if let Some(m) = &mut self.baseline {
+            for r in &mut part.requests {
+                m.apply(r, self.opts.fail_on);
+            }
+        }
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
@@ -291,6 +349,35 @@ impl Run {
 
     fn finish(mut self) -> i32 {
         self.flush_chunk();
+        if let Some(stats) = &self.statistics {
+            let mut rows: Vec<_> = stats.iter().collect();
+            rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            for ((code, sev), n) in rows {
+                eprintln!("{n:>7}  {code}  {:<8} {}", sev.as_str(), code.name());
+            }
+        }
+        if let Some(m) = &self.baseline {
+            if !self.quiet {
+                eprintln!(
+                    "seedance-preflight: the baseline suppressed {} finding{}",
+                    m.suppressed,
+                    if m.suppressed == 1 { "" } else { "s" }
+                );
+            }
+        }
+        if let Some((path, b)) = self.record.take() {
+            if let Err(e) = std::fs::write(&path, b.to_json()) {
+                return usage_error(&format!("cannot write {}: {e}", path.display()));
+            }
+            eprintln!(
+                "seedance-preflight: recorded {} finding{} in {}",
+                b.findings.len(),
+                if b.findings.len() == 1 { "" } else { "s" },
+                path.display()
+            );
+            // Recording is the job: the findings are accepted, not gated.
+            self.failed = false;
+        }
         let report = seedance_preflight::Report {
             requests: std::mem::take(&mut self.kept),
             assets_probed: self.summary.assets_probed,

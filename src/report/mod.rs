@@ -1,6 +1,7 @@
 //! Reports: the findings of each request, the verdict, and the renderers.
 //! Renderers are pure functions of a [`Report`].
 
+pub mod baseline;
 mod github;
 mod human;
 mod json;

@@ -22,6 +22,7 @@ mod runtime;
 mod server;
 
 mod requests;
+mod select;
 
 use std::path::PathBuf;
 
