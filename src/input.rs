@@ -75,6 +75,8 @@ pub struct Selection {
     /// Globs that select files besides `*.json` / `*.jsonl`; a file they
     /// match is judged even when it does not look like a request.
     pub include: Vec<String>,
+    /// The name standard input (`-`) is reported under.
+    pub stdin_name: Option<String>,
 }
 
 /// What a walk left out.
@@ -126,12 +128,8 @@ pub fn expand_selected(
     let mut walked = Walked::default();
     for p in paths {
         let r = if p == "-" {
-            read_bounded(stdin).map(|body| {
-                each(Ok(Document {
-                    source: Source::file("-"),
-                    body,
-                }))
-            })
+            let name = sel.stdin_name.as_deref().unwrap_or("-");
+            read_bounded(stdin).map(|body| stdin_documents(name, body, each))
         } else {
             expand_path(Path::new(p), &exclude, &include, &mut walked, each)
         };
@@ -146,6 +144,45 @@ pub fn expand_selected(
 }
 
 type Sink<'a> = dyn FnMut(Result<Document, InputError>) + 'a;
+
+/// Standard input is one document, or JSONL when it is not one JSON value
+/// but its first non-blank line is: then each non-blank line is a request
+/// (with its line number).
+fn stdin_documents(name: &str, body: Body, each: &mut Sink) {
+    let Body::Bytes(bytes) = body else {
+        return each(Ok(Document {
+            source: Source::file(name),
+            body,
+        }));
+    };
+    let whole = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .unwrap_or(&bytes);
+    let lines: Vec<(usize, &[u8])> = whole
+        .split(|b| *b == b'\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.strip_suffix(b"\r").unwrap_or(l)))
+        .filter(|(_, l)| !l.iter().all(|b| b.is_ascii_whitespace()))
+        .collect();
+    let jsonl = lines.len() > 1
+        && crate::json::parse(whole).is_err()
+        && crate::json::parse(lines[0].1).is_ok();
+    if !jsonl {
+        return each(Ok(Document {
+            source: Source::file(name),
+            body: Body::Bytes(bytes),
+        }));
+    }
+    for (line, l) in lines {
+        each(Ok(Document {
+            source: Source {
+                path: name.to_string(),
+                line: Some(line),
+            },
+            body: Body::Bytes(l.to_vec()),
+        }));
+    }
+}
 
 fn expand_path(
     path: &Path,

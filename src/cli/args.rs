@@ -231,6 +231,9 @@ pub(super) struct CheckArgs {
     /// `node_modules`, `**/golden.json`). `.gitignore` is obeyed as well.
     #[arg(long, value_name = "GLOB")]
     pub(super) exclude: Vec<String>,
+    /// The name standard input (`-`) is reported under (locations, baselines).
+    #[arg(long, value_name = "NAME")]
+    pub(super) stdin_filename: Option<String>,
     /// Walk files this glob matches besides *.json and *.jsonl, and judge
     /// them even when they do not look like requests (repeatable).
     #[arg(long, value_name = "GLOB")]

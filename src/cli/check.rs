@@ -32,6 +32,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
     let mut selection = input::Selection {
         exclude: args.exclude.clone(),
         include: args.include.clone(),
+        stdin_name: args.stdin_filename.clone(),
     };
     let mut severity = config::SeverityMap::default();
     let mut fail_on = config::FailOn::Error;

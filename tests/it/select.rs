@@ -241,3 +241,45 @@ fn statistics_count_findings_per_code_on_stderr() {
         "{err}"
     );
 }
+
+#[test]
+fn standard_input_is_jsonl_when_it_is_one_request_per_line() {
+    let body = format!("{GOOD}\n\n{BAD}\n");
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--no-config",
+            "--format",
+            "json",
+            "--stdin-filename",
+            "batch.jsonl",
+            "-",
+        ],
+        Some(body.as_bytes()),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let reqs = v["requests"].as_array().unwrap();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[1]["file"], "batch.jsonl");
+    assert_eq!(reqs[1]["line"], 3);
+    // One pretty-printed document spread over lines stays one request.
+    let pretty =
+        serde_json::to_string_pretty(&serde_json::from_str::<serde_json::Value>(BAD).unwrap())
+            .unwrap();
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--no-config",
+            "--format",
+            "json",
+            "-",
+        ],
+        Some(pretty.as_bytes()),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["requests"].as_array().unwrap().len(), 1);
+    assert_eq!(v["requests"][0]["findings"][0]["code"], "REQ006");
+}
