@@ -363,6 +363,13 @@ pub(super) struct FixArgs {
     /// DIR/assets/ themselves) instead of the local files.
     #[arg(long, value_name = "PREFIX")]
     pub(super) rewrite_urls: Option<String>,
+    /// Fetch remote assets that need fixing (through the same guard as
+    /// checking) into DIR/downloads/, and fix them there.
+    #[arg(long)]
+    pub(super) download: bool,
+    /// The largest file --download fetches, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 200_000_000)]
+    pub(super) download_max: u64,
     /// Read every request as this dialect instead of detecting it.
     #[arg(long, value_name = "ID")]
     pub(super) dialect: Option<String>,

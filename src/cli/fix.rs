@@ -78,6 +78,8 @@ pub(super) fn fix(args: FixArgs) -> i32 {
         ffmpeg: args.ffmpeg.clone(),
         ffmpeg_timeout: timeout,
         rewrite_urls: args.rewrite_urls.clone(),
+        download: args.download,
+        download_max_bytes: args.download_max,
         ..FixOptions::new(&args.out)
     };
     if let Some(p) = &args.ffmpeg {

@@ -75,10 +75,26 @@ pub fn execute(plan: &Plan, opts: &FixOptions, check: &Options) -> Result<Execut
         }
     }
     let ffmpeg = plan.ffmpeg.as_ref().map(PathBuf::from);
+    let fetcher = Fetch::new(plan, check);
+    if plan.jobs.iter().any(|j| j.download.is_some()) {
+        std::fs::create_dir_all(opts.out.join("downloads")).map_err(|e| {
+            format!(
+                "cannot create {}: {e}",
+                opts.out.join("downloads").display()
+            )
+        })?;
+    }
     let jobs: Vec<JobResult> = plan
         .jobs
         .par_iter()
-        .map(|j| run_job(j, opts, ffmpeg.as_deref()))
+        .map(|j| match fetcher.get(j, opts.download_max_bytes) {
+            Ok(()) => run_job(j, opts, ffmpeg.as_deref()),
+            Err(detail) => JobResult {
+                id: j.id,
+                ok: false,
+                detail,
+            },
+        })
         .collect();
     let mut docs = Vec::new();
     let mut written = Vec::new();
@@ -187,6 +203,50 @@ fn run_job(j: &Job, opts: &FixOptions, ffmpeg: Option<&Path>) -> JobResult {
                 ok: false,
                 detail,
             }
+        }
+    }
+}
+
+/// The guarded fetcher for `--download` jobs (none when no job downloads).
+struct Fetch {
+    #[cfg(feature = "remote")]
+    fetcher: Option<Result<crate::source::http::Fetcher, String>>,
+}
+
+impl Fetch {
+    fn new(plan: &Plan, check: &Options) -> Fetch {
+        let _ = check;
+        Fetch {
+            #[cfg(feature = "remote")]
+            fetcher: plan
+                .jobs
+                .iter()
+                .any(|j| j.download.is_some())
+                .then(|| crate::source::http::Fetcher::new(check.remote.clone())),
+        }
+    }
+
+    /// Fetches a job's URL into its input file, at most `max` bytes.
+    fn get(&self, j: &Job, max: u64) -> Result<(), String> {
+        let Some(url) = &j.download else {
+            return Ok(());
+        };
+        #[cfg(feature = "remote")]
+        {
+            let fetcher = match &self.fetcher {
+                Some(Ok(f)) => f,
+                Some(Err(e)) => return Err(format!("cannot fetch: {e}")),
+                None => return Err("cannot fetch: no fetcher".into()),
+            };
+            let url = url::Url::parse(url).map_err(|e| format!("{url}: {e}"))?;
+            super::download::fetch(fetcher, &url, Path::new(&j.input), max)
+        }
+        #[cfg(not(feature = "remote"))]
+        {
+            let _ = max;
+            Err(format!(
+                "{url}: this build cannot fetch URLs (the `remote` feature is off)"
+            ))
         }
     }
 }

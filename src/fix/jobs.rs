@@ -31,6 +31,7 @@ impl Planner<'_> {
         d: &DialectSpec,
         totals: &Totals,
         index: usize,
+        download: Option<String>,
     ) -> Result<usize, String> {
         let has = |c: Code| media.iter().any(|f| f.code == c);
         if let Some(bad) = media.iter().find(|f| {
@@ -59,7 +60,17 @@ impl Planner<'_> {
         let stem = path
             .file_stem()
             .map_or("asset".into(), |s| s.to_string_lossy().into_owned());
+        // A download is named `<hash>-<name>`: the output keeps the name.
+        let stem = match &download {
+            Some(_) => stem
+                .split_once('-')
+                .map_or(stem.clone(), |(_, n)| n.to_string()),
+            None => stem,
+        };
         let mut actions = Vec::new();
+        if let Some(u) = &download {
+            actions.push(format!("download {u} → {}", path.display()));
+        }
         let mut lossy = false;
         let (ext, image_job, audio_job, video_job) = match kind {
             "image" => {
@@ -280,6 +291,7 @@ impl Planner<'_> {
             blocked,
             args,
             lim: Some(d.image.clone()),
+            download,
         });
         self.by_key.insert(key, id);
         Ok(id)

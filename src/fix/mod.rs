@@ -10,6 +10,8 @@
 //! external `ffmpeg` (with a timeout). Wire format: `docs/fix-format.md`.
 
 mod audio;
+#[cfg(feature = "remote")]
+mod download;
 mod exec;
 mod image;
 mod jobs;
@@ -55,6 +57,11 @@ pub struct FixOptions {
     pub rewrite_urls: Option<String>,
     /// The most memory one image decode may allocate.
     pub max_image_alloc: u64,
+    /// Fetch remote assets that need fixing (through the guarded fetcher)
+    /// into `<out>/downloads/`.
+    pub download: bool,
+    /// The largest file fetched by `download`.
+    pub download_max_bytes: u64,
 }
 
 impl FixOptions {
@@ -71,6 +78,8 @@ impl FixOptions {
             ffmpeg_timeout: Duration::from_secs(600),
             rewrite_urls: None,
             max_image_alloc: 1 << 30,
+            download: false,
+            download_max_bytes: 200_000_000,
         }
     }
 }
@@ -154,6 +163,9 @@ pub struct Job {
     /// The exact ffmpeg command, for a video job.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
+    /// The URL fetched into `input` first (`--download`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download: Option<String>,
     /// Why it cannot run here (no ffmpeg), when it cannot.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked: Option<String>,

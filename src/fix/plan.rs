@@ -224,8 +224,15 @@ impl Planner<'_> {
                     ),
                 });
             }
-            let local = match rr.resolved.get(i).cloned().flatten().map(|r| r.target) {
-                Some(AssetTarget::Local(p)) => Some(p),
+            let target = rr.resolved.get(i).cloned().flatten().map(|r| r.target);
+            let local = match &target {
+                Some(AssetTarget::Local(p)) => Some(p.clone()),
+                _ => None,
+            };
+            // With --download a URL is fetched (through the guarded fetcher)
+            // into <out>/downloads/ and fixed from there.
+            let remote = match &target {
+                Some(AssetTarget::Remote(u)) if self.opts.download => Some(u.to_string()),
                 _ => None,
             };
             let facts = rr.facts.get(i).cloned().flatten();
@@ -251,17 +258,22 @@ impl Planner<'_> {
                 continue;
             }
             let codes: Vec<Code> = media.iter().map(|f| f.code).collect();
-            let (Some(path), Some(facts)) = (local, facts) else {
+            let path = local.clone().or_else(|| {
+                remote
+                    .as_deref()
+                    .map(|u| self.opts.out.join("downloads").join(download_name(u)))
+            });
+            let (Some(path), Some(facts)) = (path, facts) else {
                 for f in &media {
                     rp.unfixable.push(Unfixable {
                         code: f.code,
                         pointer: f.pointer.clone(),
-                        reason: "a URL: fix the file at its source (or check the local file and upload it)".into(),
+                        reason: "a URL: fix the file at its source, or run with --download to fetch and fix it here".into(),
                     });
                 }
                 continue;
             };
-            match self.job(&path, &facts, a.kind, &media, d, &totals, i) {
+            match self.job(&path, &facts, a.kind, &media, d, &totals, i, remote.clone()) {
                 Ok(id) => {
                     if let Some(why) = self.left.take() {
                         for f in media.iter().filter(|f| is_length(f.code)) {
@@ -279,7 +291,9 @@ impl Planner<'_> {
                     }
                 }
                 Err(reason) => {
-                    self.repoint(&root, text, a, &path, None, &mut rp);
+                    if remote.is_none() {
+                        self.repoint(&root, text, a, &path, None, &mut rp);
+                    }
                     for code in codes {
                         rp.unfixable.push(Unfixable {
                             code,
@@ -344,4 +358,31 @@ impl Planner<'_> {
             None => rp.splices.push(s),
         }
     }
+}
+
+/// `<hash>-<last path segment>` for a downloaded URL (safe characters only).
+fn download_name(url: &str) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in url.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    let last = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    let safe: String = last
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || "._-".contains(*c))
+        .take(64)
+        .collect();
+    let safe = safe.trim_start_matches('.');
+    format!(
+        "{:08x}-{}",
+        h as u32,
+        if safe.is_empty() { "asset" } else { safe }
+    )
 }

@@ -235,3 +235,58 @@ fn an_output_folder_holding_the_inputs_is_refused() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[cfg(feature = "remote")]
+#[test]
+fn remote_images_are_fixed_only_with_download() {
+    let server = super::server::Server::start();
+    let d = out_dir("remote-req");
+    std::fs::create_dir_all(&d).unwrap();
+    let req = d.join("remote.json");
+    std::fs::write(
+        &req,
+        serde_json::json!({
+            "model": "seedance-2.0-reference-to-video",
+            "prompt": "Image 1 in the rain",
+            "image_urls": [server.url("/files/image/x-399x1000.png")],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let out = out_dir("remote");
+    let (code, v) = fix(&["--allow-loopback", req.to_str().unwrap()], &out);
+    assert_eq!(code, Some(1), "{v}");
+    assert!(v.to_string().contains("--download"), "{v}");
+    let (code, v) = fix(
+        &["--allow-loopback", "--download", req.to_str().unwrap()],
+        &out,
+    );
+    // The rewritten request points at the fixed local file: it passes.
+    assert_eq!(code, Some(0), "{v}");
+    let f = probe_path(&job_output(&v, "x-399x1000.png"), 1 << 24);
+    assert_eq!((f.width, f.height), (Some(400), Some(1000)));
+    assert!(std::fs::read_dir(out.join("downloads")).unwrap().count() == 1);
+    // A limit below the file's size refuses the download.
+    let out2 = out_dir("remote-small");
+    let (code, v) = fix(
+        &[
+            "--allow-loopback",
+            "--download",
+            "--download-max",
+            "1000",
+            req.to_str().unwrap(),
+        ],
+        &out2,
+    );
+    assert_eq!(code, Some(1), "{v}");
+    assert!(
+        v["result"]["jobs"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("download limit"),
+        "{v}"
+    );
+    for p in [d, out, out2] {
+        let _ = std::fs::remove_dir_all(p);
+    }
+}
