@@ -215,7 +215,7 @@ struct Fetch {
 
 impl Fetch {
     fn new(plan: &Plan, check: &Options) -> Fetch {
-        let _ = check;
+        let _ = (plan, check);
         Fetch {
             #[cfg(feature = "remote")]
             fetcher: plan
