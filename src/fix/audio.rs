@@ -170,3 +170,70 @@ pub fn run(
         bytes,
     })
 }
+
+/// An MP3 cut to at most `max_s` seconds on frame boundaries, without
+/// re-encoding: an ID3v2 tag is kept, a Xing/Info/VBRI header frame is
+/// dropped (its frame count would no longer be true), whole frames are
+/// copied while they fit, and anything after the last frame (an ID3v1 tag,
+/// junk) is left out. The cut lands within one frame (about 26 ms) of
+/// `max_s`.
+pub fn cut_mp3(input: &Path, output: &Path, max_s: f64, max_bytes: u64) -> Result<Written, String> {
+    use crate::probe::mpeg_audio::FrameHeader;
+    let meta = std::fs::metadata(input).map_err(|e| format!("cannot open: {e}"))?;
+    if meta.len() > max_bytes {
+        return Err(format!(
+            "{} bytes: above the {max_bytes} bytes read for a cut",
+            meta.len()
+        ));
+    }
+    let b = std::fs::read(input).map_err(|e| format!("cannot read: {e}"))?;
+    let mut at = 0usize;
+    if b.starts_with(b"ID3") && b.len() >= 10 {
+        let size = b[6..10]
+            .iter()
+            .fold(0usize, |v, x| (v << 7) | usize::from(x & 0x7F));
+        at = (10 + size + if b[5] & 0x10 != 0 { 10 } else { 0 }).min(b.len());
+    }
+    let mut out = b[..at].to_vec();
+    // The first frame: the first sync whose next frame also parses.
+    let start = (at..b.len().saturating_sub(4)).find(|&i| {
+        FrameHeader::parse(&b[i..]).is_some_and(|h| {
+            b.get(i + h.len..).and_then(FrameHeader::parse).is_some() || i + h.len == b.len()
+        })
+    });
+    let Some(mut i) = start else {
+        return Err("no MPEG audio frame found".into());
+    };
+    let (mut samples, mut rate, mut channels) = (0u64, 0u32, 0u16);
+    let mut first = true;
+    while let Some(h) = b.get(i..).and_then(FrameHeader::parse) {
+        let Some(frame) = b.get(i..i + h.len) else {
+            break;
+        };
+        let header_frame = first
+            && frame
+                .windows(4)
+                .take(64)
+                .any(|w| w == b"Xing" || w == b"Info" || w == b"VBRI");
+        first = false;
+        if !header_frame {
+            if (samples + u64::from(h.samples)) as f64 / h.rate as f64 > max_s + 1e-9 {
+                break;
+            }
+            out.extend_from_slice(frame);
+            samples += u64::from(h.samples);
+            (rate, channels) = (h.rate, h.channels);
+        }
+        i += h.len;
+    }
+    if rate == 0 {
+        return Err("no complete MPEG audio frame".into());
+    }
+    std::fs::write(output, &out).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    Ok(Written {
+        seconds: samples as f64 / f64::from(rate),
+        sample_rate: rate,
+        channels,
+        bytes: out.len() as u64,
+    })
+}

@@ -170,10 +170,16 @@ fn run_job(j: &Job, opts: &FixOptions, ffmpeg: Option<&Path>) -> JobResult {
             }
             None => Err("no limits".into()),
         },
-        (_, Some(a), _) => super::audio::run(input, output, a.max_s, a.min_s).map(|w| {
+        (_, Some(a), _) => if a.copy_frames {
+            super::audio::cut_mp3(input, output, a.max_s.unwrap_or(f64::MAX), 256 << 20)
+        } else {
+            super::audio::run(input, output, a.max_s, a.min_s)
+        }
+        .map(|w| {
             format!(
-                "{:.3} s WAV, {} Hz, {} channel{}, {} bytes",
+                "{:.3} s {}, {} Hz, {} channel{}, {} bytes",
                 w.seconds,
+                if a.copy_frames { "MP3" } else { "WAV" },
                 w.sample_rate,
                 w.channels,
                 if w.channels == 1 { "" } else { "s" },

@@ -143,6 +143,7 @@ impl Planner<'_> {
                 let mut a = super::AudioJob {
                     max_s: None,
                     min_s: None,
+                    copy_frames: false,
                 };
                 if let Some(t) = totals.audio.get(&index).copied().flatten() {
                     let why =
@@ -169,11 +170,23 @@ impl Planner<'_> {
                         lim.min_duration_s
                     ));
                 }
-                actions.push(format!(
-                    "decode {} and write 16-bit PCM WAV",
-                    f.format.describe()
-                ));
-                ("wav", None, Some(a), None)
+                // An accepted MP3 that only needs cutting keeps its encoding.
+                let mp3_cut = f.format == Format::Mp3
+                    && lim.formats.iter().any(|x| x == "mp3")
+                    && a.max_s.is_some()
+                    && a.min_s.is_none()
+                    && media.iter().all(|f| is_length(f.code));
+                if mp3_cut {
+                    a.copy_frames = true;
+                    actions.push("cut on MPEG frame boundaries, no re-encoding (a Xing/Info header frame is dropped)".into());
+                    ("mp3", None, Some(a), None)
+                } else {
+                    actions.push(format!(
+                        "decode {} and write 16-bit PCM WAV",
+                        f.format.describe()
+                    ));
+                    ("wav", None, Some(a), None)
+                }
             }
             _ => {
                 let lim = &d.video;

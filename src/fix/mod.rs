@@ -184,6 +184,10 @@ pub struct AudioJob {
     /// Pad with silence to at least this many seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_s: Option<f64>,
+    /// An accepted MP3 that only needs cutting: whole frames copied, no
+    /// re-encoding.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub copy_frames: bool,
 }
 
 /// A finding `fix` leaves, with the reason.

@@ -15,7 +15,7 @@ mod mp4;
 mod mp4_boxes;
 mod mp4_tables;
 mod mp4_tracks;
-mod mpeg_audio;
+pub(crate) mod mpeg_audio;
 mod png;
 mod sniff;
 mod stills;
