@@ -88,7 +88,13 @@ pub fn execute(plan: &Plan, opts: &FixOptions, check: &Options) -> Result<Execut
         .jobs
         .par_iter()
         .map(|j| match fetcher.get(j, opts.download_max_bytes) {
-            Ok(()) => run_job(j, opts, ffmpeg.as_deref()),
+            Ok(()) => {
+                // Resampling a large image takes 16 bytes per pixel of
+                // scratch (the `image` crate's f32 intermediate): large
+                // images are rewritten one at a time.
+                let _one = big_image(j).then(|| BIG.lock().unwrap_or_else(|e| e.into_inner()));
+                run_job(j, opts, ffmpeg.as_deref())
+            }
             Err(detail) => JobResult {
                 id: j.id,
                 ok: false,
@@ -255,4 +261,21 @@ impl Fetch {
             ))
         }
     }
+}
+
+/// Held while a large image is rewritten.
+static BIG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// An image job whose canvas exceeds 8 megapixels at some step.
+fn big_image(j: &Job) -> bool {
+    j.image.as_ref().is_some_and(|img| {
+        img.steps.iter().any(|s| {
+            let (w, h) = match *s {
+                super::ImageStep::Pad { width, height }
+                | super::ImageStep::Crop { width, height }
+                | super::ImageStep::Scale { width, height } => (width, height),
+            };
+            u64::from(w) * u64::from(h) > 8_000_000
+        })
+    })
 }
