@@ -39,6 +39,9 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
     let mut dialect = None;
     let mut spec = None;
     if let Some(l) = &loaded {
+        for w in &l.warnings {
+            eprintln!("seedance-preflight: warning: {w}");
+        }
         severity.push(l.severity.clone());
         fail_on = l.config.fail_on.unwrap_or(fail_on);
         dialect = l.config.dialect;
