@@ -13,6 +13,7 @@ mod dialects;
 mod fix;
 mod flags;
 mod probe;
+mod run;
 
 use args::{Cli, Command, ListFormat};
 

@@ -1,0 +1,184 @@
+//! A check run: documents checked in bounded chunks, each output (stdout
+//! and every `--output`) written as it goes, baselines and statistics.
+
+use std::io::{self, Write};
+
+use super::check::progress_bar;
+use super::{usage_error, EXIT_FINDINGS, EXIT_TOOL_FAILURE};
+use seedance_preflight::report::{self, Format};
+use seedance_preflight::{check_documents, input, Options};
+
+/// Documents checked in bounded chunks: each chunk is parsed, probed and
+/// judged, then its parsed requests are dropped. Streaming formats (human,
+/// jsonl) print each chunk at once; the others keep only the request
+/// reports they print.
+pub(super) struct Run {
+    pub(super) opts: Options,
+    /// Where the report goes: one format each (`--format` to stdout, and
+    /// every `--output FORMAT=FILE`), all from one run.
+    pub(super) sinks: Vec<Sink>,
+    /// Whether some output needs the whole run (keeps the request reports).
+    pub(super) keep: bool,
+    pub(super) chunk: Vec<input::Document>,
+    pub(super) chunk_bytes: usize,
+    pub(super) kept: Vec<seedance_preflight::RequestReport>,
+    pub(super) summary: report::Summary,
+    pub(super) failed: bool,
+    pub(super) input_errors: usize,
+    pub(super) quiet: bool,
+    /// `--statistics`: findings per code, with their severity.
+    pub(super) statistics: Option<
+        std::collections::BTreeMap<(seedance_preflight::Code, seedance_preflight::Severity), usize>,
+    >,
+    /// `--baseline`: what it suppresses.
+    pub(super) baseline: Option<seedance_preflight::report::baseline::Matcher>,
+    /// `--write-baseline`: where, and what is recorded so far.
+    pub(super) record: Option<(
+        std::path::PathBuf,
+        seedance_preflight::report::baseline::Baseline,
+    )>,
+}
+
+/// One output of a run.
+pub(super) struct Sink {
+    pub(super) format: Format,
+    pub(super) out: Box<dyn Write>,
+    /// The first write error (a closed pipe, a full disk): nothing more is
+    /// written there.
+    pub(super) error: Option<io::Error>,
+}
+
+/// Most documents, and most request bytes, checked at once.
+const CHUNK_DOCS: usize = 4096;
+const CHUNK_BYTES: usize = 64 << 20;
+
+impl Run {
+    pub(super) fn push(&mut self, doc: input::Document) {
+        self.chunk_bytes += match &doc.body {
+            input::Body::Bytes(b) => b.len(),
+            _ => 0,
+        };
+        self.chunk.push(doc);
+        if self.chunk.len() >= CHUNK_DOCS || self.chunk_bytes >= CHUNK_BYTES {
+            self.flush_chunk();
+        }
+    }
+
+    fn flush_chunk(&mut self) {
+        if self.chunk.is_empty() {
+            return;
+        }
+        let docs = std::mem::take(&mut self.chunk);
+        self.chunk_bytes = 0;
+        let bar = progress_bar(docs.len());
+        let mut opts = self.opts.clone();
+        if let Some(bar) = &bar {
+            let b = bar.clone();
+            opts.progress = Some(seedance_preflight::Progress(std::sync::Arc::new(
+                move |stage, done, total| {
+                    let what = match stage {
+                        seedance_preflight::Stage::Probing => "probing assets",
+                        seedance_preflight::Stage::Judging => "checking requests",
+                    };
+                    b.set_length(total as u64);
+                    b.set_position(done as u64);
+                    b.set_message(what);
+                },
+            )));
+        }
+        let mut part = check_documents(&docs, &opts);
+        drop(docs);
+        if let Some((_, b)) = &mut self.record {
+            b.extend(&part.requests);
+        }
+        if let Some(stats) = &mut self.statistics {
+            for f in part.requests.iter().flat_map(|r| &r.findings) {
+                *stats.entry((f.code, f.severity)).or_insert(0) += 1;
+            }
+        }
+        if let Some(m) = &mut self.baseline {
+            for r in &mut part.requests {
+                m.apply(r, self.opts.fail_on);
+            }
+        }
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        self.summary.add(&part.summary());
+        self.failed |= part.failed();
+        let quiet = self.quiet;
+        for sink in self.sinks.iter_mut().filter(|k| k.format.streams()) {
+            if sink.error.is_none() {
+                let shown = part.requests.iter().filter(|r| !quiet || r.failed);
+                if let Err(e) = report::render_requests(shown, sink.format, &mut sink.out)
+                    .and_then(|_| sink.out.flush())
+                {
+                    sink.error = Some(e);
+                }
+            }
+        }
+        if self.keep {
+            self.kept.extend(part.requests);
+        }
+    }
+
+    pub(super) fn finish(mut self) -> i32 {
+        self.flush_chunk();
+        if let Some(stats) = &self.statistics {
+            let mut rows: Vec<_> = stats.iter().collect();
+            rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            for ((code, sev), n) in rows {
+                eprintln!("{n:>7}  {code}  {:<8} {}", sev.as_str(), code.name());
+            }
+        }
+        if let Some(m) = &self.baseline {
+            if !self.quiet {
+                eprintln!(
+                    "seedance-preflight: the baseline suppressed {} finding{}",
+                    m.suppressed,
+                    if m.suppressed == 1 { "" } else { "s" }
+                );
+            }
+        }
+        if let Some((path, b)) = self.record.take() {
+            if let Err(e) = std::fs::write(&path, b.to_json()) {
+                return usage_error(&format!("cannot write {}: {e}", path.display()));
+            }
+            eprintln!(
+                "seedance-preflight: recorded {} finding{} in {}",
+                b.findings.len(),
+                if b.findings.len() == 1 { "" } else { "s" },
+                path.display()
+            );
+            // Recording is the job: the findings are accepted, not gated.
+            self.failed = false;
+        }
+        let report = seedance_preflight::Report {
+            requests: std::mem::take(&mut self.kept),
+            assets_probed: self.summary.assets_probed,
+        };
+        let mut status = if self.input_errors > 0 {
+            EXIT_TOOL_FAILURE
+        } else if self.failed {
+            EXIT_FINDINGS
+        } else {
+            0
+        };
+        for sink in &mut self.sinks {
+            let written = match sink.error.take() {
+                Some(e) => Err(e),
+                None if sink.format.streams() => {
+                    report::render_summary(&self.summary, sink.format, &mut sink.out)
+                }
+                None => report::render(&report, sink.format, &mut sink.out),
+            };
+            if let Err(e) = written.and_then(|_| sink.out.flush()) {
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    eprintln!("seedance-preflight: cannot write the report: {e}");
+                    status = EXIT_TOOL_FAILURE;
+                }
+            }
+        }
+        status
+    }
+}
