@@ -51,8 +51,14 @@ pub(super) enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff), or with --dir write one page per
+    /// subcommand there.
+    Man {
+        /// Write `seedance-preflight.1` and `seedance-preflight-<command>.1`
+        /// into this folder instead.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -54,10 +54,70 @@ pub fn run() -> i32 {
             );
             0
         }
-        Command::Man => match clap_mangen::Man::new(Cli::command()).render(&mut io::stdout()) {
-            Ok(()) => 0,
+        Command::Man { dir } => man(dir),
+    }
+}
+
+/// Sections every page shares.
+const MAN_EXTRA: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+nothing reached the gate (with \fBfix\fR: every written request passes)
+.TP
+\fB1\fR
+a finding reached the gate (\fB\-\-fail\-on\fR; with \fBfix\fR: something could not be fixed)
+.TP
+\fB2\fR
+the tool could not do its job: a usage error, an unreadable path, a bad config or dialect file
+.SH ENVIRONMENT
+.TP
+\fBNO_COLOR\fR
+when set and not empty, no colour (unless \fB\-\-color always\fR)
+.TP
+\fBCLICOLOR_FORCE\fR
+when set and not 0, colour even when standard output is not a terminal
+.TP
+\fBCLICOLOR\fR
+when 0, no colour
+.SH FILES
+.TP
+\fBseedance\-preflight.toml\fR
+the config, found from the current folder upward (\fB\-\-config\fR, \fB\-\-no\-config\fR)
+.TP
+\fB.gitignore\fR, \fB.ignore\fR
+obeyed when walking folders
+"#;
+
+fn man_page(cmd: clap::Command) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(cmd).render(&mut out)?;
+    out.extend_from_slice(MAN_EXTRA.as_bytes());
+    Ok(out)
+}
+
+fn man(dir: Option<std::path::PathBuf>) -> i32 {
+    let top = Cli::command();
+    let Some(dir) = dir else {
+        return match man_page(top) {
+            Ok(page) => print_out(&String::from_utf8_lossy(&page)),
             Err(e) => usage_error(&format!("cannot write the man page: {e}")),
-        },
+        };
+    };
+    let mut pages = vec![("seedance-preflight.1".to_string(), top.clone())];
+    for sub in top.get_subcommands() {
+        let name: &'static str =
+            Box::leak(format!("seedance-preflight-{}", sub.get_name()).into_boxed_str());
+        pages.push((format!("{name}.1"), sub.clone().name(name)));
+    }
+    let written = std::fs::create_dir_all(&dir).and_then(|()| {
+        for (file, cmd) in pages {
+            std::fs::write(dir.join(file), man_page(cmd)?)?;
+        }
+        Ok(())
+    });
+    match written {
+        Ok(()) => 0,
+        Err(e) => usage_error(&format!("cannot write man pages to {}: {e}", dir.display())),
     }
 }
 

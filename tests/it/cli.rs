@@ -636,6 +636,20 @@ fn explain_and_rules() {
     }
     let man = run(&["man"], None);
     assert!(text(&man.stdout).starts_with(".ie \\n(.g .ds Aq"), "roff");
+    for section in ["EXIT STATUS", "ENVIRONMENT", "FILES"] {
+        assert!(
+            text(&man.stdout).contains(&format!(".SH \"{section}\""))
+                || text(&man.stdout).contains(&format!(".SH {section}")),
+            "{section}"
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("sp-man-{}", std::process::id()));
+    let o = run(&["man", "--dir", dir.to_str().unwrap()], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let check = std::fs::read_to_string(dir.join("seedance-preflight-check.1")).unwrap();
+    assert!(check.contains("\\-\\-baseline") && check.contains(".SH \"EXIT STATUS\""));
+    assert!(dir.join("seedance-preflight-fix.1").exists());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Oversized values and the config's default dialect keep the exit contract.
