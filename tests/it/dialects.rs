@@ -231,3 +231,44 @@ fn a_config_loads_dialect_files_relative_to_itself() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_renamed_copy_through_the_command_line_gives_the_same_report() {
+    let dir = std::env::temp_dir().join(format!("sp-dialect-copy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join("my-relay.toml");
+    std::fs::write(&copy, ARK.replacen("id = \"ark\"", "id = \"my-relay\"", 1)).unwrap();
+    let verdicts = |extra: &[&str]| -> Vec<(String, String, String)> {
+        let mut args = vec!["check", "--no-fetch", "--no-config", "--format", "json"];
+        args.extend(extra);
+        args.push("fixtures/requests/ark");
+        let o = run(&args, None);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| {
+                let file = r["file"].as_str().unwrap().to_string();
+                r["findings"].as_array().unwrap().iter().map(move |f| {
+                    (
+                        file.clone(),
+                        format!("{} {}", f["code"], f["severity"]),
+                        f["location"].to_string(),
+                    )
+                })
+            })
+            .collect()
+    };
+    let builtin = verdicts(&["--dialect", "ark"]);
+    let loaded = verdicts(&[
+        "--dialect-file",
+        copy.to_str().unwrap(),
+        "--dialect",
+        "my-relay",
+    ]);
+    assert!(builtin.len() > 60, "{}", builtin.len());
+    assert_eq!(builtin, loaded);
+    let _ = std::fs::remove_dir_all(&dir);
+}
