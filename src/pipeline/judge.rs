@@ -24,7 +24,7 @@ pub(crate) fn judge(
         return report.finish(&opts.verdict());
     };
     let dialect_spec = opts.spec().dialect(req.dialect);
-    let model = req.model().and_then(|id| dialect_spec.resolve_model(id));
+    let model = dialect_spec.request_model(req.model());
     let ctx = rules::Ctx {
         req: &req,
         all: opts.spec(),

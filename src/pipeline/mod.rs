@@ -121,7 +121,7 @@ pub(crate) fn for_each_ctx(
             req,
             all: opts.spec(),
             spec,
-            model: req.model().and_then(|id| spec.resolve_model(id)),
+            model: spec.request_model(req.model()),
             opts: &opts.rules,
             callback_dns: None,
             facts: &asset_facts,

@@ -82,8 +82,7 @@ pub(crate) fn resolve(parsed: &[Parsed], opts: &Options) -> Resolved {
 /// Whether an entry lies beyond the most the model takes in its array.
 fn beyond_max(req: &crate::request::Request, a: &crate::request::AssetRef, opts: &Options) -> bool {
     let spec = opts.spec().dialect(req.dialect);
-    req.model()
-        .and_then(|id| spec.resolve_model(id))
+    spec.request_model(req.model())
         .and_then(|m| m.media_range(a.slot()))
         .is_some_and(|r| a.slot_index >= r.max)
 }

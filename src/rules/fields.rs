@@ -11,6 +11,9 @@ pub(super) fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
     let ids = || ctx.spec.models.iter().map(|m| m.id.as_str());
     let all = join_or(&ids().map(|s| format!("`{s}`")).collect::<Vec<_>>());
     let Some(field) = ctx.req.field("model") else {
+        if ctx.spec.endpoint_model.is_some() {
+            return; // the endpoint names the model
+        }
         out.push(
             Finding::new(
                 Code::REQ002,

@@ -258,6 +258,11 @@ pub struct DialectSpec {
     /// Prompt flags of older model generations the model does not read (REQ022).
     #[serde(default)]
     pub legacy_prompt_flags: Vec<String>,
+    /// The model a request without a `model` member is checked as: the
+    /// model the endpoint URL names (fal.ai's shape). Such a request gets no
+    /// REQ002.
+    #[serde(default)]
+    pub endpoint_model: Option<String>,
     /// Model ids that name no model of the table but are accepted by prefix
     /// (an endpoint id), checked as another model.
     #[serde(default)]
@@ -302,6 +307,15 @@ impl DialectSpec {
             let p = self.pattern(id)?;
             self.model(&p.like)
         })
+    }
+
+    /// The model a request is checked as: its `model` member resolved,
+    /// else the endpoint's model when the dialect names one.
+    pub fn request_model(&self, id: Option<&str>) -> Option<&ModelSpec> {
+        match id {
+            Some(id) => self.resolve_model(id),
+            None => self.endpoint_model.as_deref().and_then(|m| self.model(m)),
+        }
     }
 
     /// The model pattern an id matches, when it is not a listed model.

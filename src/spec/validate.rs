@@ -145,6 +145,13 @@ impl DialectSpec {
                 return Err("inline_data: name image, video or audio".into());
             }
         }
+        if let Some(m) = &self.endpoint_model {
+            if self.model(m).is_none() {
+                return Err(format!(
+                    "endpoint_model `{m}` is not a model of the dialect"
+                ));
+            }
+        }
         for p in &self.model_patterns {
             if p.prefix.is_empty() || self.model(&p.like).is_none() {
                 return Err(format!("model pattern `{}`: `{}` is not a model of the dialect (or the prefix is empty)", p.prefix, p.like));
@@ -225,7 +232,7 @@ impl ModelSpec {
                     .aspect_ratios
                     .allowed
                     .iter()
-                    .filter(|r| *r != "adaptive")
+                    .filter(|r| *r != "adaptive" && *r != "auto")
                 {
                     if !sizes.contains_key(r) {
                         return Err(format!("no output size for {q} × {r}"));

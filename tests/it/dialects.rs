@@ -272,3 +272,53 @@ fn the_renamed_copy_through_the_command_line_gives_the_same_report() {
     assert_eq!(builtin, loaded);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn fal_reference_to_video_is_a_user_dialect_file() {
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--no-config",
+            "--format",
+            "json",
+            "--dialect-file",
+            "fixtures/dialects/fal-reference-to-video.toml",
+            "--dialect",
+            "fal-r2v",
+            "fixtures/dialects/fal/ok-references.json",
+            "fixtures/dialects/fal/x-references.json",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes = |i: usize| -> Vec<String> {
+        let mut c: Vec<String> = v["requests"][i]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}:{}",
+                    f["code"].as_str().unwrap(),
+                    f["severity"].as_str().unwrap()
+                )
+            })
+            .collect();
+        c.sort();
+        c
+    };
+    // No `model` member and no REQ002: the endpoint names the model. The
+    // `@Image1` tags fal asks for are information only in this file.
+    assert_eq!(codes(0), ["REQ016:info", "REQ016:info"]);
+    assert_eq!(
+        codes(1),
+        [
+            "REQ004:warning",
+            "REQ007:error",
+            "REQ013:error",
+            "SRC001:error"
+        ]
+    );
+}
