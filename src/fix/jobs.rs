@@ -75,6 +75,29 @@ impl Planner<'_> {
         let (ext, image_job, audio_job, video_job) = match kind {
             "image" => {
                 let lim = &d.image;
+                // Formats the `image` crate does not decode: the exact
+                // command that converts them, then `fix` again.
+                if matches!(f.format, Format::Heic | Format::Avif | Format::Svg) {
+                    let png = path.with_extension("png");
+                    let tool = if f.format == Format::Svg {
+                        "rsvg-convert -o"
+                    } else {
+                        "magick"
+                    };
+                    return Err(format!(
+                        "{} is not decoded here; convert it first, then run fix again: {}",
+                        f.format.describe(),
+                        if f.format == Format::Svg {
+                            format!("{tool} '{}' '{}'", png.display(), path.display())
+                        } else {
+                            format!(
+                                "{tool} '{}' '{}' (or: heif-convert / ffmpeg -i)",
+                                path.display(),
+                                png.display()
+                            )
+                        }
+                    ));
+                }
                 let ratio = media.iter().find_map(|f| match f.fix {
                     Some(Fix::Crop { ratio }) if f.code == Code::IMG009 => Some(ratio),
                     _ => None,

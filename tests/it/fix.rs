@@ -295,3 +295,33 @@ fn remote_images_are_fixed_only_with_download() {
         let _ = std::fs::remove_dir_all(p);
     }
 }
+
+#[test]
+fn formats_not_decoded_here_get_the_exact_command() {
+    let d = out_dir("avif-req");
+    std::fs::create_dir_all(&d).unwrap();
+    let img = std::fs::canonicalize("fixtures/media/image/x-640x480.avif").unwrap();
+    let req = d.join("avif.json");
+    std::fs::write(
+        &req,
+        serde_json::json!({
+            "model": "seedance-2.0-image-to-video",
+            "prompt": "The cat turns",
+            "image_urls": [img],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let out = out_dir("avif");
+    let (code, v) = fix(&["--dry-run", req.to_str().unwrap()], &out);
+    assert_eq!(code, Some(1), "{v}");
+    let reason = v["plan"]["requests"][0]["unfixable"][0]["reason"]
+        .as_str()
+        .unwrap();
+    assert!(
+        reason.contains("magick '") && reason.contains("x-640x480.png"),
+        "{reason}"
+    );
+    assert!(!out.exists());
+    let _ = std::fs::remove_dir_all(&d);
+}
