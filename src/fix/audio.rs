@@ -27,24 +27,30 @@ pub struct Written {
     pub bytes: u64,
 }
 
-/// The length a container states for its default track, without decoding
-/// (for formats the probes name but do not measure: Ogg, FLAC, M4A).
-pub fn length(input: &Path) -> Option<f64> {
-    let file = std::fs::File::open(input).ok()?;
+/// The container reader for `input` (its extension as a hint).
+fn open_format(input: &Path) -> Result<Box<dyn symphonia::core::formats::FormatReader>, String> {
+    let file = std::fs::File::open(input).map_err(|e| format!("cannot open: {e}"))?;
     let mss = MediaSourceStream::new(Box::new(file), Default::default());
     let mut hint = Hint::new();
     if let Some(ext) = input.extension().and_then(|e| e.to_str()) {
         hint.with_extension(ext);
     }
-    let probed = symphonia::default::get_probe()
+    symphonia::default::get_probe()
         .format(
             &hint,
             mss,
             &FormatOptions::default(),
             &MetadataOptions::default(),
         )
-        .ok()?;
-    let p = &probed.format.default_track()?.codec_params;
+        .map(|p| p.format)
+        .map_err(|e| format!("cannot read the audio: {e}"))
+}
+
+/// The length a container states for its default track, without decoding
+/// (for formats the probes name but do not measure: Ogg, FLAC, M4A).
+pub fn length(input: &Path) -> Option<f64> {
+    let format = open_format(input).ok()?;
+    let p = &format.default_track()?.codec_params;
     let frames = p.n_frames?;
     match (p.time_base, p.sample_rate) {
         (Some(tb), _) => {
@@ -64,21 +70,7 @@ pub fn run(
     max_s: Option<f64>,
     min_s: Option<f64>,
 ) -> Result<Written, String> {
-    let file = std::fs::File::open(input).map_err(|e| format!("cannot open: {e}"))?;
-    let mss = MediaSourceStream::new(Box::new(file), Default::default());
-    let mut hint = Hint::new();
-    if let Some(ext) = input.extension().and_then(|e| e.to_str()) {
-        hint.with_extension(ext);
-    }
-    let probed = symphonia::default::get_probe()
-        .format(
-            &hint,
-            mss,
-            &FormatOptions::default(),
-            &MetadataOptions::default(),
-        )
-        .map_err(|e| format!("cannot read the audio: {e}"))?;
-    let mut format = probed.format;
+    let mut format = open_format(input)?;
     let track = format
         .default_track()
         .ok_or("the file has no audio track")?

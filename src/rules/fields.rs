@@ -369,7 +369,7 @@ fn wrong_type(name: &str, pointer: &str, node: &Node, want: &str) -> Finding {
     }
 }
 
-fn article(word: &str) -> &'static str {
+pub(super) fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
     } else {

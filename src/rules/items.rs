@@ -3,6 +3,7 @@
 //! (REQ005) and `unknown-field` (REQ004); roles, modes and counts per role
 //! are in `roles`.
 
+use super::fields::article;
 use super::{did_you_mean, Ctx};
 use crate::finding::{Code, Finding, Limit, Unit};
 use crate::json::{Member, Node, Value};
@@ -147,14 +148,6 @@ fn example(ty: &str, path_in_item: &str) -> String {
         inner = format!("{{\"{part}\": {inner}}}");
     }
     format!("{{\"type\": \"{ty}\", {}", inner.trim_start_matches('{'))
-}
-
-pub(super) fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
 }
 
 /// REQ004: an item type the dialect does not define (or one of another

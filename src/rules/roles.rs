@@ -3,7 +3,8 @@
 //! modes (REQ017, for the `prompt` unit) and counts per role and of all
 //! references (REQ012, REQ013, for the `media-counts` unit).
 
-use super::items::{article, items, Item};
+use super::fields::article;
+use super::items::{items, Item};
 use super::{did_you_mean, Ctx};
 use crate::finding::{Code, Finding, Limit, Unit};
 use crate::spec::{join_or, Mode};
