@@ -233,14 +233,6 @@ impl Spec {
             .find_map(|d| d.model(id).map(|m| (Dialect::new(&d.id), m)))
     }
 
-    /// Every dialect that lists this model id.
-    pub fn dialects_of_model<'a>(&'a self, id: &'a str) -> impl Iterator<Item = Dialect> + 'a {
-        self.dialects
-            .iter()
-            .filter(move |d| d.model(id).is_some())
-            .map(|d| Dialect::new(&d.id))
-    }
-
     /// Checks every dialect is consistent; a user override goes through this too.
     pub fn validate(&self) -> Result<(), String> {
         if self.dialects.is_empty() {
