@@ -167,7 +167,19 @@ fn run_job(j: &Job, opts: &FixOptions, ffmpeg: Option<&Path>) -> JobResult {
     let r = match (&j.image, &j.audio, &j.video) {
         (Some(img), _, _) => match &j.lim {
             Some(lim) => {
-                super::image::run(input, output, img, lim, opts.max_image_alloc).map(|(w, h, b)| {
+                let decoded = match &j.convert {
+                    Some((prog, args, temp)) => decode_first(prog, args, temp, opts),
+                    None => Ok(()),
+                };
+                let input = j.convert.as_ref().map_or(input, |(_, _, t)| t.as_path());
+                let r = decoded.and_then(|()| {
+                    super::image::run(input, output, img, lim, opts.max_image_alloc)
+                });
+                if let Some((_, _, temp)) = &j.convert {
+                    let _ = std::fs::remove_file(temp);
+                    let _ = temp.parent().map(std::fs::remove_dir);
+                }
+                r.map(|(w, h, b)| {
                     format!(
                         "{w}×{h} {}, {b} bytes",
                         if img.jpeg { "JPEG" } else { "PNG" }
@@ -216,6 +228,25 @@ fn run_job(j: &Job, opts: &FixOptions, ffmpeg: Option<&Path>) -> JobResult {
                 detail,
             }
         }
+    }
+}
+
+/// Runs the external decoder of a HEIC, AVIF or SVG image into `temp`.
+fn decode_first(
+    prog: &Path,
+    args: &[String],
+    temp: &Path,
+    opts: &FixOptions,
+) -> Result<(), String> {
+    if let Some(dir) = temp.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    super::video::run(prog, args, opts.ffmpeg_timeout)?;
+    if temp.is_file() {
+        Ok(())
+    } else {
+        Err(format!("{} wrote no {}", prog.display(), temp.display()))
     }
 }
 

@@ -221,6 +221,67 @@ fn encode(img: &DynamicImage, jpeg: bool, max_bytes: u64) -> Result<Vec<u8>, Str
     ))
 }
 
+/// A format the `image` crate does not decode (HEIC, AVIF, SVG): the
+/// programs that turn it into a PNG, in the order they are tried, each
+/// with its arguments for `input` → `png`.
+pub(super) fn converters(
+    format: crate::probe::Format,
+    ffmpeg: Option<&Path>,
+    input: &Path,
+    png: &Path,
+) -> Vec<(std::path::PathBuf, Vec<String>)> {
+    use crate::probe::Format;
+    let (i, o) = (input.display().to_string(), png.display().to_string());
+    let io = || vec![i.clone(), o.clone()];
+    let ff = || {
+        [
+            "-nostdin",
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            &i,
+            "-frames:v",
+            "1",
+            &o,
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let named = |n: &str| std::path::PathBuf::from(n);
+    // ffmpeg reads AVIF (AV1 in an image item) everywhere, HEIC only from
+    // version 7: it comes first for AVIF and last for HEIC.
+    let mut out: Vec<(std::path::PathBuf, Vec<String>)> = match format {
+        Format::Avif => vec![
+            (ffmpeg.map_or(named("ffmpeg"), Path::to_path_buf), ff()),
+            (named("heif-convert"), io()),
+            (named("magick"), io()),
+        ],
+        Format::Heic => vec![
+            (named("heif-convert"), io()),
+            (named("magick"), io()),
+            (ffmpeg.map_or(named("ffmpeg"), Path::to_path_buf), ff()),
+        ],
+        Format::Svg => vec![
+            (
+                named("rsvg-convert"),
+                vec!["-o".into(), o.clone(), i.clone()],
+            ),
+            (named("magick"), io()),
+        ],
+        _ => Vec::new(),
+    };
+    for (p, _) in &mut out {
+        if p.components().count() == 1 {
+            // A bare name: resolved on PATH, or kept (for the message).
+            if let Some(found) = super::video::find_program(&p.display().to_string()) {
+                *p = found;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,31 +72,44 @@ impl Planner<'_> {
             actions.push(format!("download {u} → {}", path.display()));
         }
         let mut lossy = false;
+        // An external decoder run before an image job: program, arguments,
+        // the PNG it writes.
+        let mut convert: Option<(PathBuf, Vec<String>, PathBuf)> = None;
         let (ext, image_job, audio_job, video_job) = match kind {
             "image" => {
                 let lim = &d.image;
-                // Formats the `image` crate does not decode: the exact
-                // command that converts them, then `fix` again.
+                // Formats the `image` crate does not decode go through an
+                // external converter to a PNG first (the exact command when
+                // none is installed).
                 if matches!(f.format, Format::Heic | Format::Avif | Format::Svg) {
-                    let png = path.with_extension("png");
-                    let tool = if f.format == Format::Svg {
-                        "rsvg-convert -o"
-                    } else {
-                        "magick"
-                    };
-                    return Err(format!(
-                        "{} is not decoded here; convert it first, then run fix again: {}",
-                        f.format.describe(),
-                        if f.format == Format::Svg {
-                            format!("{tool} '{}' '{}'", png.display(), path.display())
-                        } else {
-                            format!(
-                                "{tool} '{}' '{}' (or: heif-convert / ffmpeg -i)",
-                                path.display(),
-                                png.display()
-                            )
+                    let temp = self
+                        .opts
+                        .out
+                        .join(".decoded")
+                        .join(format!("{}-{stem}.png", self.jobs.len()));
+                    let tools = image::converters(f.format, self.ffmpeg.as_deref(), path, &temp);
+                    match tools.iter().find(|(p, _)| p.is_file()) {
+                        Some((prog, args)) => {
+                            let line = video::shell_line(prog, args);
+                            actions.push(format!("decode {} to PNG: {line}", f.format.describe()));
+                            convert = Some((prog.clone(), args.clone(), temp));
                         }
-                    ));
+                        None => {
+                            let png = path.with_extension("png");
+                            let first = image::converters(f.format, None, path, &png);
+                            let names: Vec<String> =
+                                first.iter().map(|(p, _)| p.display().to_string()).collect();
+                            return Err(format!(
+                                "{} is not decoded here and none of {} is installed; convert it, then run fix again: {}",
+                                f.format.describe(),
+                                names.join(", "),
+                                first
+                                    .first()
+                                    .map(|(p, a)| video::shell_line(p, a))
+                                    .unwrap_or_default()
+                            ));
+                        }
+                    }
                 }
                 let ratio = media.iter().find_map(|f| match f.fix {
                     Some(Fix::Crop { ratio }) if f.code == Code::IMG009 => Some(ratio),
@@ -113,7 +126,14 @@ impl Planner<'_> {
                         f.orientation.unwrap_or(1)
                     ));
                 }
-                let steps = image::steps(w, h, lim, ratio, crop);
+                // An SVG may not say its size: the steps come from the
+                // decoded image when the job runs (as they always are).
+                let steps = if w == 0 || h == 0 {
+                    actions.push("sizes: decided from the decoded image".into());
+                    Vec::new()
+                } else {
+                    image::steps(w, h, lim, ratio, crop)
+                };
                 if ratio.is_some() {
                     actions.push(format!(
                         "fit the last frame to the first frame's ratio {:.4} ({}), as the service would",
@@ -300,8 +320,9 @@ impl Planner<'_> {
         let file = if *n == 1 { base } else { suffixed(&base, *n) };
         let output = self.opts.out.join("assets").join(&file);
         let id = self.jobs.len();
-        let (command, args, blocked) = match &video_job {
-            Some(j) => {
+        let (command, args, blocked) = match (&video_job, &convert) {
+            (_, Some((prog, args, _))) => (Some(video::shell_line(prog, args)), args.clone(), None),
+            (Some(j), None) => {
                 let args = video::args(path, &output, j);
                 let prog = self
                     .ffmpeg
@@ -310,7 +331,7 @@ impl Planner<'_> {
                 let blocked = self.ffmpeg.is_none().then(|| "no ffmpeg found (install it, or give --ffmpeg PATH); run the command yourself".to_string());
                 (Some(video::shell_line(&prog, &args)), args, blocked)
             }
-            None => (None, Vec::new(), None),
+            (None, None) => (None, Vec::new(), None),
         };
         self.jobs.push(Job {
             id,
@@ -328,6 +349,7 @@ impl Planner<'_> {
             args,
             lim: Some(d.image.clone()),
             download,
+            convert,
         });
         self.by_key.insert(key, id);
         Ok(id)

@@ -160,7 +160,8 @@ pub struct Job {
     /// Video settings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub video: Option<VideoJob>,
-    /// The exact ffmpeg command, for a video job.
+    /// The exact external command: ffmpeg for a video job; the converter
+    /// that decodes a HEIC, AVIF or SVG image to PNG before an image job.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<String>,
     /// The URL fetched into `input` first (`--download`).
@@ -173,6 +174,10 @@ pub struct Job {
     pub(crate) args: Vec<String>,
     #[serde(skip)]
     pub(crate) lim: Option<crate::spec::ImageLimits>,
+    /// The external decoder of an image job: program, arguments, the PNG
+    /// it writes (removed after the job).
+    #[serde(skip)]
+    pub(crate) convert: Option<(PathBuf, Vec<String>, PathBuf)>,
 }
 
 /// Audio settings of a job.

@@ -172,19 +172,27 @@ pub fn shell_line(program: &Path, args: &[String]) -> String {
 
 /// `ffmpeg` given by path, or found on PATH.
 pub fn find_ffmpeg(given: Option<&Path>) -> Option<PathBuf> {
-    if let Some(p) = given {
-        return p.is_file().then(|| p.to_path_buf());
+    match given {
+        Some(p) => p.is_file().then(|| p.to_path_buf()),
+        None => find_program("ffmpeg"),
     }
+}
+
+/// A program of this name on PATH.
+pub(super) fn find_program(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
-            .map(|d| d.join("ffmpeg"))
+            .map(|d| d.join(name))
             .find(|p| p.is_file())
     })
 }
 
-/// Runs ffmpeg, killing it after `timeout`. `Err` carries the reason and the
+/// Runs ffmpeg (or another converter), killing it after `timeout`. `Err` carries the reason and the
 /// end of its stderr.
 pub fn run(program: &Path, args: &[String], timeout: Duration) -> Result<(), String> {
+    let name = program
+        .file_name()
+        .map_or("ffmpeg".into(), |n| n.to_string_lossy().into_owned());
     let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
@@ -220,15 +228,15 @@ pub fn run(program: &Path, args: &[String], timeout: Duration) -> Result<(), Str
                 break None;
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(format!("cannot wait for ffmpeg: {e}")),
+            Err(e) => return Err(format!("cannot wait for {name}: {e}")),
         }
     };
     let tail = reader.join().unwrap_or_default();
     match status {
         Some(s) if s.success() => Ok(()),
-        Some(s) => Err(format!("ffmpeg failed ({s}): {tail}")),
+        Some(s) => Err(format!("{name} failed ({s}): {tail}")),
         None => Err(format!(
-            "ffmpeg did not finish within {} s (--ffmpeg-timeout)",
+            "{name} did not finish within {} s (--ffmpeg-timeout)",
             timeout.as_secs()
         )),
     }

@@ -296,9 +296,9 @@ fn remote_images_are_fixed_only_with_download() {
     }
 }
 
-#[test]
-fn formats_not_decoded_here_get_the_exact_command() {
-    let d = out_dir("avif-req");
+/// A request naming the AVIF fixture, in a fresh folder.
+fn avif_request(name: &str) -> (PathBuf, PathBuf) {
+    let d = out_dir(name);
     std::fs::create_dir_all(&d).unwrap();
     let img = std::fs::canonicalize("fixtures/media/image/x-640x480.avif").unwrap();
     let req = d.join("avif.json");
@@ -312,16 +312,63 @@ fn formats_not_decoded_here_get_the_exact_command() {
         .to_string(),
     )
     .unwrap();
+    (d, req)
+}
+
+#[test]
+fn formats_not_decoded_here_get_the_exact_command_without_a_converter() {
+    let (d, req) = avif_request("avif-req");
     let out = out_dir("avif");
-    let (code, v) = fix(&["--dry-run", req.to_str().unwrap()], &out);
-    assert_eq!(code, Some(1), "{v}");
+    // No converter on PATH (an empty folder as PATH).
+    let empty = out_dir("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_seedance-preflight"))
+        .args(["fix", "--format", "json", "--dry-run", "--out"])
+        .arg(&out)
+        .arg(&req)
+        .env("PATH", &empty)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(o.status.code(), Some(1), "{v}");
     let reason = v["plan"]["requests"][0]["unfixable"][0]["reason"]
         .as_str()
         .unwrap();
     assert!(
-        reason.contains("magick '") && reason.contains("x-640x480.png"),
+        reason.contains("none of ffmpeg, heif-convert, magick is installed")
+            && reason.contains("ffmpeg -nostdin -v error -y -i ")
+            && reason.contains("x-640x480.png"),
         "{reason}"
     );
     assert!(!out.exists());
-    let _ = std::fs::remove_dir_all(&d);
+    for p in [d, empty] {
+        let _ = std::fs::remove_dir_all(p);
+    }
+}
+
+#[test]
+fn avif_is_decoded_by_ffmpeg_then_written_as_png_and_passes() {
+    if !has_ffmpeg() {
+        return;
+    }
+    let (d, req) = avif_request("avif-conv");
+    let out = out_dir("avif-out");
+    let (code, v) = fix(&[req.to_str().unwrap()], &out);
+    assert_eq!(code, Some(0), "{v}");
+    let job = &v["plan"]["jobs"][0];
+    assert!(
+        job["command"].as_str().unwrap().contains(" -frames:v 1 "),
+        "{job}"
+    );
+    assert!(passes(&out.join("avif.json")));
+    let f = probe_path(&job_output(&v, "x-640x480.avif"), 1 << 24);
+    assert_eq!(
+        (f.format.name(), f.width, f.height),
+        ("png", Some(640), Some(480))
+    );
+    // The decoder's scratch file is gone.
+    assert!(!out.join(".decoded").exists());
+    for p in [d, out] {
+        let _ = std::fs::remove_dir_all(p);
+    }
 }
