@@ -98,6 +98,14 @@ impl SeverityLayer {
                     "REQ001 (invalid-json) is always an error: a request that is not JSON cannot be checked at all".into(),
                 );
             }
+            // A fact is report data: turning it off is harmless, raising
+            // it would promise a gate that never trips.
+            if crate::rules::FACTS.contains(&code) && level != Level::Off {
+                return Err(format!(
+                    "{code} ({}) is a fact, not a finding: it is report data (JSON, `check -v`), and no gate can trip on it",
+                    code.name()
+                ));
+            }
             self.codes.insert(code, level);
             return Ok(());
         }
@@ -106,8 +114,15 @@ impl SeverityLayer {
             self.families.insert(family, level);
             return Ok(());
         }
+        let known = Code::ALL
+            .iter()
+            .flat_map(|c| [c.as_str(), c.name()])
+            .chain(["REQ", "SRC", "IMG", "VID", "AUD"]);
+        let hint = crate::rules::did_you_mean(key, known)
+            .map(|m| format!(" (did you mean `{m}`?)"))
+            .unwrap_or_default();
         Err(format!(
-            "`{key}` is neither a rule code nor a family (REQ, SRC, IMG, VID, AUD)"
+            "`{key}` is neither a rule code nor a family (REQ, SRC, IMG, VID, AUD){hint}"
         ))
     }
 

@@ -279,6 +279,11 @@ pub(super) struct CheckArgs {
     /// output).
     #[arg(long, short = 'q')]
     pub(super) quiet: bool,
+    /// Show each request's facts in human output: the predicted output
+    /// (REQ090) and what was probed of each asset, a video's codec (VID008).
+    /// JSON carries them always (`predicted`, `assets[].probe`, `codec`).
+    #[arg(long = "show-facts", short = 'v', visible_alias = "verbose")]
+    pub show_facts: bool,
     /// After the report, count the findings per code (on standard error, so
     /// machine-readable output stays valid).
     #[arg(long)]

@@ -126,13 +126,20 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         media_root: args.media_root.clone(),
     };
     let mut sinks = Vec::new();
+    let human = |style| {
+        if args.show_facts {
+            Format::Verbose(style)
+        } else {
+            Format::Human(style)
+        }
+    };
     let stdout_format = match args.format {
         FormatArg::Json => Format::Json,
         FormatArg::Sarif => Format::Sarif,
         FormatArg::Junit => Format::Junit,
         FormatArg::Github => Format::Github,
         FormatArg::Jsonl => Format::Jsonl,
-        FormatArg::Human => Format::Human(human_style(args.color)),
+        FormatArg::Human => human(human_style(args.color)),
     };
     let mut stdout_taken = false;
     for spec in &args.output {
@@ -145,7 +152,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
             }
         };
         let format = match name {
-            "human" => Format::Human(if dest == "-" { human_style(args.color) } else { HumanStyle::Plain }),
+            "human" => human(if dest == "-" { human_style(args.color) } else { HumanStyle::Plain }),
             "json" => Format::Json,
             "jsonl" => Format::Jsonl,
             "sarif" => Format::Sarif,

@@ -136,6 +136,7 @@ fn explain(code: &str) -> i32 {
 }
 
 fn rules(format: ListFormat) -> i32 {
+    use seedance_preflight::rules::FACTS;
     let text = match format {
         ListFormat::Human => Code::ALL
             .iter()
@@ -144,7 +145,11 @@ fn rules(format: ListFormat) -> i32 {
                     "{:<7} {:<30} {:<8} {}\n",
                     c.as_str(),
                     c.name(),
-                    c.default_severity().as_str(),
+                    if FACTS.contains(c) {
+                        "fact"
+                    } else {
+                        c.default_severity().as_str()
+                    },
                     c.summary()
                 )
             })
@@ -161,6 +166,7 @@ fn rules(format: ListFormat) -> i32 {
                         "summary": c.summary(),
                         "docs": seedance_preflight::rules::docs::get(*c),
                         "rule_unit": seedance_preflight::rules::rule(*c).map(|r| r.id),
+                        "fact": FACTS.contains(c),
                         "severity_cases": seedance_preflight::rules::docs::severity_cases_json(*c),
                     })
                 })

@@ -57,44 +57,7 @@ pub(super) fn probe(args: ProbeArgs) -> i32 {
 
 /// One line per file: `path: format W×H, 3.000 s, 24.000 fps, …`.
 pub(super) fn describe_facts(f: &seedance_preflight::probe::MediaFacts) -> String {
-    let mut parts = vec![f.format.name().to_string()];
-    if let (Some(w), Some(h)) = (f.display_width, f.display_height) {
-        let stored = if f.width != Some(w) {
-            format!(
-                " (stored {}×{})",
-                f.width.unwrap_or(0),
-                f.height.unwrap_or(0)
-            )
-        } else {
-            String::new()
-        };
-        parts.push(format!("{w}×{h}{stored}"));
-    }
-    if let Some(d) = f.duration_s {
-        parts.push(format!(
-            "{d:.3} s{}",
-            if f.duration_estimated {
-                " (estimated)"
-            } else {
-                ""
-            }
-        ));
-    }
-    if let Some(fps) = f.fps {
-        parts.push(format!("{fps:.3} fps"));
-    }
-    if let Some(c) = &f.codec {
-        parts.push(c.clone());
-    }
-    if let (Some(r), Some(c)) = (f.sample_rate, f.channels) {
-        parts.push(format!("{r} Hz, {c} ch"));
-    }
-    if f.animated == Some(true) {
-        parts.push("animated".into());
-    }
-    if let Some(s) = f.size_bytes {
-        parts.push(format!("{s} bytes"));
-    }
+    let mut parts = f.describe_parts();
     parts.push(format!("read {} bytes", f.bytes_read));
     let mut line = format!("{}: {}", f.source, parts.join(", "));
     if let Some(e) = &f.error {

@@ -201,6 +201,21 @@ impl Format {
     }
 }
 
+/// A codec's usual name (`avc1` → `H.264`), and whether the provider is
+/// known to decode it (H.264 and HEVC; AV1, VP9, ProRes and others are not
+/// documented). The fact behind VID008.
+pub fn describe_codec(id: &str) -> (&'static str, bool) {
+    match id {
+        "avc1" | "avc3" | "h264" => ("H.264", true),
+        "hvc1" | "hev1" | "hevc" => ("HEVC", true),
+        "av01" | "av1" => ("AV1", false),
+        "vp09" | "vp9" => ("VP9", false),
+        "vp08" | "vp8" => ("VP8", false),
+        c if c.starts_with("ap") => ("ProRes", false),
+        _ => ("an uncommon codec", false),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

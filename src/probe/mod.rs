@@ -7,6 +7,7 @@
 //! `error` set.
 
 mod audio;
+mod describe;
 mod format;
 mod image;
 mod jpeg;
@@ -27,7 +28,7 @@ use std::path::Path;
 
 use crate::source::{self, Budgeted, OpenError};
 
-pub use format::{Format, FormatInfo, Kind, Prober, FORMATS};
+pub use format::{describe_codec, Format, FormatInfo, Kind, Prober, FORMATS};
 pub use sniff::sniff;
 
 /// Everything a probe learned about one file.

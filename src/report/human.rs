@@ -34,15 +34,23 @@ impl Paint {
     }
 }
 
-pub(super) fn render(report: &Report, style: HumanStyle, out: &mut dyn Write) -> io::Result<()> {
-    render_requests(report.requests.iter(), style, out)?;
+pub(super) fn render(
+    report: &Report,
+    style: HumanStyle,
+    facts: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    render_requests(report.requests.iter(), style, facts, out)?;
     render_summary(&report.summary(), out)
 }
 
-/// The requests' lines, without the summary (streamed in chunks).
+/// The requests' lines, without the summary (streamed in chunks); with
+/// `facts`, each request's facts too (the predicted output, and what was
+/// probed of each asset).
 pub(super) fn render_requests<'a>(
     requests: impl IntoIterator<Item = &'a super::RequestReport>,
     style: HumanStyle,
+    facts: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let p = Paint(style);
@@ -63,6 +71,9 @@ pub(super) fn render_requests<'a>(
             p.wrap("1", &printable(&r.source.display())),
             printable(&what)
         )?;
+        if facts {
+            render_facts(r, &p, out)?;
+        }
         for f in &r.findings {
             let loc = match (f.line_col, f.pointer.as_deref()) {
                 (Some((l, c)), Some(ptr)) if !ptr.is_empty() => {
@@ -84,6 +95,36 @@ pub(super) fn render_requests<'a>(
                 writeln!(out, "    {} {}", p.wrap("32", "fix:"), printable(help))?;
             }
         }
+    }
+    Ok(())
+}
+
+/// A request's facts: the predicted output (REQ090), then each probed
+/// asset, a video with its codec (VID008).
+fn render_facts(r: &super::RequestReport, p: &Paint, out: &mut dyn Write) -> io::Result<()> {
+    let label = p.wrap("1;34", "fact");
+    if let Some(pred) = &r.predicted {
+        writeln!(out, "  {label}[REQ090] {}", printable(&pred.describe()))?;
+    }
+    for (a, f) in r.assets.iter().zip(&r.facts) {
+        let Some(f) = f.as_ref().filter(|f| !f.unopened()) else {
+            continue;
+        };
+        let mut line = format!("{}: {}", a.pointer, f.describe_parts().join(", "));
+        let mut code = "";
+        if let (crate::probe::Kind::Video, Some(c)) = (f.kind, f.codec.as_deref()) {
+            let (name, decoded) = crate::probe::describe_codec(c);
+            code = "[VID008]";
+            line.push_str(&format!(
+                "; codec {name}{}",
+                if decoded {
+                    ", which the provider decodes"
+                } else {
+                    ": the provider does not document it (transcode to H.264 to be safe)"
+                }
+            ));
+        }
+        writeln!(out, "  {label}{code} {}", printable(&line))?;
     }
     Ok(())
 }

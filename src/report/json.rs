@@ -55,6 +55,18 @@ struct WireAsset<'a> {
     uri: &'a str,
     location: &'a str,
     probe: Option<&'a crate::probe::MediaFacts>,
+    /// A video's codec (the VID008 fact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    codec: Option<WireCodec<'a>>,
+}
+
+/// A video's codec: its id, usual name, and whether the provider is known
+/// to decode it.
+#[derive(Serialize)]
+struct WireCodec<'a> {
+    id: &'a str,
+    name: &'static str,
+    provider_decodes: bool,
 }
 
 fn finding(f: &Finding) -> WireFinding<'_> {
@@ -82,6 +94,17 @@ fn asset<'a>(a: &'a AssetRef, facts: Option<&'a crate::probe::MediaFacts>) -> Wi
         uri: &a.uri,
         location: &a.pointer,
         probe: facts,
+        codec: facts
+            .filter(|f| f.kind == crate::probe::Kind::Video)
+            .and_then(|f| f.codec.as_deref())
+            .map(|id| {
+                let (name, provider_decodes) = crate::probe::describe_codec(id);
+                WireCodec {
+                    id,
+                    name,
+                    provider_decodes,
+                }
+            }),
     }
 }
 

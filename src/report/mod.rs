@@ -244,6 +244,10 @@ impl Report {
 pub enum Format {
     /// Text for a person, optionally coloured.
     Human(HumanStyle),
+    /// Text for a person with each request's facts as well: the predicted
+    /// output (REQ090) and what was probed of each asset, a video's codec
+    /// (VID008) included (`check -v`, `--show-facts`).
+    Verbose(HumanStyle),
     /// The versioned JSON wire format (see `docs/json-format.md`).
     Json,
     /// SARIF 2.1.0, for code-scanning dashboards.
@@ -261,7 +265,7 @@ impl Format {
     /// Whether the format is written request by request as the run goes
     /// (the others need the whole run before anything is printed).
     pub fn streams(self) -> bool {
-        matches!(self, Format::Human(_) | Format::Jsonl)
+        matches!(self, Format::Human(_) | Format::Verbose(_) | Format::Jsonl)
     }
 }
 
@@ -273,7 +277,8 @@ pub fn render_requests<'a>(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Human(style) => human::render_requests(requests, style, out),
+        Format::Human(style) => human::render_requests(requests, style, false, out),
+        Format::Verbose(style) => human::render_requests(requests, style, true, out),
         Format::Jsonl => {
             for r in requests {
                 serde_json::to_writer(&mut *out, r)?;
@@ -288,7 +293,7 @@ pub fn render_requests<'a>(
 /// Writes the closing summary of a streaming format.
 pub fn render_summary(summary: &Summary, format: Format, out: &mut dyn Write) -> io::Result<()> {
     match format {
-        Format::Human(_) => human::render_summary(summary, out),
+        Format::Human(_) | Format::Verbose(_) => human::render_summary(summary, out),
         Format::Jsonl => {
             serde_json::to_writer(
                 &mut *out,
@@ -303,7 +308,8 @@ pub fn render_summary(summary: &Summary, format: Format, out: &mut dyn Write) ->
 /// Writes a report in a format. Every format is a pure function of the report.
 pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
     match format {
-        Format::Human(style) => human::render(report, style, out),
+        Format::Human(style) => human::render(report, style, false, out),
+        Format::Verbose(style) => human::render(report, style, true, out),
         Format::Json => json::render(report, out),
         Format::Sarif => sarif::render(report, out),
         Format::Junit => junit::render(report, out),

@@ -32,7 +32,7 @@ mod video;
 pub use common::AssetFacts;
 pub use document::{problem as document_problem, DocumentProblem};
 pub use predict::Predicted;
-pub use registry::{rule, run_one, Rule, RULES};
+pub use registry::{rule, run_one, Rule, FACTS, RULES};
 pub use severity::default_severity;
 pub use sources::open_code;
 
@@ -123,16 +123,10 @@ impl Ctx<'_> {
 /// read them, request rules use them to tell the kind of a mixed-array entry.
 pub fn check_request(ctx: &Ctx) -> (Vec<Finding>, Option<Predicted>) {
     let mut out = Vec::new();
-    let mut predicted = None;
     for r in RULES {
-        // The prediction is report data as well as REQ090: computed once.
-        if r.codes == [crate::Code::REQ090] {
-            predicted = predict::check_and_predict(ctx, &mut out);
-        } else {
-            (r.check)(ctx, &mut out);
-        }
+        (r.check)(ctx, &mut out);
     }
-    (out, predicted)
+    (out, predict::predict(ctx))
 }
 
 /// The closest candidate to `word` by edit distance, when it is close enough to

@@ -1,4 +1,5 @@
-//! REQ090: what the service will render and bill, from the request alone.
+//! REQ090 (a fact, not a finding): what the service will render and bill,
+//! from the request alone; report data (`predicted`), never a gate.
 //! An `adaptive` ratio that follows the first frame is resolved once the frame
 //! has been probed; without it the size stays unknown and the note says why.
 
@@ -6,7 +7,6 @@ use serde::Serialize;
 
 use super::common::AssetFacts;
 use super::Ctx;
-use crate::finding::{Code, Finding};
 use crate::json::Value;
 use crate::probe::Kind;
 use crate::spec::{MediaKind, Mode, ModelSpec};
@@ -47,17 +47,9 @@ fn chosen(
     }
 }
 
-/// REQ090: the predicted output as a finding.
-pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    predict(ctx, ctx.facts, out);
-}
-
-/// REQ090 and the predicted output as report data, in one pass.
-pub(super) fn check_and_predict(ctx: &Ctx, out: &mut Vec<Finding>) -> Option<Predicted> {
-    predict(ctx, ctx.facts, out)
-}
-
-fn predict(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) -> Option<Predicted> {
+/// The predicted output, when the model is known.
+pub(super) fn predict(ctx: &Ctx) -> Option<Predicted> {
+    let facts: &AssetFacts = ctx.facts;
     let model = ctx.model?;
     let q = &model.qualities;
     let r = &model.aspect_ratios;
@@ -174,7 +166,6 @@ fn predict(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) -> Option<Pred
         billable_s,
         notes,
     };
-    out.push(Finding::new(Code::REQ090, describe(&p)));
     Some(p)
 }
 
@@ -224,6 +215,13 @@ pub(crate) fn nearest_ratio(w: u32, h: u32, allowed: &[String]) -> Option<String
         })
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, a)| a.clone())
+}
+
+impl Predicted {
+    /// In words: `output 992×432 (480p, 21:9), 15 s long; billable 15 s`.
+    pub fn describe(&self) -> String {
+        describe(self)
+    }
 }
 
 fn describe(p: &Predicted) -> String {

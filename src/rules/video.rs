@@ -164,24 +164,4 @@ fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
         )
         .map(at),
     );
-    if let Some(codec) = &f.codec {
-        let (name, known) = match codec.as_str() {
-            "avc1" | "avc3" => ("H.264", true),
-            "hvc1" | "hev1" => ("HEVC", true),
-            "av01" => ("AV1", false),
-            "vp09" => ("VP9", false),
-            c if c.starts_with("ap") => ("ProRes", false),
-            _ => ("an uncommon codec", false),
-        };
-        let msg = if known {
-            format!("codec {name} (`{codec}`), which the provider's decoders handle")
-        } else {
-            format!("codec {name} (`{codec}`): the provider does not document support for it")
-        };
-        let mut fd = Finding::new(Code::VID008, msg);
-        if !known {
-            fd = fd.help("transcode to H.264 (libx264) to be safe");
-        }
-        out.push(at(fd));
-    }
 }

@@ -128,3 +128,55 @@ fn one_run_writes_several_formats() {
     assert_eq!(bad.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Facts are not findings: a clean request with a video passes the strictest
+/// gate, and raising a fact is refused (turning one off is a no-op).
+#[test]
+fn facts_cannot_trip_the_gate() {
+    let clean = "fixtures/requests/media/ok-r2v-all-kinds.json";
+    for args in [
+        &["--fail-on", "info"][..],
+        &["--deny", "REQ"],
+        &["--deny", "VID"],
+    ] {
+        let mut a = vec!["check", "--no-config"];
+        a.extend(args);
+        a.push(clean);
+        let o = run(&a, None);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o.stdout));
+    }
+    for code in ["REQ090", "VID008", "video-codec"] {
+        let o = run(&["check", "--no-config", "--deny", code, clean], None);
+        assert_eq!(o.status.code(), Some(2), "{code}");
+        assert!(
+            text(&o.stderr).contains("is a fact, not a finding"),
+            "{}",
+            text(&o.stderr)
+        );
+    }
+    let o = run(&["check", "--no-config", "--allow", "VID008", clean], None);
+    assert_eq!(o.status.code(), Some(0));
+    // The facts are shown with -v.
+    let o = run(&["check", "--no-config", "-v", clean], None);
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("  fact[REQ090] output 1280×720 (720p, 16:9), 5 s long; billable 8 s\n"),
+        "{out}"
+    );
+    assert!(out.contains("  fact[VID008] /video_urls/0: mp4, 1280×720, 3.000 s, 24.000 fps, avc1, 47218 bytes; codec H.264, which the provider decodes\n"), "{out}");
+}
+
+/// A misspelt code gets a suggestion.
+#[test]
+fn a_misspelt_code_gets_a_suggestion() {
+    let o = run(
+        &["check", "--no-config", "--no-fetch", "--deny", "REQ06", "-"],
+        Some(b"{}"),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("did you mean `REQ006`?"),
+        "{}",
+        text(&o.stderr)
+    );
+}

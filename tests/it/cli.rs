@@ -45,14 +45,17 @@ fn passing_request_exits_0_with_human_summary() {
         )),
         "{out}"
     );
+    // The predicted output is a fact, not a finding: shown with -v only.
+    assert!(!out.contains("REQ090"), "{out}");
     assert!(
-        out.contains(
-            "info[REQ090] predicted-output: output 992×432 (480p, 21:9), 15 s long; billable 15 s"
-        ),
+        out.ends_with("1 request: 1 passed, 0 failed (0 errors, 0 warnings, 0 info)\n"),
         "{out}"
     );
+    let o = run(&["check", "--no-fetch", "-v", OK], None);
+    assert_eq!(o.status.code(), Some(0));
+    let out = text(&o.stdout);
     assert!(
-        out.ends_with("1 request: 1 passed, 0 failed (0 errors, 0 warnings, 1 info)\n"),
+        out.contains("  fact[REQ090] output 992×432 (480p, 21:9), 15 s long; billable 15 s\n"),
         "{out}"
     );
     assert!(
@@ -99,7 +102,7 @@ fn json_wire_format_v1() {
     assert_eq!(v["requests"][1]["predicted"]["width"], 992);
     assert_eq!(
         v["summary"],
-        serde_json::json!({"requests": 2, "passed": 1, "failed": 1, "errors": 1, "warnings": 0, "infos": 1, "assets_probed": 0})
+        serde_json::json!({"requests": 2, "passed": 1, "failed": 1, "errors": 1, "warnings": 0, "infos": 0, "assets_probed": 0})
     );
 }
 
@@ -327,7 +330,14 @@ fn a_request_from_flags_is_checked_with_its_media() {
         .iter()
         .map(|f| f["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["VID006", "VID008", "REQ090"]);
+    assert_eq!(codes, ["VID006"]);
+    // The codec is a fact of the asset, not a finding.
+    assert!(
+        r["assets"][0]["codec"].is_null(),
+        "an image has no codec fact"
+    );
+    assert_eq!(r["assets"][1]["codec"]["name"], "H.264");
+    assert_eq!(r["assets"][1]["codec"]["provider_decodes"], true);
     assert_eq!(r["predicted"]["billable_s"], 9.0);
     // The open dialect gathers every medium into mediaUrls.
     let o = run(
@@ -387,7 +397,7 @@ fn check_and_probe_fetch_urls_with_private_addresses_allowed() {
         .map(|f| f["code"].as_str().unwrap().to_string())
         .collect();
     // SRC002 stays: the service cannot reach 127.0.0.1 even when we may.
-    assert_eq!(codes, ["SRC002", "VID006", "VID008", "REQ090"]);
+    assert_eq!(codes, ["SRC002", "VID006"]);
     // Without the flag nothing is fetched, and a 404 through probe exits 2.
     let before = server.connections.load(std::sync::atomic::Ordering::SeqCst);
     let o = run(&["probe", &server.url("/status/404")], None);
@@ -422,10 +432,11 @@ fn check_and_probe_fetch_urls_with_private_addresses_allowed() {
 #[test]
 fn config_overrides_severity_limits_and_gate() {
     let req = "fixtures/requests/media/ok-r2v-mov-hevc-rotated.json";
-    // Built-in: passes (three clips of 2–3 s, VID008 infos).
+    // Built-in: passes (three clips of 2–3 s).
     let o = run(&["check", "--no-config", "--format", "json", req], None);
     assert_eq!(o.status.code(), Some(0));
-    // The strict config: clips are still under 10 s, VID008 is off.
+    // The strict config: clips are still under 10 s (and its `VID008 =
+    // "off"`, a fact turned off, is accepted and changes nothing).
     let o = run(
         &[
             "check",
@@ -446,7 +457,7 @@ fn config_overrides_severity_limits_and_gate() {
             .map(|f| f["code"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(codes(&o), ["REQ090"]);
+    assert!(codes(&o).is_empty());
     // A stricter limit from the config: 15.0 s is now too long.
     let o = run(
         &[

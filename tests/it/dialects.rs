@@ -19,10 +19,12 @@ fn verdict(spec: &Arc<Spec>, dialect: Dialect, path: &std::path::Path) -> Vec<St
         ..Options::default()
     };
     let report = check_source(Source::file(&path.display().to_string()), &bytes, &opts);
+    // The findings, and the prediction (a fact) as the last line.
     report
         .findings
         .iter()
         .map(|f| format!("{} {} {:?}", f.code, f.severity, f.pointer))
+        .chain([format!("{:?}", report.predicted)])
         .collect()
 }
 
@@ -77,7 +79,8 @@ fn a_dialect_file_is_used_from_the_command_line() {
         c
     };
     assert_eq!(v["requests"][0]["dialect"], "example-relay");
-    assert_eq!(codes(0), ["REQ090"]);
+    assert!(codes(0).is_empty(), "{:?}", codes(0));
+    assert!(v["requests"][0]["predicted"].is_object());
     assert_eq!(
         codes(1),
         ["REQ003", "REQ004", "REQ006", "REQ007", "REQ012", "REQ013"]
@@ -251,13 +254,17 @@ fn the_renamed_copy_through_the_command_line_gives_the_same_report() {
             .iter()
             .flat_map(|r| {
                 let file = r["file"].as_str().unwrap().to_string();
-                r["findings"].as_array().unwrap().iter().map(move |f| {
-                    (
-                        file.clone(),
-                        format!("{} {}", f["code"], f["severity"]),
-                        f["location"].to_string(),
-                    )
-                })
+                // Each request's prediction (a fact), then its findings.
+                let predicted = (file.clone(), "predicted".into(), r["predicted"].to_string());
+                std::iter::once(predicted).chain(r["findings"].as_array().unwrap().iter().map(
+                    move |f| {
+                        (
+                            file.clone(),
+                            format!("{} {}", f["code"], f["severity"]),
+                            f["location"].to_string(),
+                        )
+                    },
+                ))
             })
             .collect()
     };
