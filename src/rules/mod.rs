@@ -27,6 +27,7 @@ mod registry;
 mod roles;
 pub mod severity;
 mod sources;
+mod suggest;
 mod video;
 
 pub use common::AssetFacts;
@@ -35,6 +36,7 @@ pub use predict::Predicted;
 pub use registry::{rule, run_one, Rule, FACTS, RULES};
 pub use severity::default_severity;
 pub use sources::open_code;
+pub use suggest::{did_you_mean, near_id};
 
 use crate::finding::Finding;
 use crate::request::Request;
@@ -127,19 +129,4 @@ pub fn check_request(ctx: &Ctx) -> (Vec<Finding>, Option<Predicted>) {
         (r.check)(ctx, &mut out);
     }
     (out, predict::predict(ctx))
-}
-
-/// The closest candidate to `word` by edit distance, when it is close enough to
-/// be a plausible typo.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let w = word.to_ascii_lowercase();
-    candidates
-        .into_iter()
-        .map(|c| (strsim::levenshtein(&w, &c.to_ascii_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
 }

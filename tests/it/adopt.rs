@@ -180,3 +180,37 @@ fn a_misspelt_code_gets_a_suggestion() {
         text(&o.stderr)
     );
 }
+
+/// Model suggestions ignore case, read abbreviations, and cross dialects.
+#[test]
+fn model_suggestions_ignore_case_and_cross_dialects() {
+    let help = |model: &str| -> String {
+        let body = format!(r#"{{"model":"{model}","prompt":"x"}}"#);
+        let o = run(
+            &[
+                "check",
+                "--no-config",
+                "--no-fetch",
+                "--dialect",
+                "unified",
+                "--format",
+                "json",
+                "-",
+            ],
+            Some(body.as_bytes()),
+        );
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["requests"][0]["findings"][0]["help"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        help("seedance-2.0-ref-to-video"),
+        "did you mean `seedance-2.0-reference-to-video`?"
+    );
+    assert!(help("Seedance-2.0-Text-To-Video").starts_with("write `seedance-2.0-text-to-video`"));
+    assert!(help("Seedance-2.0").starts_with("`seedance-2.0` belongs to the open dialect"));
+    assert!(help("doubao-seedance-2-0")
+        .contains("`doubao-seedance-2-0-260128`? It is a model of the ark dialect"));
+}
