@@ -205,7 +205,7 @@ pub(super) struct CheckArgs {
     pub(super) audios: Vec<String>,
     /// Output length in seconds.
     #[arg(long, value_name = "SECONDS", help_heading = "Request from flags")]
-    pub(super) duration: Option<i64>,
+    pub(super) duration: Option<String>,
     /// Output quality (`quality` / `resolution`).
     #[arg(long, value_name = "Q", help_heading = "Request from flags")]
     pub(super) quality: Option<String>,

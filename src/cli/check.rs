@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 
 use super::args::{CheckArgs, ColorArg, FailOn, FormatArg};
-use super::flags::request_from_flags;
+use super::flags::{request_from_flags, FLAGS};
 use super::run::{Run, Sink};
 use super::usage_error;
 use seedance_preflight::report::{self, Format, HumanStyle};
@@ -190,10 +190,16 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
             },
         );
     }
-    let flags_doc = request_from_flags(&args, &in_force, given).map(|body| input::Document {
-        source: seedance_preflight::Source::file("<flags>"),
-        body: input::Body::Bytes(body),
-    });
+    let (flags_doc, flag_labels) = match request_from_flags(&args, &in_force, given) {
+        Some((body, labels)) => (
+            Some(input::Document {
+                source: seedance_preflight::Source::file(FLAGS),
+                body: input::Body::Bytes(body),
+            }),
+            labels,
+        ),
+        None => (None, Vec::new()),
+    };
     let keep = sinks.iter().any(|k| !k.format.streams());
     let mut run = Run {
         opts,
@@ -206,6 +212,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         failed: false,
         input_errors: 0,
         quiet: args.quiet,
+        flag_labels,
         statistics: args.statistics.then(Default::default),
         baseline,
         record: args.write_baseline.clone().map(|p| {

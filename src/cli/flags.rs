@@ -9,6 +9,13 @@ use super::args::CheckArgs;
 use seedance_preflight::spec::{ItemsSpec, MediaKind, ModelSpec};
 use seedance_preflight::{Dialect, Spec};
 
+/// Which flag each value of a request built from flags came from: (JSON
+/// pointer, flag).
+pub(super) type FlagLabels = Vec<(String, String)>;
+
+/// The source name of a request built from flags.
+pub(super) const FLAGS: &str = "<flags>";
+
 /// The request a `--model …` command line describes, as JSON in its dialect:
 /// `--dialect` when given, else the dialect whose models list the model,
 /// else unified.
@@ -16,7 +23,7 @@ pub(super) fn request_from_flags(
     args: &CheckArgs,
     spec: &Spec,
     given: Option<Dialect>,
-) -> Option<Vec<u8>> {
+) -> Option<(Vec<u8>, FlagLabels)> {
     let model = args.model.as_ref()?;
     let dialect = given
         .or_else(|| spec.find_model(model).map(|(d, _)| d))
@@ -62,8 +69,8 @@ pub(super) fn request_from_flags(
             (None, None) => {}
         }
     }
-    if let Some(v) = args.duration {
-        put(&mut root, "duration", v.into());
+    if let Some(v) = &args.duration {
+        put(&mut root, "duration", number_or_text(v));
     }
     if let Some(q) = &args.quality {
         put(&mut root, &d.quality_field, q.clone().into());
@@ -71,7 +78,106 @@ pub(super) fn request_from_flags(
     if let Some(r) = &args.aspect_ratio {
         put(&mut root, &d.aspect_ratio_field, r.clone().into());
     }
-    serde_json::to_vec_pretty(&root).ok()
+    let labels = labels(&root, args);
+    Some((serde_json::to_vec_pretty(&root).ok()?, labels))
+}
+
+/// A value as a request file would hold it: `5` an integer, `5.5` or
+/// `5.0` a fraction, anything else a string — so the rules judge
+/// `--duration` exactly as they judge a file.
+fn number_or_text(v: &str) -> Value {
+    if let Ok(i) = v.parse::<i64>() {
+        return i.into();
+    }
+    match v.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+        Some(n) => Value::Number(n),
+        None => v.into(),
+    }
+}
+
+/// Which flag each value of the built request came from, by JSON pointer:
+/// `/model` → `--model`, `/video_urls/0` → `--video #1`. Media entries are
+/// matched in document order, the n-th occurrence of a URI to the n-th
+/// flag naming it.
+fn labels(root: &Value, args: &CheckArgs) -> Vec<(String, String)> {
+    let mut leaves = Vec::new();
+    walk(root, String::new(), &mut leaves);
+    let mut media: Vec<(String, String, bool)> = [
+        ("--image", &args.images),
+        ("--video", &args.videos),
+        ("--audio", &args.audios),
+    ]
+    .iter()
+    .flat_map(|(flag, uris)| {
+        uris.iter()
+            .enumerate()
+            .map(move |(i, u)| (u.clone(), format!("{flag} #{}", i + 1), false))
+    })
+    .collect();
+    let scalars = [
+        ("--model", args.model.as_ref()),
+        ("--prompt", args.prompt.as_ref()),
+        ("--duration", args.duration.as_ref()),
+        ("--quality", args.quality.as_ref()),
+        ("--aspect-ratio", args.aspect_ratio.as_ref()),
+    ];
+    let mut out = Vec::new();
+    for (pointer, leaf) in leaves {
+        let text = match leaf {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        if let Some(m) = media.iter_mut().find(|m| !m.2 && m.0 == text) {
+            m.2 = true;
+            out.push((pointer, m.1.clone()));
+        } else if let Some((flag, _)) = scalars
+            .iter()
+            .find(|(_, v)| v.is_some_and(|v| *v == text || number_or_text(v) == *leaf))
+        {
+            out.push((pointer, flag.to_string()));
+        }
+    }
+    out
+}
+
+fn walk<'a>(v: &'a Value, at: String, out: &mut Vec<(String, &'a Value)>) {
+    match v {
+        Value::Object(m) => {
+            for (k, c) in m {
+                walk(
+                    c,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
+            }
+        }
+        Value::Array(a) => {
+            for (i, c) in a.iter().enumerate() {
+                walk(c, format!("{at}/{i}"), out);
+            }
+        }
+        leaf => out.push((at, leaf)),
+    }
+}
+
+/// The flag a finding at `pointer` is about: the entry at the pointer, the
+/// one the pointer lies inside, or the only one inside it.
+pub(super) fn flag_of<'a>(labels: &'a [(String, String)], pointer: &str) -> Option<&'a str> {
+    let within = |outer: &str, inner: &str| {
+        inner == outer || (inner.starts_with(outer) && inner[outer.len()..].starts_with('/'))
+    };
+    if let Some((_, l)) = labels
+        .iter()
+        .filter(|(q, _)| within(q, pointer))
+        .max_by_key(|(q, _)| q.len())
+    {
+        return Some(l);
+    }
+    let mut inside = labels.iter().filter(|(q, _)| within(pointer, q));
+    match (inside.next(), inside.next()) {
+        (Some((_, l)), None) if !pointer.is_empty() => Some(l),
+        _ => None,
+    }
 }
 
 /// The roles for the `kind` entries: from the first mode (in the file's

@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::check::progress_bar;
+use super::flags::{flag_of, FLAGS};
 use super::{usage_error, EXIT_FINDINGS, EXIT_TOOL_FAILURE};
 use seedance_preflight::report::{self, Format};
 use seedance_preflight::{check_documents, input, Options};
@@ -26,6 +27,8 @@ pub(super) struct Run {
     pub(super) failed: bool,
     pub(super) input_errors: usize,
     pub(super) quiet: bool,
+    /// The flag each value of a request built from flags came from.
+    pub(super) flag_labels: Vec<(String, String)>,
     /// `--statistics`: findings per code, with their severity.
     pub(super) statistics: Option<
         std::collections::BTreeMap<(seedance_preflight::Code, seedance_preflight::Severity), usize>,
@@ -88,6 +91,21 @@ impl Run {
         }
         let mut part = check_documents(&docs, &opts);
         drop(docs);
+        // A request built from flags: point at the flags, not at lines of
+        // a document nobody wrote.
+        for r in part.requests.iter_mut().filter(|r| r.source.path == FLAGS) {
+            for f in &mut r.findings {
+                let flag = f
+                    .pointer
+                    .as_deref()
+                    .and_then(|p| flag_of(&self.flag_labels, p));
+                if let Some(flag) = flag {
+                    f.flag = Some(flag.to_string());
+                    f.line_col = None;
+                    f.end_line_col = None;
+                }
+            }
+        }
         if let Some((_, b)) = &mut self.record {
             b.extend(&part.requests);
         }

@@ -74,6 +74,10 @@ pub struct Finding {
     pub limit: Option<Limit>,
     /// A machine-readable remedy, where one exists.
     pub fix: Option<Fix>,
+    /// For a request built from command-line flags: the flag the value
+    /// came from (`--video #1`), which is where a person looks instead of a
+    /// line of a document they never saw.
+    pub flag: Option<String>,
 }
 
 impl Finding {
@@ -94,6 +98,7 @@ impl Finding {
             measured: None,
             limit: None,
             fix: None,
+            flag: None,
         }
     }
 

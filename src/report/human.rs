@@ -76,6 +76,11 @@ pub(super) fn render_requests<'a>(
         }
         for f in &r.findings {
             let loc = match (f.line_col, f.pointer.as_deref()) {
+                _ if f.flag.is_some() => format!(
+                    "{} {}",
+                    f.flag.as_deref().unwrap_or_default(),
+                    f.pointer.as_deref().unwrap_or_default()
+                ),
                 (Some((l, c)), Some(ptr)) if !ptr.is_empty() => {
                     format!("{}:{l}:{c} {ptr}", r.source.path)
                 }

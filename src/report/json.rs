@@ -45,6 +45,9 @@ struct WireFinding<'a> {
     measured: Option<&'a crate::finding::Measured>,
     limit: Option<&'a crate::finding::Limit>,
     fix: Option<&'a crate::finding::Fix>,
+    /// The command-line flag of a request built from flags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flag: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -83,6 +86,7 @@ fn finding(f: &Finding) -> WireFinding<'_> {
         measured: f.measured.as_ref(),
         limit: f.limit.as_ref(),
         fix: f.fix.as_ref(),
+        flag: f.flag.as_deref(),
     }
 }
 

@@ -111,6 +111,26 @@ pub(super) fn readable(
             .help(format!("export the {word} again"))));
         return false;
     }
+    // The budget ran out before the facts were known: nothing says the
+    // file is damaged, and the remedy is the budget, not the file.
+    if let Some(crate::probe::ProbeError::Budget(m)) = &f.problem {
+        out.push(at(Finding::new(
+            unreadable,
+            format!(
+                "{} could not be checked: {m}, before its facts were known",
+                if f.format == Format::Unknown {
+                    "the file".to_string()
+                } else {
+                    f.format.describe().to_string()
+                }
+            ),
+        )
+        .help(format!(
+            "raise the byte budget (--budget BYTES; {} bytes were read) and check again; the file is not known to be damaged",
+            f.bytes_read
+        ))));
+        return false;
+    }
     if f.kind != want || !accepted.iter().any(|n| n == f.format.name()) {
         out.push(at(Finding::new(
             unsupported,

@@ -214,3 +214,103 @@ fn model_suggestions_ignore_case_and_cross_dialects() {
     assert!(help("doubao-seedance-2-0")
         .contains("`doubao-seedance-2-0-260128`? It is a model of the ark dialect"));
 }
+
+/// A request built from flags points at the flags, and `--duration` is
+/// judged exactly as a file's `duration` is.
+#[test]
+fn flag_requests_point_at_their_flags() {
+    let o = run(
+        &[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--model",
+            "seedance-2.0-reference-to-video",
+            "--prompt",
+            "image 1 moves like video 1",
+            "--image",
+            "fixtures/media/image/ok-1024x1024.png",
+            "--video",
+            "fixtures/media/video/ok-fps-24.mp4",
+            "--video",
+            "fixtures/media/video/x-fps-61.mp4",
+            "--duration",
+            "5.5",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found: Vec<(String, String, serde_json::Value)> = v["requests"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().into(),
+                f["flag"].as_str().unwrap_or("").into(),
+                f["line"].clone(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&(
+            "REQ006".into(),
+            "--duration".into(),
+            serde_json::Value::Null
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "VID006".into(),
+            "--video #2".into(),
+            serde_json::Value::Null
+        )),
+        "{found:?}"
+    );
+    // As in a file: 5.0 is a warning (write 5), "five" a type error.
+    for (value, code) in [("5.0", "REQ005"), ("five", "REQ005"), ("16", "REQ006")] {
+        let o = run(
+            &[
+                "check",
+                "--no-config",
+                "--no-fetch",
+                "--model",
+                "seedance-2.0-text-to-video",
+                "--prompt",
+                "x",
+                "--duration",
+                value,
+            ],
+            None,
+        );
+        let out = text(&o.stdout);
+        assert!(
+            out.contains(&format!("[{code}]")) && out.contains("--> --duration /duration"),
+            "{value}: {out}"
+        );
+    }
+}
+
+/// A spent byte budget says so, and what to raise; not "damaged".
+#[test]
+fn budget_exhaustion_has_its_own_wording() {
+    let o = run(
+        &[
+            "check",
+            "--no-config",
+            "--budget",
+            "1000",
+            "fixtures/requests/media/ok-r2v-all-kinds.json",
+        ],
+        None,
+    );
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("raise the byte budget (--budget BYTES"),
+        "{out}"
+    );
+    assert!(!out.contains("damaged or incomplete"), "{out}");
+}
