@@ -42,6 +42,10 @@ pub fn probe_targets(targets: &[String], opts: &Options) -> Vec<probe::MediaFact
 /// never built or dropped on a thread that drives an async runtime (calling
 /// the library from inside tokio is fine).
 pub(crate) fn probe_all(keys: &[AssetTarget], opts: &Options) -> Vec<probe::MediaFacts> {
+    // No pool and no thread for nothing to probe (`check_bytes` in a loop).
+    if keys.is_empty() {
+        return Vec::new();
+    }
     let remote = keys.iter().any(|k| matches!(k, AssetTarget::Remote(_)));
     if remote {
         std::thread::scope(|s| {
@@ -139,6 +143,10 @@ fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<pro
             })
             .collect()
     };
+    // One asset needs no pool of its own (building one costs threads).
+    if keys.len() == 1 {
+        return work();
+    }
     match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
         Ok(pool) => pool.install(work),
         Err(_) => work(),
