@@ -1,6 +1,6 @@
 //! `seedance-preflight.toml`: severities per code or family, limit overrides,
-//! default dialect and model, and the gate. Found by walking up from the
-//! current folder, or given with `--config`.
+//! default dialect and model, and the gate. Found for each checked file by
+//! walking up from its folder (the nearest wins), or given with `--config`.
 //!
 //! ```toml
 //! fail_on = "warning"            # error | warning | info | never

@@ -263,8 +263,9 @@ pub(super) struct CheckArgs {
     /// Turn these codes or families off; repeatable.
     #[arg(long, value_name = "CODE|FAMILY", help_heading = "Severity")]
     pub(super) allow: Vec<String>,
-    /// Read this config file instead of looking for seedance-preflight.toml
-    /// from the current folder upward.
+    /// Read this config file for every request, instead of the
+    /// seedance-preflight.toml nearest each checked file (from its folder
+    /// upward).
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub(super) config: Option<std::path::PathBuf>,
     /// Use no config file.
@@ -279,6 +280,11 @@ pub(super) struct CheckArgs {
     /// output).
     #[arg(long, short = 'q')]
     pub(super) quiet: bool,
+    /// Print the settings a request in PATH (the first PATH, or the current
+    /// folder) is checked with, and where each comes from (default, config
+    /// file, command line); check nothing.
+    #[arg(long)]
+    pub(super) show_settings: bool,
     /// Show each request's facts in human output: the predicted output
     /// (REQ090) and what was probed of each asset, a video's codec (VID008).
     /// JSON carries them always (`predicted`, `assets[].probe`, `codec`).

@@ -6,6 +6,7 @@ use std::io::{self, IsTerminal, Write};
 use super::args::{CheckArgs, ColorArg, FailOn, FormatArg};
 use super::flags::{request_from_flags, FLAGS};
 use super::run::{Run, Sink};
+use super::settings::{self, Configs, Layers};
 use super::usage_error;
 use seedance_preflight::report::{self, Format, HumanStyle};
 use seedance_preflight::{config, input, Dialect, Options};
@@ -15,9 +16,31 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         Ok(r) => r,
         Err(e) => return usage_error(&e),
     };
-    let loaded = match load_config(&args) {
+    // The config of requests without a folder of their own, and of the
+    // walk's `exclude`/`include`: `--config`, else the nearest from the
+    // current folder (or --stdin-filename's) upward.
+    let fixed = if args.no_config {
+        Some(None)
+    } else {
+        args.config.clone().map(Some)
+    };
+    let root = match &fixed {
+        Some(f) => f.clone(),
+        None => {
+            let start = args
+                .stdin_filename
+                .as_deref()
+                .and_then(|n| std::path::Path::new(n).parent())
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
+            std::env::current_dir()
+                .ok()
+                .and_then(|d| config::discover(&d.join(start)))
+        }
+    };
+    let loaded = match root.as_ref().map(|p| config::load(p)).transpose() {
         Ok(l) => l,
-        Err(e) => return usage_error(&format!("config: {e}")),
+        Err(e) => return usage_error(&format!("config: {}", String::from(e))),
     };
     let cli_layer = match severity_layer(&args) {
         Ok(l) => l,
@@ -35,40 +58,55 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         include: args.include.clone(),
         stdin_name: args.stdin_filename.clone(),
     };
-    let mut severity = config::SeverityMap::default();
-    let mut fail_on = config::FailOn::Error;
-    let mut dialect = None;
-    let mut spec = None;
     if let Some(l) = &loaded {
-        for w in &l.warnings {
-            eprintln!("seedance-preflight: warning: {w}");
-        }
-        severity.push(l.severity.clone());
-        fail_on = l.config.fail_on.unwrap_or(fail_on);
-        dialect = l.config.dialect;
         selection.exclude.extend(l.config.exclude.iter().cloned());
         selection.include.extend(l.config.include.iter().cloned());
         if args.model.is_none() && wants_flag_request(&args) {
             args.model = l.config.model.clone();
         }
-        spec = Some(std::sync::Arc::new(l.spec.clone()));
     }
-    if !args.dialect_files.is_empty() {
-        let mut s = spec
-            .as_deref()
-            .cloned()
-            .unwrap_or_else(|| seedance_preflight::Spec::builtin().clone());
-        for f in &args.dialect_files {
-            s = match s.with_dialect_file(f) {
-                Ok(s) => s,
-                Err(e) => return usage_error(&format!("dialect file: {e}")),
-            };
+    let deadline = match std::time::Duration::try_from_secs_f64(args.deadline) {
+        Ok(d) if d.is_zero() => None,
+        Ok(d) => Some(d),
+        Err(_) => {
+            return usage_error(&format!(
+                "--deadline must be a number of seconds (0 for none), not {}",
+                args.deadline
+            ))
         }
-        spec = Some(std::sync::Arc::new(s));
-    }
-    let in_force = spec
-        .clone()
-        .unwrap_or_else(|| std::sync::Arc::new(seedance_preflight::Spec::builtin().clone()));
+    };
+    let bare = Options {
+        dialect: None,
+        rules: seedance_preflight::RuleOptions {
+            allow_local_paths: !args.require_urls,
+        },
+        fetch: !args.no_fetch,
+        budget: args.budget,
+        jobs: args.jobs.unwrap_or(0),
+        remote,
+        progress: None,
+        deadline,
+        max_urls: args.max_urls,
+        media_root: args.media_root.clone(),
+        ..Options::default()
+    };
+    let layers = Layers {
+        bare,
+        cli: cli_layer,
+        fail_on: args.fail_on.map(|f| match f {
+            FailOn::Error => config::FailOn::Error,
+            FailOn::Warning => config::FailOn::Warning,
+            FailOn::Info => config::FailOn::Info,
+            FailOn::Never => config::FailOn::Never,
+        }),
+        dialect_files: args.dialect_files.clone(),
+    };
+    let mut configs = Configs::new(layers, fixed, root.clone());
+    let mut opts = match configs.options(&root) {
+        Ok(o) => o,
+        Err(e) => return usage_error(&e),
+    };
+    let in_force = std::sync::Arc::new(opts.spec().clone());
     let given = match args
         .dialect
         .as_deref()
@@ -78,18 +116,16 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         Some(Ok(d)) => Some(d),
         None => None,
     };
-    if let Some(d) = dialect {
-        if let Err(e) = known_dialect(&in_force, Dialect::as_str(d)) {
-            return usage_error(&format!("config: {e}"));
-        }
-    }
-    severity.push(cli_layer);
-    if let Some(f) = args.fail_on {
-        fail_on = match f {
-            FailOn::Error => config::FailOn::Error,
-            FailOn::Warning => config::FailOn::Warning,
-            FailOn::Info => config::FailOn::Info,
-            FailOn::Never => config::FailOn::Never,
+    opts.dialect = given;
+    configs.layers.bare.dialect = given;
+    if args.show_settings {
+        let at = args.paths.first().map_or(".", String::as_str);
+        return match settings::show(&mut configs, at, &args) {
+            Ok(text) => {
+                print!("{text}");
+                0
+            }
+            Err(e) => usage_error(&e),
         };
     }
     if wants_flag_request(&args) && args.model.is_none() {
@@ -98,33 +134,6 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
     if args.paths.is_empty() && args.model.is_none() {
         return usage_error("nothing to check: give request PATHs (`-` for standard input) or describe one with --model");
     }
-    let opts = Options {
-        dialect: given,
-        default_dialect: dialect,
-        rules: seedance_preflight::RuleOptions {
-            allow_local_paths: !args.require_urls,
-        },
-        fail_on: fail_on.severity(),
-        fetch: !args.no_fetch,
-        budget: args.budget,
-        jobs: args.jobs.unwrap_or(0),
-        remote,
-        spec,
-        severity,
-        progress: None,
-        deadline: match std::time::Duration::try_from_secs_f64(args.deadline) {
-            Ok(d) if d.is_zero() => None,
-            Ok(d) => Some(d),
-            Err(_) => {
-                return usage_error(&format!(
-                    "--deadline must be a number of seconds (0 for none), not {}",
-                    args.deadline
-                ))
-            }
-        },
-        max_urls: args.max_urls,
-        media_root: args.media_root.clone(),
-    };
     let mut sinks = Vec::new();
     let human = |style| {
         if args.show_facts {
@@ -203,6 +212,8 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
     let keep = sinks.iter().any(|k| !k.format.streams());
     let mut run = Run {
         opts,
+        configs,
+        config: root,
         sinks,
         keep,
         chunk: Vec::new(),
@@ -275,22 +286,6 @@ fn known_dialect(spec: &seedance_preflight::Spec, id: &str) -> Result<Dialect, S
         "unknown dialect `{id}` (loaded: {}; add one with --dialect-file)",
         ids.join(", ")
     ))
-}
-
-/// The config in force: `--config`, else the first seedance-preflight.toml
-/// from the current folder upward, unless `--no-config`.
-pub(super) fn load_config(args: &CheckArgs) -> Result<Option<config::Loaded>, String> {
-    if args.no_config {
-        return Ok(None);
-    }
-    let path = match &args.config {
-        Some(p) => Some(p.clone()),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|d| config::discover(&d)),
-    };
-    path.map(|p| config::load(&p).map_err(String::from))
-        .transpose()
 }
 
 pub(super) fn severity_layer(args: &CheckArgs) -> Result<config::SeverityLayer, String> {

@@ -14,6 +14,7 @@ mod fix;
 mod flags;
 mod probe;
 mod run;
+mod settings;
 
 use args::{Cli, Command, ListFormat};
 

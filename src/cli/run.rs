@@ -14,7 +14,12 @@ use seedance_preflight::{check_documents, input, Options};
 /// jsonl) print each chunk at once; the others keep only the request
 /// reports they print.
 pub(super) struct Run {
+    /// The options of the current chunk (of the config governing it).
     pub(super) opts: Options,
+    /// Each request's config, and the options it makes.
+    pub(super) configs: super::settings::Configs,
+    /// The config governing the current chunk.
+    pub(super) config: Option<std::path::PathBuf>,
     /// Where the report goes: one format each (`--format` to stdout, and
     /// every `--output FORMAT=FILE`), all from one run.
     pub(super) sinks: Vec<Sink>,
@@ -57,6 +62,22 @@ const CHUNK_BYTES: usize = 64 << 20;
 
 impl Run {
     pub(super) fn push(&mut self, doc: input::Document) {
+        // A chunk is checked with one config: another one starts a chunk.
+        let config = self.configs.config_of(&doc.source);
+        if config != self.config {
+            self.flush_chunk();
+            match self.configs.options(&config) {
+                Ok(o) => {
+                    self.opts = o;
+                    self.config = config;
+                }
+                Err(e) => {
+                    eprintln!("seedance-preflight: {}: {e}", doc.source.display());
+                    self.input_errors += 1;
+                    return;
+                }
+            }
+        }
         self.chunk_bytes += match &doc.body {
             input::Body::Bytes(b) => b.len(),
             _ => 0,

@@ -314,3 +314,92 @@ fn budget_exhaustion_has_its_own_wording() {
     );
     assert!(!out.contains("damaged or incomplete"), "{out}");
 }
+
+/// Each checked file gets the config nearest to it (walking up from its
+/// folder); `--show-settings` says what applies and where it comes from.
+#[test]
+fn config_is_found_from_each_file_upward() {
+    let root = std::env::temp_dir().join(format!("sp-per-file-config-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let bad = r#"{"model": "seedance-2.0-text-to-video", "prompt": "a cat", "duration": 16}"#;
+    for d in ["lenient/deeper", "strict"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+        std::fs::write(root.join(d).join("req.json"), bad).unwrap();
+    }
+    std::fs::write(
+        root.join("lenient/seedance-preflight.toml"),
+        "[severity]\nREQ006 = \"warning\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("seedance-preflight.toml"),
+        "fail_on = \"error\"\n",
+    )
+    .unwrap();
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--format",
+            "json",
+            root.to_str().unwrap(),
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let verdict = |suffix: &str| -> (String, String) {
+        let r = v["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["file"].as_str().unwrap().ends_with(suffix))
+            .unwrap();
+        (
+            r["verdict"].as_str().unwrap().into(),
+            r["findings"][0]["severity"].as_str().unwrap().into(),
+        )
+    };
+    // The nested request takes lenient/'s config (nearest wins) …
+    assert_eq!(
+        verdict("deeper/req.json"),
+        ("pass".into(), "warning".into())
+    );
+    // … and strict/'s takes the root one.
+    assert_eq!(verdict("strict/req.json"), ("fail".into(), "error".into()));
+    assert_eq!(o.status.code(), Some(1));
+    let deeper = root.join("lenient/deeper");
+    let o = run(
+        &["check", "--show-settings", deeper.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("lenient/seedance-preflight.toml\" # the nearest from"),
+        "{out}"
+    );
+    assert!(
+        out.contains("severity.REQ006 = \"warning\"        # config"),
+        "{out}"
+    );
+    assert!(
+        out.contains("fail_on = \"error\"                  # default"),
+        "{out}"
+    );
+    let o = run(
+        &[
+            "check",
+            "--show-settings",
+            "--fail-on",
+            "never",
+            deeper.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(
+        text(&o.stdout).contains("fail_on = \"never\"                  # command line"),
+        "{}",
+        text(&o.stdout)
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
