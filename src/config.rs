@@ -181,8 +181,9 @@ pub struct Config {
     /// More dialect files to load (relative to the config file's folder).
     #[serde(default)]
     pub dialect_files: Vec<PathBuf>,
-    /// Globs left out when walking folders (added to `--exclude`).
-    #[serde(default)]
+    /// Globs left out when walking folders (added to `--exclude`; also
+    /// spelt `extend-exclude`, as in ruff).
+    #[serde(default, alias = "extend-exclude")]
     pub exclude: Vec<String>,
     /// Globs selected when walking folders besides `*.json` / `*.jsonl`
     /// (added to `--include`).

@@ -116,3 +116,64 @@ fn pre_commit_hook_manifest_uses_documented_keys() {
     );
     assert_eq!(o.status.code(), Some(0));
 }
+
+/// The committed JSON Schema of `seedance-preflight.toml`
+/// (`docs/seedance-preflight.schema.json`, for editors) accepts every
+/// example config the tool accepts, refuses the broken ones, and lists
+/// exactly the codes, names and families the tool knows.
+#[test]
+fn config_json_schema_matches_the_tool() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&file("docs/seedance-preflight.schema.json")).unwrap();
+    let validator = jsonschema::draft7::new(&schema).expect("the config schema compiles");
+    let as_json = |toml_text: &str| -> serde_json::Value {
+        serde_json::to_value(toml::from_str::<toml::Table>(toml_text).unwrap()).unwrap()
+    };
+    let dir = super::fixtures().join("configs");
+    let mut checked = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let valid = validator.is_valid(&as_json(&std::fs::read_to_string(&path).unwrap()));
+        let loads = seedance_preflight::config::load(&path).is_ok();
+        match name.as_str() {
+            // A misspelt key deep in a dialect's limits: the tool's own
+            // check (with its line) finds it, the schema leaves limits open.
+            "x-bad-limit.toml" => assert!(valid && !loads, "{name}"),
+            n if n.starts_with("x-") => assert!(!valid && !loads, "{name}"),
+            _ => assert!(valid && loads, "{name}"),
+        }
+        checked += 1;
+    }
+    assert!(checked >= 6);
+    // The README's example and the module doc's example.
+    let readme = file("README.md");
+    let block = readme
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .unwrap();
+    assert!(validator.is_valid(&as_json(block)), "{block}");
+    // In sync with the codes.
+    let keys: Vec<&str> = schema["properties"]["severity"]["propertyNames"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for c in seedance_preflight::Code::ALL {
+        assert!(
+            keys.contains(&c.as_str()) && keys.contains(&c.name()),
+            "{c}"
+        );
+    }
+    assert_eq!(keys.len(), 2 * seedance_preflight::Code::ALL.len() + 5);
+    // What the tool refuses by name, the schema refuses too.
+    for bad in [
+        "fial_on = \"error\"",
+        "[severity]\nREQ06 = \"error\"",
+        "[severity]\nREQ004 = \"fatal\"",
+    ] {
+        assert!(!validator.is_valid(&as_json(bad)), "{bad}");
+    }
+}
