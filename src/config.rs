@@ -242,6 +242,21 @@ pub(crate) fn line_of_key(text: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// serde's "unknown field `fial_on`, expected one of `fail_on`, …" with
+/// the likely one named first.
+fn with_hint(message: &str) -> String {
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    match quoted.split_first() {
+        Some((word, candidates)) if message.starts_with("unknown field") => {
+            match crate::rules::did_you_mean(word, candidates.iter().copied()) {
+                Some(m) => format!("unknown key `{word}` (did you mean `{m}`?); {message}"),
+                None => message.to_string(),
+            }
+        }
+        _ => message.to_string(),
+    }
+}
+
 /// Reads and validates a config file. The error says `file:line: what`
 /// (kind [`Config`](crate::ErrorKind::Config), or `Io` when unreadable).
 pub fn load(path: &Path) -> Result<Loaded, crate::Error> {
@@ -250,7 +265,7 @@ pub fn load(path: &Path) -> Result<Loaded, crate::Error> {
         .map_err(|e| Error::new(ErrorKind::Io, e.to_string()).at(path, None))?;
     let config: Config = toml::from_str(&text).map_err(|e| {
         let line = e.span().map_or(1, |s| line_of(&text, s.start));
-        Error::new(ErrorKind::Config, e.message()).at(path, Some(line))
+        Error::new(ErrorKind::Config, with_hint(e.message())).at(path, Some(line))
     })?;
     let mut severity = SeverityLayer::default();
     for (key, level) in &config.severity {
@@ -343,11 +358,17 @@ pub fn merged_spec(overrides: &toml::Table) -> Result<Spec, (String, String)> {
 fn merge(base: &mut toml::Table, over: &toml::Table, path: &str) -> Result<(), (String, String)> {
     for (k, v) in over {
         let here = format!("{path}.{k}");
-        let Some(slot) = base.get_mut(k) else {
+        if !base.contains_key(k) {
+            let hint = crate::rules::did_you_mean(k, base.keys().map(String::as_str))
+                .map(|m| format!(" (did you mean `{m}`?)"))
+                .unwrap_or_default();
             return Err((
                 k.clone(),
-                format!("`{here}` is not a key of the limits table"),
+                format!("`{here}` is not a key of the limits table{hint}"),
             ));
+        }
+        let Some(slot) = base.get_mut(k) else {
+            continue;
         };
         match (slot, v) {
             (toml::Value::Table(b), toml::Value::Table(o)) => merge(b, o, &here)?,

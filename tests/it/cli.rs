@@ -528,8 +528,12 @@ fn config_overrides_severity_limits_and_gate() {
 fn config_errors_exit_2_naming_file_and_line() {
     for (file, line, words) in [
         ("x-unknown-key.toml", 5, "colour"),
-        ("x-unknown-top-key.toml", 2, "unknown field `fial_on`"),
-        ("x-bad-limit.toml", 3, "limits.unified.video.max_duraton_s"),
+        ("x-unknown-top-key.toml", 2, "unknown key `fial_on` (did you mean `fail_on`?)"),
+        (
+            "x-bad-limit.toml",
+            3,
+            "limits.unified.video.max_duraton_s` is not a key of the limits table (did you mean `max_duration_s`?)",
+        ),
         ("x-bad-level.toml", 2, "unknown variant `fatal`"),
     ] {
         let path = format!("fixtures/configs/{file}");
