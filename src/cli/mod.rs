@@ -8,6 +8,7 @@ use seedance_preflight::Code;
 
 mod args;
 mod check;
+mod complete;
 mod dialects;
 #[cfg(feature = "fix")]
 mod fix;
@@ -46,15 +47,7 @@ pub fn run() -> i32 {
             dialect_files,
             format,
         } => dialects::dialects(id, dialect_files, format),
-        Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "seedance-preflight",
-                &mut io::stdout(),
-            );
-            0
-        }
+        Command::Completions { shell } => print_out(&complete::script(shell)),
         Command::Man { dir } => man(dir),
     }
 }

@@ -403,3 +403,43 @@ fn config_is_found_from_each_file_upward() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Bash completion completes subcommand options (clap_complete's bug with
+/// hyphenated names worked around) and rule codes.
+#[test]
+fn bash_completion_completes_options_and_codes() {
+    if std::process::Command::new("bash")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: no bash");
+        return;
+    }
+    let script = run(&["completions", "bash"], None);
+    assert_eq!(script.status.code(), Some(0));
+    let file = std::env::temp_dir().join(format!("sp-completion-{}.bash", std::process::id()));
+    std::fs::write(&file, &script.stdout).unwrap();
+    let complete = |words: &str| -> String {
+        let body = format!(
+            r#"source '{}'
+COMP_WORDS=({words}); COMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 )); COMP_LINE="{words}"; COMP_POINT=${{#COMP_LINE}}
+complete -p seedance-preflight >/dev/null || exit 3
+_seedance_preflight seedance-preflight "${{COMP_WORDS[COMP_CWORD]}}" "${{COMP_WORDS[COMP_CWORD-1]}}"
+echo "${{COMPREPLY[@]}}""#,
+            file.display()
+        );
+        let o = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(body)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    };
+    assert_eq!(complete("seedance-preflight check --fo"), "--format");
+    assert_eq!(complete("seedance-preflight check --fail-"), "--fail-on");
+    assert!(complete("seedance-preflight check --deny VID00").starts_with("VID001 VID002"));
+    assert!(complete("seedance-preflight explain duration-").contains("duration-out-of-range"));
+    let _ = std::fs::remove_file(&file);
+}
