@@ -2,6 +2,7 @@
 
 mod adopt;
 mod cli;
+mod contract;
 mod data;
 mod dialects;
 #[cfg(feature = "fix")]
