@@ -13,6 +13,7 @@ mod dialects;
 #[cfg(feature = "fix")]
 mod fix;
 mod flags;
+mod net;
 mod probe;
 mod run;
 mod settings;
