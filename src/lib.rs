@@ -40,6 +40,8 @@
 
 pub mod addr;
 pub mod config;
+#[cfg(feature = "fix")]
+mod deep;
 mod error;
 mod finding;
 #[cfg(feature = "fix")]
@@ -59,7 +61,7 @@ pub mod spec;
 pub use error::{Error, ErrorKind};
 pub use finding::{Amount, Code, Finding, Fix, Limit, Measured, Reencode, Severity, Unit};
 pub use options::{
-    FetchOptions, Options, OptionsBuilder, Progress, ReadOptions, Stage, VerdictOptions,
+    Deep, FetchOptions, Options, OptionsBuilder, Progress, ReadOptions, Stage, VerdictOptions,
     DEFAULT_DEADLINE, DEFAULT_MAX_URLS,
 };
 pub use pipeline::{

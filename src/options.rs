@@ -63,6 +63,23 @@ pub struct Options {
     /// and symbolic links); others are SRC001 and never opened. `None`: no
     /// restriction.
     pub media_root: Option<std::path::PathBuf>,
+    /// A full decode of every local asset after its header probe
+    /// (`--deep`): off by default; see [`Deep`].
+    pub deep: Deep,
+}
+
+/// How far `--deep` goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Deep {
+    /// Headers only (the default: header-fast).
+    #[default]
+    Off,
+    /// Decode images with the `image` crate and audio with `symphonia`
+    /// (every packet); videos get the header and sample-table checks only.
+    Decode,
+    /// As `Decode`, and videos decoded by an `ffmpeg` on PATH.
+    Ffmpeg,
 }
 
 /// The default run deadline: 300 s.
@@ -127,6 +144,7 @@ impl Default for Options {
             deadline: Some(DEFAULT_DEADLINE),
             max_urls: DEFAULT_MAX_URLS,
             media_root: None,
+            deep: Deep::Off,
         }
     }
 }

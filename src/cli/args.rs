@@ -115,6 +115,25 @@ pub(super) struct NetArgs {
     pub(super) proxy: Option<String>,
 }
 
+/// How far `--deep` goes.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum DeepArg {
+    /// Images with the `image` crate, audio with symphonia (every packet).
+    Decode,
+    /// As `decode`, and videos decoded by ffmpeg (on PATH).
+    Ffmpeg,
+}
+
+impl DeepArg {
+    pub(super) fn mode(arg: Option<DeepArg>) -> seedance_preflight::Deep {
+        match arg {
+            None => seedance_preflight::Deep::Off,
+            Some(DeepArg::Decode) => seedance_preflight::Deep::Decode,
+            Some(DeepArg::Ffmpeg) => seedance_preflight::Deep::Ffmpeg,
+        }
+    }
+}
+
 #[derive(clap::Args)]
 pub(super) struct ProbeArgs {
     /// Media files or http(s) URLs.
@@ -131,6 +150,11 @@ pub(super) struct ProbeArgs {
     /// Files probed at once (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub(super) jobs: Option<usize>,
+    /// Decode every local asset in full after its header probe, to prove
+    /// the data is intact (reads whole files: slower). `--deep=ffmpeg`
+    /// decodes videos with ffmpeg too.
+    #[arg(long, value_enum, value_name = "HOW", num_args = 0..=1, require_equals = true, default_missing_value = "decode")]
+    pub(super) deep: Option<DeepArg>,
 }
 
 #[derive(clap::Args)]
@@ -183,6 +207,11 @@ pub(super) struct CheckArgs {
     pub(super) jobs: Option<usize>,
     #[command(flatten)]
     pub(super) net: NetArgs,
+    /// Decode every local asset in full after its header probe, to prove
+    /// the data is intact (reads whole files: slower). `--deep=ffmpeg`
+    /// decodes videos with ffmpeg too.
+    #[arg(long, value_enum, value_name = "HOW", num_args = 0..=1, require_equals = true, default_missing_value = "decode")]
+    pub(super) deep: Option<DeepArg>,
     /// Request-level rules only: no file, DNS or network access for media.
     #[arg(long)]
     pub(super) no_fetch: bool,

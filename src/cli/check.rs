@@ -88,6 +88,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         deadline,
         max_urls: args.max_urls,
         media_root: args.media_root.clone(),
+        deep: super::args::DeepArg::mode(args.deep),
         ..Options::default()
     };
     let layers = Layers {

@@ -18,6 +18,7 @@ pub(super) fn probe(args: ProbeArgs) -> i32 {
         budget: args.budget,
         jobs: args.jobs.unwrap_or(0),
         remote,
+        deep: super::args::DeepArg::mode(args.deep),
         ..Options::default()
     };
     let facts = seedance_preflight::probe_targets(&args.paths, &opts);

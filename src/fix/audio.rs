@@ -62,6 +62,49 @@ pub fn length(input: &Path) -> Option<f64> {
     }
 }
 
+/// Decodes every packet of `input` (`--deep`): `Ok` says how much decoded,
+/// `Err` which packet failed and why. A damaged packet fails the check here
+/// (a player would skip it; the service may not).
+pub fn decode_all(input: &Path) -> Result<String, String> {
+    let mut format = open_format(input)?;
+    let track = format
+        .default_track()
+        .ok_or("the file has no audio track")?
+        .clone();
+    let mut decoder = symphonia::default::get_codecs()
+        .make(&track.codec_params, &DecoderOptions::default())
+        .map_err(|e| format!("no decoder for this audio: {e}"))?;
+    let (mut packets, mut frames, mut rate) = (0u64, 0u64, 0u32);
+    loop {
+        let packet = match format.next_packet() {
+            Ok(p) => p,
+            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(SymError::ResetRequired) => break,
+            Err(e) => return Err(format!("packet {}: cannot be read: {e}", packets + 1)),
+        };
+        if packet.track_id() != track.id {
+            continue;
+        }
+        packets += 1;
+        let decoded = decoder.decode(&packet).map_err(|e| {
+            format!("packet {packets} (after {frames} samples) does not decode: {e}")
+        })?;
+        rate = decoded.spec().rate;
+        frames += decoded.frames() as u64;
+    }
+    if packets == 0 {
+        return Err("no audio packet in the file".into());
+    }
+    Ok(format!(
+        "{frames} samples per channel in {packets} packets decoded ({:.3} s)",
+        if rate > 0 {
+            frames as f64 / f64::from(rate)
+        } else {
+            0.0
+        }
+    ))
+}
+
 /// Decodes `input` and writes a WAV of at most `max_s` seconds (and, with
 /// `min_s`, padded with silence to at least that).
 pub fn run(

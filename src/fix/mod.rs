@@ -28,8 +28,10 @@ use serde::Serialize;
 use crate::finding::Code;
 
 pub use self::image::{ImageJob, ImageStep};
+pub(crate) use audio::decode_all;
 pub use exec::{execute, Executed, JobResult, RequestResult};
 pub use plan::plan;
+pub(crate) use video::run as run_tool;
 pub use video::{find_ffmpeg, VideoJob};
 
 /// The version of the plan and result wire format.

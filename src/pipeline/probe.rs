@@ -121,7 +121,13 @@ fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<pro
                 match k {
                     AssetTarget::Local(p) => match root.as_ref().map(|r| r.check(p)) {
                         Some(Err(e)) => probe::MediaFacts::unopenable(&label(), e),
-                        _ => probe::probe_path(p, opts.budget),
+                        _ => {
+                            #[allow(unused_mut)]
+                            let mut f = probe::probe_path(p, opts.budget);
+                            #[cfg(feature = "fix")]
+                            crate::deep::verify(p, &mut f, opts.deep);
+                            f
+                        }
                     },
                     #[cfg(feature = "remote")]
                     AssetTarget::Remote(u) => match &fetcher {

@@ -45,6 +45,14 @@ impl MediaFacts {
         if let Some(s) = f.size_bytes {
             parts.push(format!("{s} bytes"));
         }
+        if let Some(d) = &f.deep {
+            parts.push(format!(
+                "deep ({}): {}{}",
+                d.by,
+                if d.ok { "" } else { "FAILED: " },
+                d.detail
+            ));
+        }
         parts
     }
 }

@@ -103,6 +103,22 @@ pub struct MediaFacts {
     pub problem: Option<ProbeError>,
     /// For a URL: redirects, status, Content-Type, and why it failed.
     pub remote: Option<crate::source::http::RemoteFacts>,
+    /// What a full decode found (`--deep`), when one ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deep: Option<DeepCheck>,
+}
+
+/// The outcome of a full decode (`--deep`): the payload, not only the
+/// headers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeepCheck {
+    /// Whether every frame, sample or packet decoded.
+    pub ok: bool,
+    /// What was decoded (`1280×720 pixels`, `96000 samples in 94 packets`),
+    /// or where and why decoding failed.
+    pub detail: String,
+    /// How it was checked: `image`, `symphonia` or `ffmpeg`.
+    pub by: &'static str,
 }
 
 impl MediaFacts {
@@ -138,6 +154,7 @@ impl MediaFacts {
             error: None,
             problem: None,
             remote: None,
+            deep: None,
         }
     }
 

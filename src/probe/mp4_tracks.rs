@@ -164,7 +164,15 @@ pub(super) fn summarize(tracks: HashMap<u32, Track>, f: &mut MediaFacts) -> Prob
         f.channels = (a.channels > 0).then_some(a.channels);
     }
     let Some(v) = video else {
-        f.codec = audio.map(|a| a.codec.clone());
+        // Audio alone is named as ffprobe names it (`mp4a` is AAC).
+        f.codec = audio.map(|a| match a.codec.as_str() {
+            "mp4a" => "aac".to_string(),
+            c => c.to_string(),
+        });
+        // An M4A is audio: its facts are complete without a video track.
+        if f.format.kind() == super::Kind::Audio && audio.is_some() {
+            return Ok(());
+        }
         return Err("the container has no video track".into());
     };
     f.codec = Some(v.codec.clone());

@@ -164,6 +164,21 @@ pub(super) fn readable(
         ))));
         return false;
     }
+    if let Some(d) = f.deep.as_ref().filter(|d| !d.ok) {
+        out.push(at(Finding::new(
+            unreadable,
+            format!(
+                "{} whose data does not decode ({}): {}",
+                f.format.describe(),
+                d.by,
+                d.detail
+            ),
+        )
+        .help(format!(
+            "the headers are intact but the data is damaged: export the {word} again (found by --deep)"
+        ))));
+        return false;
+    }
     true
 }
 

@@ -358,6 +358,7 @@ fn a_request_from_flags_is_checked_with_its_media() {
     assert_eq!(json(&o)["requests"][0]["assets"][0]["field"], "mediaUrls");
 }
 
+#[cfg(feature = "remote")]
 #[test]
 fn check_and_probe_fetch_urls_with_private_addresses_allowed() {
     let server = super::server::Server::start();

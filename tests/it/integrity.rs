@@ -277,3 +277,133 @@ fn flac_behind_an_id3_tag_is_flac() {
     let _ = std::fs::remove_file(&path);
     assert_eq!(f.format, seedance_preflight::probe::Format::Flac, "{f:?}");
 }
+
+/// `--deep`: a file whose headers are intact but whose data is damaged
+/// passes the header probe and fails the full decode, with IMG002/AUD002
+/// saying what did not decode; intact files decode.
+#[test]
+fn deep_decode_finds_damage_the_headers_cannot_show() {
+    let dir = std::env::temp_dir().join(format!("sp-deep-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A PNG whose image data (IDAT) is overwritten: IHDR and size intact.
+    let mut png = std::fs::read(super::fixtures().join("media/image/ok-1024x1024.png")).unwrap();
+    let idat = png.windows(4).position(|w| w == b"IDAT").unwrap();
+    for b in &mut png[idat + 40..idat + 240] {
+        *b ^= 0x5a;
+    }
+    let bad_png = dir.join("damaged.png");
+    std::fs::write(&bad_png, &png).unwrap();
+    // An MP3 whose frames after the first few are overwritten with noise
+    // (frame headers kept, so the header probe still counts the length).
+    let mut mp3 = std::fs::read(super::fixtures().join("media/audio/ok-mp3-cbr128.mp3")).unwrap();
+    let start = mp3.len() / 3;
+    let mut x: u32 = 12345;
+    for b in &mut mp3[start..start + 4000] {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        *b = (x >> 16) as u8;
+    }
+    let bad_mp3 = dir.join("damaged.mp3");
+    std::fs::write(&bad_mp3, &mp3).unwrap();
+    let check =
+        |deep: seedance_preflight::Deep, image: &std::path::Path, audio: &std::path::Path| {
+            let body = serde_json::json!({
+            "model": "seedance-2.0-reference-to-video", "prompt": "image 1 to audio 1",
+            "image_urls": [image], "audio_urls": [audio]});
+            let opts = Options {
+                deep,
+                ..Options::default()
+            };
+            let r = check_bytes("t.json", &serde_json::to_vec(&body).unwrap(), &opts);
+            r.findings
+                .iter()
+                .map(|f| (f.code, f.message.clone()))
+                .collect::<Vec<_>>()
+        };
+    // Header probe: both pass.
+    let shallow = check(seedance_preflight::Deep::Off, &bad_png, &bad_mp3);
+    assert!(
+        shallow
+            .iter()
+            .all(|(c, _)| !matches!(c, Code::IMG002 | Code::AUD002)),
+        "{shallow:?}"
+    );
+    // Full decode: the image fails; the intact files pass.
+    let deep = check(seedance_preflight::Deep::Decode, &bad_png, &bad_mp3);
+    assert!(
+        deep.iter()
+            .any(|(c, m)| *c == Code::IMG002 && m.contains("whose data does not decode (image)")),
+        "{deep:?}"
+    );
+    let clean = check(
+        seedance_preflight::Deep::Decode,
+        &super::fixtures().join("media/image/ok-1024x1024.png"),
+        &super::fixtures().join("media/audio/ok-mp3-cbr128.mp3"),
+    );
+    assert!(
+        clean
+            .iter()
+            .all(|(c, _)| !matches!(c, Code::IMG002 | Code::AUD002)),
+        "{clean:?}"
+    );
+    let facts = seedance_preflight::probe_targets(
+        &[super::fixtures()
+            .join("media/audio/ok-mp3-cbr128.mp3")
+            .display()
+            .to_string()],
+        &Options {
+            deep: seedance_preflight::Deep::Decode,
+            ..Options::default()
+        },
+    );
+    let d = facts[0].deep.as_ref().unwrap();
+    assert!(
+        d.ok && d.by == "symphonia" && d.detail.contains("packets decoded"),
+        "{d:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--deep=ffmpeg`: a video whose samples are overwritten (moov intact)
+/// fails ffmpeg's decode with VID002; skipped visibly without ffmpeg.
+#[cfg(feature = "fix")]
+#[test]
+fn deep_ffmpeg_decode_finds_a_damaged_video() {
+    if seedance_preflight::fix::find_ffmpeg(None).is_none() {
+        eprintln!("SKIPPED: no ffmpeg on PATH; --deep=ffmpeg needs it (.ci/run installs it)");
+        return;
+    }
+    let mut mp4 = std::fs::read(super::fixtures().join("media/video/ok-fps-24.mp4")).unwrap();
+    let mdat = mp4.windows(4).position(|w| w == b"mdat").unwrap();
+    let mut x: u32 = 12345;
+    let end = mp4.len().min(mdat + 20_000);
+    for b in &mut mp4[mdat + 200..end] {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        *b = (x >> 16) as u8;
+    }
+    let bad = std::env::temp_dir().join(format!("sp-deep-{}.mp4", std::process::id()));
+    std::fs::write(&bad, &mp4).unwrap();
+    let body = serde_json::json!({
+        "model": "seedance-2.0-reference-to-video", "prompt": "move like video 1",
+        "video_urls": [bad]});
+    let codes = |deep| {
+        let opts = Options {
+            deep,
+            ..Options::default()
+        };
+        check_bytes("t.json", &serde_json::to_vec(&body).unwrap(), &opts)
+            .findings
+            .iter()
+            .map(|f| (f.code, f.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert!(codes(seedance_preflight::Deep::Decode)
+        .iter()
+        .all(|(c, _)| *c != Code::VID002));
+    let deep = codes(seedance_preflight::Deep::Ffmpeg);
+    assert!(
+        deep.iter()
+            .any(|(c, m)| *c == Code::VID002 && m.contains("does not decode (ffmpeg)")),
+        "{deep:?}"
+    );
+    let _ = std::fs::remove_file(&bad);
+}

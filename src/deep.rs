@@ -1,0 +1,110 @@
+//! `--deep`: a full decode that proves a local asset's payload is intact,
+//! after the header probe has said what it is. Images are decoded with the
+//! `image` crate (with `Limits`), audio with `symphonia` (every packet),
+//! and video, with [`Deep::Ffmpeg`](crate::Deep::Ffmpeg), by an `ffmpeg` on
+//! PATH (`-xerror`, with a timeout). Off by default: it reads whole files.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::probe::{DeepCheck, Format, Kind, MediaFacts};
+use crate::Deep;
+
+/// The most one image decode may allocate.
+const MAX_IMAGE_ALLOC: u64 = 1 << 30;
+/// The largest file read whole for a decode (above every size limit).
+const MAX_FILE: u64 = 512 << 20;
+/// The longest one ffmpeg decode may take.
+const FFMPEG_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Decodes `path` as what `facts` says it is, and records the outcome in
+/// `facts.deep` (left `None` where nothing here decodes the format).
+pub(crate) fn verify(path: &Path, facts: &mut MediaFacts, mode: Deep) {
+    if mode == Deep::Off || facts.error.is_some() {
+        return;
+    }
+    let check = match facts.kind {
+        Kind::Image => image(path, facts.format),
+        Kind::Audio => audio(path),
+        Kind::Video if mode == Deep::Ffmpeg => video(path),
+        _ => None,
+    };
+    facts.deep = check;
+}
+
+fn image(path: &Path, format: Format) -> Option<DeepCheck> {
+    let fmt = match format {
+        Format::Jpeg => image::ImageFormat::Jpeg,
+        Format::Png => image::ImageFormat::Png,
+        Format::Gif => image::ImageFormat::Gif,
+        Format::Webp => image::ImageFormat::WebP,
+        Format::Bmp => image::ImageFormat::Bmp,
+        Format::Tiff => image::ImageFormat::Tiff,
+        _ => return None,
+    };
+    let result = (|| {
+        let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+        if size > MAX_FILE {
+            return Err(format!("{size} bytes: larger than a full decode reads"));
+        }
+        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+        let mut reader = image::ImageReader::with_format(std::io::BufReader::new(file), fmt);
+        let mut limits = image::Limits::default();
+        limits.max_alloc = Some(MAX_IMAGE_ALLOC);
+        reader.limits(limits);
+        let img = reader.decode().map_err(|e| e.to_string())?;
+        Ok(format!("{}×{} pixels decoded", img.width(), img.height()))
+    })();
+    Some(outcome(result, "image"))
+}
+
+fn audio(path: &Path) -> Option<DeepCheck> {
+    Some(outcome(crate::fix::decode_all(path), "symphonia"))
+}
+
+fn video(path: &Path) -> Option<DeepCheck> {
+    let ffmpeg = crate::fix::find_ffmpeg(None)?;
+    let args: Vec<String> = ["-nostdin", "-v", "error", "-xerror", "-i"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([path.display().to_string()])
+        .chain(
+            ["-map", "0:v:0", "-f", "null", "-"]
+                .iter()
+                .map(|s| s.to_string()),
+        )
+        .collect();
+    let result = crate::fix::run_tool(&ffmpeg, &args, FFMPEG_TIMEOUT)
+        .map(|()| "every video frame decoded".to_string())
+        .map_err(|e| {
+            // The last two lines of ffmpeg's errors say what broke.
+            let lines: Vec<&str> = e.lines().filter(|l| !l.trim().is_empty()).collect();
+            let tail = lines[lines.len().saturating_sub(2)..].join("; ");
+            let head = e.find("): ").map_or("ffmpeg failed", |i| &e[..=i]);
+            let mut s = format!("{head}: {tail}");
+            if s.len() > 300 {
+                let cut = (0..=300)
+                    .rev()
+                    .find(|&i| s.is_char_boundary(i))
+                    .unwrap_or(0);
+                s.truncate(cut);
+            }
+            s
+        });
+    Some(outcome(result, "ffmpeg"))
+}
+
+fn outcome(result: Result<String, String>, by: &'static str) -> DeepCheck {
+    match result {
+        Ok(detail) => DeepCheck {
+            ok: true,
+            detail,
+            by,
+        },
+        Err(detail) => DeepCheck {
+            ok: false,
+            detail,
+            by,
+        },
+    }
+}
