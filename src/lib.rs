@@ -3,9 +3,12 @@
 //! Tells you, before anything is submitted, whether a Seedance 2.0
 //! video-generation request will be accepted — and if not, exactly what to fix.
 //!
-//! Both API dialects are understood: the *unified* one
-//! (`POST /v1/videos/generations`, snake_case) and the *open* one
-//! (`POST /api/open/v1/video/generations`, camelCase). Every finding carries a
+//! Three API dialects are built in — the *unified* one
+//! (`POST /v1/videos/generations`, snake_case), the *open* one
+//! (`POST /api/open/v1/video/generations`, camelCase) and the provider's own
+//! *ark* task API (Volcengine Ark / BytePlus ModelArk, a `content[]` array of
+//! typed items with roles) — and more are loaded from dialect files
+//! ([`Spec::with_dialect_file`]). Every finding carries a
 //! stable code (`REQ006`), a severity, a message that says what was measured and
 //! what the limit is, a fix, and the JSON pointer, line and column of the value.
 //!
@@ -35,9 +38,19 @@
 //! assert_eq!(errors[0].line_col, Some((5, 15)));
 //! ```
 
+//! ## Surface
+//!
+//! The documented API is the items re-exported here and the modules
+//! [`config`], [`fix`], [`probe`], [`report`] and [`spec`]. The modules
+//! hidden from these docs (`addr`, `input`, `json`, `prompt`, `request`,
+//! `rules`, `source`) are the implementation: public only because the
+//! command-line front end, the tests and the fuzz targets reach into them;
+//! they may change in any release.
+
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[doc(hidden)]
 pub mod addr;
 pub mod config;
 #[cfg(feature = "fix")]
@@ -46,15 +59,21 @@ mod error;
 mod finding;
 #[cfg(feature = "fix")]
 pub mod fix;
+#[doc(hidden)]
 pub mod input;
+#[doc(hidden)]
 pub mod json;
 mod options;
 mod pipeline;
 pub mod probe;
+#[doc(hidden)]
 pub mod prompt;
 pub mod report;
+#[doc(hidden)]
 pub mod request;
+#[doc(hidden)]
 pub mod rules;
+#[doc(hidden)]
 pub mod source;
 pub mod spec;
 

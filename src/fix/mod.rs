@@ -1,6 +1,6 @@
 //! `fix`: turn a rejected request into one that passes.
 //!
-//! Two steps a caller can separate: [`plan`] reads a checked [`Report`]
+//! Two steps a caller can separate: [`plan`] reads a checked [`Report`](crate::Report)
 //! (the findings' `fix` data and the probed facts) and says what it would
 //! do — text edits of the request, one job per asset to rewrite, and what
 //! cannot be fixed and why — without touching anything; [`execute`] runs a

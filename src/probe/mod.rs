@@ -2,7 +2,7 @@
 //! the facts the rules judge — dimensions, duration, frame rate, codec.
 //!
 //! Each container format is a small module over `Read + Seek` behind a
-//! [`Budgeted`](crate::source::Budgeted) reader. A probe never panics and never
+//! [`Budgeted`] reader. A probe never panics and never
 //! reads past the budget: a corrupt, truncated or hostile file gives facts with
 //! `error` set.
 
