@@ -81,6 +81,8 @@ pub enum Prober {
     Flac,
     /// Ogg identification header and last granule (`xiph.rs`).
     Ogg,
+    /// AAC ADTS frame headers (`adts.rs`).
+    Adts,
     /// Named, not measured.
     None,
 }
@@ -142,7 +144,7 @@ table! {
     Wav "wav" "WAV" "a WAV audio file" Audio ["wav", "wave"] ["audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave"] Wav;
     Mp3 "mp3" "MP3" "an MP3 audio file" Audio ["mp3"] ["audio/mpeg", "audio/mp3"] MpegAudio;
     Mp2 "mp2" "MP2" "an MPEG layer II (MP2) audio file" Audio ["mp2"] [] MpegAudio;
-    Aac "aac" "AAC" "an AAC (ADTS) audio file" Audio ["aac"] ["audio/aac"] None;
+    Aac "aac" "AAC" "an AAC (ADTS) audio file" Audio ["aac"] ["audio/aac"] Adts;
     M4a "m4a" "M4A" "an AAC/M4A audio file" Audio ["m4a"] ["audio/mp4", "audio/x-m4a"] IsoBmff;
     Ogg "ogg" "Ogg" "an Ogg audio file" Audio ["ogg", "oga", "opus"] ["audio/ogg"] Ogg;
     Flac "flac" "FLAC" "a FLAC audio file" Audio ["flac"] ["audio/flac", "audio/x-flac"] Flac;

@@ -6,6 +6,7 @@
 //! reads past the budget: a corrupt, truncated or hostile file gives facts with
 //! `error` set.
 
+mod adts;
 mod audio;
 pub(crate) mod bytes;
 mod describe;
@@ -335,6 +336,7 @@ pub fn probe_reader<R: Read + Seek>(
         Prober::Heif => stills::probe_heif(r, size, &mut facts),
         Prober::Flac => xiph::probe_flac(r, flac_at, &mut facts),
         Prober::Ogg => xiph::probe_ogg(r, size, &mut facts),
+        Prober::Adts => adts::probe(r, 0, size, &mut facts),
         Prober::None => Ok(()),
     };
     if let Err(e) = result {

@@ -164,8 +164,10 @@ pub(super) fn probe_mpeg<R: Read + Seek>(
         return Err("the file has a tag but no audio (truncated)".into());
     }
     if buf.len() >= 2 && buf[0] == 0xFF && buf[1] & 0xF6 == 0xF0 {
+        // AAC behind an ID3v2 tag.
         f.format = Format::Aac;
-        return Ok(());
+        f.kind = Format::Aac.kind();
+        return super::adts::probe(r, start, size, f);
     }
     let (offset, first) = found.ok_or("no MPEG audio frame found (corrupt file)")?;
     f.format = if first.layer == 3 {

@@ -407,3 +407,26 @@ fn deep_ffmpeg_decode_finds_a_damaged_video() {
     );
     let _ = std::fs::remove_file(&bad);
 }
+
+/// AAC in ADTS frames is measured by counting its frames (the golden table
+/// holds the whole file); a file cut inside a frame is truncated, and the
+/// facts say what is there.
+#[test]
+fn adts_aac_is_counted_and_a_cut_frame_is_truncation() {
+    let whole = std::fs::read(super::fixtures().join("media/audio/x-aac-adts.aac")).unwrap();
+    let cut = std::env::temp_dir().join(format!("sp-adts-{}.aac", std::process::id()));
+    std::fs::write(&cut, &whole[..5000]).unwrap();
+    let f = probe_path(&cut, DEFAULT_BUDGET);
+    assert!(matches!(f.problem, Some(ProbeError::Truncated(_))), "{f:?}");
+    assert!(
+        f.error
+            .as_deref()
+            .unwrap()
+            .contains("ADTS frame 52 declares"),
+        "{f:?}"
+    );
+    // 51 whole frames of 1024 samples at 44.1 kHz.
+    assert_eq!(f.duration_s, Some(51.0 * 1024.0 / 44100.0));
+    assert_eq!((f.sample_rate, f.channels), (Some(44100), Some(2)));
+    let _ = std::fs::remove_file(&cut);
+}
