@@ -233,32 +233,17 @@ pub(super) fn show(
             );
         }
     }
-    let exclude: Vec<&String> = args
-        .exclude
-        .iter()
-        .chain(file.iter().flat_map(|c| &c.exclude))
-        .collect();
-    line(
-        "exclude",
-        format!("{exclude:?}"),
-        from(
-            !args.exclude.is_empty(),
-            file.is_some_and(|c| !c.exclude.is_empty()),
-        ),
-    );
-    let include: Vec<&String> = args
-        .include
-        .iter()
-        .chain(file.iter().flat_map(|c| &c.include))
-        .collect();
-    line(
-        "include",
-        format!("{include:?}"),
-        from(
-            !args.include.is_empty(),
-            file.is_some_and(|c| !c.include.is_empty()),
-        ),
-    );
+    for (key, given, in_file) in [
+        ("exclude", &args.exclude, file.map(|c| &c.exclude)),
+        ("include", &args.include, file.map(|c| &c.include)),
+    ] {
+        let all: Vec<&String> = given.iter().chain(in_file.into_iter().flatten()).collect();
+        line(
+            key,
+            format!("{all:?}"),
+            from(!given.is_empty(), in_file.is_some_and(|v| !v.is_empty())),
+        );
+    }
     let dflt = seedance_preflight::source::DEFAULT_BUDGET;
     line(
         "budget",

@@ -46,6 +46,29 @@ fn open_format(input: &Path) -> Result<Box<dyn symphonia::core::formats::FormatR
         .map_err(|e| format!("cannot read the audio: {e}"))
 }
 
+/// The container reader, its default track and a decoder for it.
+#[allow(clippy::type_complexity)]
+fn open_decoder(
+    input: &Path,
+) -> Result<
+    (
+        Box<dyn symphonia::core::formats::FormatReader>,
+        symphonia::core::formats::Track,
+        Box<dyn symphonia::core::codecs::Decoder>,
+    ),
+    String,
+> {
+    let format = open_format(input)?;
+    let track = format
+        .default_track()
+        .ok_or("the file has no audio track")?
+        .clone();
+    let decoder = symphonia::default::get_codecs()
+        .make(&track.codec_params, &DecoderOptions::default())
+        .map_err(|e| format!("no decoder for this audio: {e}"))?;
+    Ok((format, track, decoder))
+}
+
 /// The length a container states for its default track, without decoding
 /// (for formats the probes name but do not measure: Ogg, FLAC, M4A).
 pub fn length(input: &Path) -> Option<f64> {
@@ -66,14 +89,7 @@ pub fn length(input: &Path) -> Option<f64> {
 /// `Err` which packet failed and why. A damaged packet fails the check here
 /// (a player would skip it; the service may not).
 pub fn decode_all(input: &Path) -> Result<String, String> {
-    let mut format = open_format(input)?;
-    let track = format
-        .default_track()
-        .ok_or("the file has no audio track")?
-        .clone();
-    let mut decoder = symphonia::default::get_codecs()
-        .make(&track.codec_params, &DecoderOptions::default())
-        .map_err(|e| format!("no decoder for this audio: {e}"))?;
+    let (mut format, track, mut decoder) = open_decoder(input)?;
     let (mut packets, mut frames, mut rate) = (0u64, 0u64, 0u32);
     loop {
         let packet = match format.next_packet() {
@@ -113,14 +129,7 @@ pub fn run(
     max_s: Option<f64>,
     min_s: Option<f64>,
 ) -> Result<Written, String> {
-    let mut format = open_format(input)?;
-    let track = format
-        .default_track()
-        .ok_or("the file has no audio track")?
-        .clone();
-    let mut decoder = symphonia::default::get_codecs()
-        .make(&track.codec_params, &DecoderOptions::default())
-        .map_err(|e| format!("no decoder for this audio: {e}"))?;
+    let (mut format, track, mut decoder) = open_decoder(input)?;
     let mut writer: Option<(
         hound::WavWriter<std::io::BufWriter<std::fs::File>>,
         u32,
