@@ -1,8 +1,10 @@
 //! `--deep`: a full decode that proves a local asset's payload is intact,
 //! after the header probe has said what it is. Images are decoded with the
-//! `image` crate (with `Limits`), audio with `symphonia` (every packet),
-//! and video, with [`Deep::Ffmpeg`](crate::Deep::Ffmpeg), by an `ffmpeg` on
-//! PATH (`-xerror`, with a timeout). Off by default: it reads whole files.
+//! `image` crate (with `Limits`), audio with `symphonia` (every packet); an
+//! MP4/MOV video has every sample read and its H.264/HEVC NAL units checked
+//! to tile it, and with [`Deep::Ffmpeg`](crate::Deep::Ffmpeg) is decoded by
+//! an `ffmpeg` on PATH (`-xerror`, with a timeout). Off by default: it reads
+//! whole files.
 
 use std::path::Path;
 use std::time::Duration;
@@ -27,6 +29,9 @@ pub(crate) fn verify(path: &Path, facts: &mut MediaFacts, mode: Deep) {
         Kind::Image => image(path, facts.format),
         Kind::Audio => audio(path),
         Kind::Video if mode == Deep::Ffmpeg => video(path),
+        Kind::Video if facts.format.info().prober == crate::probe::Prober::IsoBmff => Some(
+            outcome(crate::probe::walk_video_samples(path), "sample walk"),
+        ),
         _ => None,
     };
     facts.deep = check;

@@ -76,7 +76,8 @@ pub enum Deep {
     #[default]
     Off,
     /// Decode images with the `image` crate and audio with `symphonia`
-    /// (every packet); videos get the header and sample-table checks only.
+    /// (every packet); read every sample of an MP4/MOV video and check its
+    /// H.264/HEVC NAL units tile it.
     Decode,
     /// As `Decode`, and videos decoded by an `ffmpeg` on PATH.
     Ffmpeg,

@@ -18,6 +18,7 @@ mod mp4;
 mod mp4_boxes;
 mod mp4_tables;
 mod mp4_tracks;
+mod mp4_walk;
 pub(crate) mod mpeg_audio;
 mod png;
 mod sniff;
@@ -402,4 +403,13 @@ pub fn probe_url(
     };
     facts.remote = Some(remote);
     facts
+}
+
+/// `--deep` for an MP4/MOV without ffmpeg: reads every sample of the video
+/// track and checks that its H.264/HEVC NAL units tile it (`Ok`: what was
+/// walked; `Err`: the damaged sample).
+pub fn walk_video_samples(path: &Path) -> Result<String, String> {
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let size = file.metadata().map_err(|e| e.to_string())?.len();
+    mp4_walk::walk(&mut std::io::BufReader::new(&mut file), size)
 }

@@ -15,7 +15,7 @@ use super::mp4_tracks::{add_fragment, read_tracks, summarize, Track};
 use super::{io_msg, MediaFacts, ProbeError, ProbeResult};
 
 /// The largest `moov` decoded (a 15 s clip's tables are a few hundred KB).
-const MAX_MOOV_BYTES: u64 = 16 * 1024 * 1024;
+pub(super) const MAX_MOOV_BYTES: u64 = 16 * 1024 * 1024;
 /// The largest single `moof` decoded.
 const MAX_MOOF_BYTES: u64 = 4 * 1024 * 1024;
 /// Top-level boxes visited before giving up (fragmented files have two per fragment).
@@ -101,7 +101,7 @@ pub(super) fn probe<R: Read + Seek>(
 
 /// Reads a box header at `pos`: (type, header length, whole box length; 0 = to
 /// the end of the file).
-fn read_box_header<R: Read + Seek>(
+pub(super) fn read_box_header<R: Read + Seek>(
     r: &mut R,
     pos: u64,
     end: u64,
@@ -139,7 +139,7 @@ fn read_box_header<R: Read + Seek>(
 
 /// Reads a whole box, prunes it to what the probe needs (see `mp4_boxes`) and
 /// decodes that. Sample descriptions found go to `entries`.
-fn decode_box<T: Decode, R: Read + Seek>(
+pub(super) fn decode_box<T: Decode, R: Read + Seek>(
     r: &mut R,
     pos: u64,
     len: u64,

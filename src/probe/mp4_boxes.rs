@@ -45,6 +45,9 @@ pub(super) struct SampleEntry {
     pub original: Option<String>,
     /// For an encrypted entry: the scheme (`schm`: `cenc`, `cbcs`, …).
     pub scheme: Option<String>,
+    /// H.264 / HEVC: the bytes of each NAL unit's length prefix (`avcC`,
+    /// `hvcC`: 1, 2 or 4).
+    pub nal_length_size: Option<u8>,
 }
 
 /// Rebuilds `bytes` (one or more whole boxes) keeping only [`KEEP`]; every
@@ -154,6 +157,19 @@ fn sample_entry(stsd: &[u8]) -> SampleEntry {
     if let Some(c) = body.get(children..).and_then(|kids| aac_channels(kids, 0)) {
         e.channels = c;
     }
+    // The NAL length prefix: avcC byte 4, hvcC byte 21 (low two bits + 1).
+    let config = match e.fourcc.as_str() {
+        "avc1" | "avc3" => body
+            .get(78..)
+            .and_then(|k| child(k, b"avcC"))
+            .and_then(|c| c.get(4)),
+        "hvc1" | "hev1" => body
+            .get(78..)
+            .and_then(|k| child(k, b"hvcC"))
+            .and_then(|c| c.get(21)),
+        _ => None,
+    };
+    e.nal_length_size = config.map(|b| (b & 0x03) + 1);
     // An encrypted entry keeps the original format and scheme in `sinf`.
     let kids = match e.fourcc.as_str() {
         "encv" => body.get(78..),

@@ -363,6 +363,94 @@ fn deep_decode_finds_damage_the_headers_cannot_show() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A copy of a clean MP4 whose sample data is overwritten with noise
+/// (its `moov` intact): the header probe cannot tell.
+fn damaged_mp4() -> std::path::PathBuf {
+    let mut mp4 = std::fs::read(super::fixtures().join("media/video/ok-fps-24.mp4")).unwrap();
+    let mdat = mp4.windows(4).position(|w| w == b"mdat").unwrap();
+    let mut x: u32 = 12345;
+    let end = mp4.len().min(mdat + 20_000);
+    for b in &mut mp4[mdat + 200..end] {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        *b = (x >> 16) as u8;
+    }
+    let bad = std::env::temp_dir().join(format!(
+        "sp-deep-{}-{:?}.mp4",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    std::fs::write(&bad, &mp4).unwrap();
+    bad
+}
+
+/// The findings of a request naming `video`, with `deep`.
+fn video_findings(video: &std::path::Path, deep: seedance_preflight::Deep) -> Vec<(Code, String)> {
+    let body = serde_json::json!({
+        "model": "seedance-2.0-reference-to-video", "prompt": "move like video 1",
+        "video_urls": [video]});
+    let opts = Options {
+        deep,
+        ..Options::default()
+    };
+    check_bytes("t.json", &serde_json::to_vec(&body).unwrap(), &opts)
+        .findings
+        .iter()
+        .map(|f| (f.code, f.message.clone()))
+        .collect()
+}
+
+/// `--deep` without ffmpeg: every sample is read and its NAL units must
+/// tile it; the overwritten samples break the chain of lengths.
+#[test]
+fn deep_sample_walk_finds_a_damaged_video() {
+    let bad = damaged_mp4();
+    assert!(video_findings(&bad, seedance_preflight::Deep::Off)
+        .iter()
+        .all(|(c, _)| *c != Code::VID002));
+    let deep = video_findings(&bad, seedance_preflight::Deep::Decode);
+    assert!(
+        deep.iter().any(|(c, m)| *c == Code::VID002
+            && m.contains("does not decode (sample walk)")
+            && m.contains("declares")),
+        "{deep:?}"
+    );
+    let _ = std::fs::remove_file(&bad);
+}
+
+/// No false alarm: every clean media fixture passes `--deep`.
+#[test]
+fn deep_passes_every_clean_fixture() {
+    let mut paths = Vec::new();
+    for kind in ["image", "video", "audio"] {
+        for e in std::fs::read_dir(super::fixtures().join("media").join(kind)).unwrap() {
+            let p = e.unwrap().path();
+            if p.file_name().unwrap().to_string_lossy().starts_with("ok-") {
+                paths.push(p.display().to_string());
+            }
+        }
+    }
+    assert!(paths.len() > 30, "{}", paths.len());
+    let facts = seedance_preflight::probe_targets(
+        &paths,
+        &Options {
+            deep: seedance_preflight::Deep::Decode,
+            ..Options::default()
+        },
+    );
+    let failed: Vec<String> = facts
+        .iter()
+        .filter(|f| f.deep.as_ref().is_some_and(|d| !d.ok))
+        .map(|f| format!("{}: {:?}", f.source, f.deep))
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    let checked = facts.iter().filter(|f| f.deep.is_some()).count();
+    assert!(
+        checked * 10 >= paths.len() * 8,
+        "{checked} of {} decoded",
+        paths.len()
+    );
+}
+
 /// `--deep=ffmpeg`: a video whose samples are overwritten (moov intact)
 /// fails ffmpeg's decode with VID002; skipped visibly without ffmpeg.
 #[cfg(feature = "fix")]
@@ -372,34 +460,8 @@ fn deep_ffmpeg_decode_finds_a_damaged_video() {
         eprintln!("SKIPPED: no ffmpeg on PATH; --deep=ffmpeg needs it (.ci/run installs it)");
         return;
     }
-    let mut mp4 = std::fs::read(super::fixtures().join("media/video/ok-fps-24.mp4")).unwrap();
-    let mdat = mp4.windows(4).position(|w| w == b"mdat").unwrap();
-    let mut x: u32 = 12345;
-    let end = mp4.len().min(mdat + 20_000);
-    for b in &mut mp4[mdat + 200..end] {
-        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
-        *b = (x >> 16) as u8;
-    }
-    let bad = std::env::temp_dir().join(format!("sp-deep-{}.mp4", std::process::id()));
-    std::fs::write(&bad, &mp4).unwrap();
-    let body = serde_json::json!({
-        "model": "seedance-2.0-reference-to-video", "prompt": "move like video 1",
-        "video_urls": [bad]});
-    let codes = |deep| {
-        let opts = Options {
-            deep,
-            ..Options::default()
-        };
-        check_bytes("t.json", &serde_json::to_vec(&body).unwrap(), &opts)
-            .findings
-            .iter()
-            .map(|f| (f.code, f.message.clone()))
-            .collect::<Vec<_>>()
-    };
-    assert!(codes(seedance_preflight::Deep::Decode)
-        .iter()
-        .all(|(c, _)| *c != Code::VID002));
-    let deep = codes(seedance_preflight::Deep::Ffmpeg);
+    let bad = damaged_mp4();
+    let deep = video_findings(&bad, seedance_preflight::Deep::Ffmpeg);
     assert!(
         deep.iter()
             .any(|(c, m)| *c == Code::VID002 && m.contains("does not decode (ffmpeg)")),
