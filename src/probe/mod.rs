@@ -411,5 +411,10 @@ pub fn probe_url(
 pub fn walk_video_samples(path: &Path) -> Result<String, String> {
     let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let size = file.metadata().map_err(|e| e.to_string())?.len();
-    mp4_walk::walk(&mut std::io::BufReader::new(&mut file), size)
+    walk_video_samples_in(&mut std::io::BufReader::new(&mut file), size)
+}
+
+/// [`walk_video_samples`] over any reader of `size` bytes (the fuzz target).
+pub fn walk_video_samples_in<R: Read + Seek>(r: &mut R, size: u64) -> Result<String, String> {
+    mp4_walk::walk(r, size)
 }

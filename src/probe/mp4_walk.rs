@@ -39,7 +39,7 @@ pub(super) fn walk<R: Read + Seek>(r: &mut R, size: u64) -> Result<String, Strin
         .max_by_key(|(_, t)| u64::from(t.tkhd.width.integer()) * u64::from(t.tkhd.height.integer()))
         .ok_or("no video track")?;
     let nal = entries.get(index).and_then(|e| e.nal_length_size);
-    let ranges = sample_ranges(&trak.mdia.minf.stbl);
+    let ranges = sample_ranges(&trak.mdia.minf.stbl, size);
     if ranges.is_empty() && moov.mvex.is_some() {
         return Ok("not walked: the samples are in fragments (`moof`), which the walk does not follow; --deep=ffmpeg decodes them".into());
     }
@@ -119,9 +119,14 @@ fn nal_units(sample: &[u8], k: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// Samples listed at most (an hour at 60 fps is 216,000).
+const MAX_SAMPLES: usize = 4_000_000;
+
 /// Every sample's (offset, size), in table order: chunk offsets, samples
-/// per chunk (`stsc`), sizes (`stsz`).
-fn sample_ranges(stbl: &mp4_atom::Stbl) -> Vec<(u64, u32)> {
+/// per chunk (`stsc`), sizes (`stsz`). It stops after the first sample that
+/// runs past `size` (the walk reports it) and at [`MAX_SAMPLES`], so a
+/// hostile table cannot make it grow.
+fn sample_ranges(stbl: &mp4_atom::Stbl, size: u64) -> Vec<(u64, u32)> {
     let offsets: Vec<u64> = match (&stbl.co64, &stbl.stco) {
         (Some(c), _) => c.entries.clone(),
         (None, Some(c)) => c.entries.iter().map(|&o| u64::from(o)).collect(),
@@ -153,6 +158,9 @@ fn sample_ranges(stbl: &mp4_atom::Stbl) -> Vec<(u64, u32)> {
             out.push((at, len));
             at = at.saturating_add(u64::from(len));
             sample += 1;
+            if at > size || out.len() >= MAX_SAMPLES {
+                return out;
+            }
         }
     }
     out
