@@ -223,7 +223,9 @@ fn encode(img: &DynamicImage, jpeg: bool, max_bytes: u64) -> Result<Vec<u8>, Str
 
 /// A format the `image` crate does not decode (HEIC, AVIF, SVG): the
 /// programs that turn it into a PNG, in the order they are tried, each
-/// with its arguments for `input` → `png`.
+/// with its arguments for `input` → `png`. ImageMagick 6's `convert` (the
+/// name Debian's imagemagick installs) comes last: on other systems the
+/// name may be another program.
 pub(super) fn converters(
     format: crate::probe::Format,
     ffmpeg: Option<&Path>,
@@ -256,11 +258,13 @@ pub(super) fn converters(
             (ffmpeg.map_or(named("ffmpeg"), Path::to_path_buf), ff()),
             (named("heif-convert"), io()),
             (named("magick"), io()),
+            (named("convert"), io()),
         ],
         Format::Heic => vec![
             (named("heif-convert"), io()),
             (named("magick"), io()),
             (ffmpeg.map_or(named("ffmpeg"), Path::to_path_buf), ff()),
+            (named("convert"), io()),
         ],
         Format::Svg => vec![
             (
@@ -268,6 +272,7 @@ pub(super) fn converters(
                 vec!["-o".into(), o.clone(), i.clone()],
             ),
             (named("magick"), io()),
+            (named("convert"), io()),
         ],
         _ => Vec::new(),
     };

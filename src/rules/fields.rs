@@ -9,7 +9,8 @@ use crate::spec::{join_or, FieldType};
 /// REQ002: `model` missing or not a model of the dialect.
 pub(super) fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
     let ids = || ctx.spec.models.iter().map(|m| m.id.as_str());
-    let all = join_or(&ids().map(|s| format!("`{s}`")).collect::<Vec<_>>());
+    // Only a finding needs the list in words.
+    let all = || join_or(&ids().map(|s| format!("`{s}`")).collect::<Vec<_>>());
     let Some(field) = ctx.req.field("model") else {
         if ctx.spec.endpoint_model.is_some() {
             return; // the endpoint names the model
@@ -18,8 +19,9 @@ pub(super) fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
             Finding::new(
                 Code::REQ002,
                 format!(
-                    "`model` is missing; the {} dialect needs one of {all}",
-                    ctx.req.dialect
+                    "`model` is missing; the {} dialect needs one of {}",
+                    ctx.req.dialect,
+                    all()
                 ),
             )
             .at("", 0)
@@ -80,8 +82,10 @@ pub(super) fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
         })
     } else if let Some((other, m)) = elsewhere().filter(|(_, m)| m.eq_ignore_ascii_case(id)) {
         f.help(format!(
-            "`{m}` belongs to the {} dialect ({}); send it there, or pick one of {all}",
-            other.id, other.endpoint
+            "`{m}` belongs to the {} dialect ({}); send it there, or pick one of {}",
+            other.id,
+            other.endpoint,
+            all()
         ))
     } else if let Some(near) = near {
         f.help(format!("did you mean `{near}`?")).fix(Fix::Set {
@@ -90,11 +94,13 @@ pub(super) fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
         })
     } else if let Some((other, m)) = elsewhere() {
         f.help(format!(
-            "did you mean `{m}`? It is a model of the {} dialect ({}); here, use one of {all}",
-            other.id, other.endpoint
+            "did you mean `{m}`? It is a model of the {} dialect ({}); here, use one of {}",
+            other.id,
+            other.endpoint,
+            all()
         ))
     } else {
-        f.help(format!("use one of {all}"))
+        f.help(format!("use one of {}", all()))
     };
     out.push(f);
 }

@@ -335,7 +335,7 @@ fn formats_not_decoded_here_get_the_exact_command_without_a_converter() {
         .as_str()
         .unwrap();
     assert!(
-        reason.contains("none of ffmpeg, heif-convert, magick is installed")
+        reason.contains("none of ffmpeg, heif-convert, magick, convert is installed")
             && reason.contains("ffmpeg -nostdin -v error -y -i ")
             && reason.contains("x-640x480.png"),
         "{reason}"
