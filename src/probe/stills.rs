@@ -102,11 +102,13 @@ fn boxes(buf: &[u8]) -> impl Iterator<Item = ([u8; 4], std::ops::Range<usize>)> 
             }
             s => (8, s),
         };
-        if size < head || at + size > buf.len() {
+        // A 64-bit size can be anything: checked, never wrapped.
+        let end = at.checked_add(size)?;
+        if size < head || end > buf.len() {
             return None;
         }
-        let r = at + head..at + size;
-        at += size;
+        let r = at + head..end;
+        at = end;
         Some((ty, r))
     })
 }
