@@ -28,6 +28,8 @@ pub(crate) fn verify(path: &Path, facts: &mut MediaFacts, mode: Deep) {
     let check = match facts.kind {
         Kind::Image => image(path, facts.format),
         Kind::Audio => audio(path),
+        // Sound only in a video container: the sound is what decodes.
+        Kind::Video if facts.has_video == Some(false) => audio(path),
         Kind::Video if mode == Deep::Ffmpeg => video(path),
         Kind::Video if facts.format.info().prober == crate::probe::Prober::IsoBmff => Some(
             outcome(crate::probe::walk_video_samples(path), "sample walk"),

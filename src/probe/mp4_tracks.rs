@@ -169,11 +169,13 @@ pub(super) fn summarize(tracks: HashMap<u32, Track>, f: &mut MediaFacts) -> Prob
             "mp4a" => "aac".to_string(),
             c => c.to_string(),
         });
-        // An M4A is audio: its facts are complete without a video track.
-        if f.format.kind() == super::Kind::Audio && audio.is_some() {
+        // Sound without a picture is a fact of the file (`has_video:
+        // false`), which a video slot refuses (VID002); only a file with
+        // neither track is an error.
+        if audio.is_some() {
             return Ok(());
         }
-        return Err("the container has no video track".into());
+        return Err("the container has no audio or video track".into());
     };
     f.codec = Some(v.codec.clone());
     f.frames = Some(v.samples);

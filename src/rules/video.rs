@@ -34,6 +34,20 @@ fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
     ) {
         return;
     }
+    // A container with sound and no picture: a fact of the file, and no
+    // reference video.
+    if f.has_video == Some(false) {
+        out.push(at(Finding::new(
+            Code::VID002,
+            format!(
+                "the {} file holds no video track (audio only{})",
+                f.format.info().display,
+                f.codec.as_deref().map_or(String::new(), |c| format!(": {c}"))
+            ),
+        )
+        .help("use a clip with a picture track; to send the sound, convert it to WAV or MP3 and put it in the audio slot")));
+        return;
+    }
     out.extend(
         clip_length(
             f,

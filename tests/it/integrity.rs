@@ -492,3 +492,34 @@ fn adts_aac_is_counted_and_a_cut_frame_is_truncation() {
     assert_eq!((f.sample_rate, f.channels), (Some(44100), Some(2)));
     let _ = std::fs::remove_file(&cut);
 }
+
+/// An MP4 with sound and no picture is measured as what it is (no error
+/// from the probe); a video slot refuses it with VID002.
+#[test]
+fn an_audio_only_mp4_is_a_fact_and_a_vid002() {
+    let f = probe_path(
+        &super::fixtures().join("media/video/x-audio-only.mp4"),
+        DEFAULT_BUDGET,
+    );
+    assert_eq!(f.error, None);
+    assert_eq!((f.has_video, f.has_audio), (Some(false), Some(true)));
+    assert_eq!((f.codec.as_deref(), f.duration_s), (Some("aac"), Some(3.0)));
+    let body = serde_json::json!({
+        "model": "seedance-2.0-reference-to-video", "prompt": "move like video 1",
+        "video_urls": [super::fixtures().join("media/video/x-audio-only.mp4")]});
+    let r = check_bytes(
+        "t.json",
+        &serde_json::to_vec(&body).unwrap(),
+        &Options::default(),
+    );
+    let vid002: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::VID002)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        vid002,
+        ["the MP4 file holds no video track (audio only: aac)"]
+    );
+}
