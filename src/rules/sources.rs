@@ -35,7 +35,7 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                     code,
                     format!("`{}` names `{}`, which cannot be opened: {e}", a.pointer, a.uri),
                 )
-                .help("fix the path (relative paths are read from the request file's folder)"),
+                .help("fix the path (a relative path is read from the request file's folder; for standard input or a request built from flags, from the current folder)"),
                 Code::SRC001 => Finding::new(code, format!("`{}` names `{}`: {e}", a.pointer, a.uri))
                     .help("keep media inside the media root, or pass an https:// URL"),
                 // A reason of the run: its deadline, the URL cap, a build
