@@ -7,10 +7,11 @@ use super::{io_msg, MediaFacts, ProbeError, ProbeResult};
 use crate::source::read_up_to;
 
 /// WAV: `fmt ` for rate, channels and codec; `data` for the length. The
-/// `data` chunk and the RIFF size must fit the file.
+/// `data` chunk must fit the file; a RIFF size a few bytes past the end
+/// (after a whole `data` chunk) is forgiven, as decoders do.
 pub(super) fn probe_wav<R: Read + Seek>(
     r: &mut R,
-    size: Option<u64>,
+    _size: Option<u64>,
     f: &mut MediaFacts,
 ) -> ProbeResult {
     r.seek(SeekFrom::Start(0))
@@ -18,7 +19,6 @@ pub(super) fn probe_wav<R: Read + Seek>(
     let mut riff = [0u8; 12];
     r.read_exact(&mut riff)
         .map_err(|e| io_msg(e, "WAV header"))?;
-    let riff = le32(&riff, 4).unwrap_or(0);
     let mut fmt: Option<[u8; 40]> = None;
     let mut fact: Option<u32> = None;
     for _ in 0..1024 {
@@ -53,8 +53,11 @@ pub(super) fn probe_wav<R: Read + Seek>(
             }
             b"data" => {
                 let fmt = fmt.ok_or("WAV: the `data` chunk comes before any `fmt` chunk")?;
+                // The samples are what plays: a `data` chunk that fits the
+                // file is whole, even when the RIFF size claims a few more
+                // bytes after it (sloppy writers; lost trailing metadata).
                 wav_facts(&fmt, fact, len, r, f)?;
-                return riff_fits(riff, size);
+                return Ok(());
             }
             _ => {
                 r.seek(SeekFrom::Current((len + (len & 1)) as i64))
@@ -149,20 +152,3 @@ fn compressed_secs(fmt: &[u8; 40], fact: Option<u32>, data: u64) -> Option<f64> 
 const MAX_RATE: u32 = 768_000;
 /// The most channels believed.
 const MAX_CHANNELS: u16 = 32;
-
-/// The RIFF size (unless a streaming writer left it at 0 or 0xFFFFFFFF) must
-/// fit the file; one byte of missing padding is forgiven.
-fn riff_fits(riff: u32, size: Option<u64>) -> ProbeResult {
-    let Some(end) = size else {
-        return Ok(());
-    };
-    let declared = u64::from(riff) + 8;
-    if riff != 0 && riff != u32::MAX && declared > end + 1 {
-        return Err(ProbeError::Truncated(format!(
-            "the WAV's RIFF header declares {} bytes; the file ends at byte {} (truncated)",
-            super::thousands(declared),
-            super::thousands(end)
-        )));
-    }
-    Ok(())
-}

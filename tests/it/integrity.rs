@@ -523,3 +523,41 @@ fn an_audio_only_mp4_is_a_fact_and_a_vid002() {
         ["the MP4 file holds no video track (audio only: aac)"]
     );
 }
+
+/// A WAV whose RIFF size claims a few bytes more than the file, after a
+/// whole `data` chunk (a sloppy writer; lost trailing metadata), plays in
+/// full: its facts, no error. A `data` chunk cut short stays truncated
+/// (`x-wav-data-short.wav`).
+#[test]
+fn a_riff_size_past_a_whole_data_chunk_is_forgiven() {
+    let mut wav = Vec::new();
+    let data = vec![0u8; 16_000]; // 1 s of 8 kHz mono 16-bit
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&((36 + data.len() + 2) as u32).to_le_bytes()); // 2 bytes too many
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    for v in [1u16, 1] {
+        wav.extend_from_slice(&v.to_le_bytes());
+    }
+    wav.extend_from_slice(&8000u32.to_le_bytes());
+    wav.extend_from_slice(&16000u32.to_le_bytes());
+    for v in [2u16, 16] {
+        wav.extend_from_slice(&v.to_le_bytes());
+    }
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    wav.extend_from_slice(&data);
+    let p = std::env::temp_dir().join(format!("sp-riff-{}.wav", std::process::id()));
+    std::fs::write(&p, &wav).unwrap();
+    let f = probe_path(&p, DEFAULT_BUDGET);
+    assert_eq!(
+        (f.error.as_deref(), f.duration_s),
+        (None, Some(1.0)),
+        "{f:?}"
+    );
+    let _ = std::fs::remove_file(&p);
+    assert!(matches!(
+        probe("x-wav-data-short.wav").problem,
+        Some(ProbeError::Truncated(_))
+    ));
+}
