@@ -27,9 +27,44 @@ pub struct Written {
     pub bytes: u64,
 }
 
+/// Why audio could not be opened for decoding: the message, and whether it
+/// is a format or codec symphonia does not support (which says nothing
+/// about damage).
+pub(crate) struct OpenFailure {
+    message: String,
+    unsupported: bool,
+}
+
+impl From<OpenFailure> for String {
+    fn from(f: OpenFailure) -> String {
+        f.message
+    }
+}
+
+impl From<&str> for OpenFailure {
+    fn from(m: &str) -> Self {
+        OpenFailure {
+            message: m.to_string(),
+            unsupported: false,
+        }
+    }
+}
+
+fn failure(what: &str, e: SymError) -> OpenFailure {
+    OpenFailure {
+        unsupported: matches!(e, SymError::Unsupported(_)),
+        message: format!("{what}: {e}"),
+    }
+}
+
 /// The container reader for `input` (its extension as a hint).
-fn open_format(input: &Path) -> Result<Box<dyn symphonia::core::formats::FormatReader>, String> {
-    let file = std::fs::File::open(input).map_err(|e| format!("cannot open: {e}"))?;
+fn open_format(
+    input: &Path,
+) -> Result<Box<dyn symphonia::core::formats::FormatReader>, OpenFailure> {
+    let file = std::fs::File::open(input).map_err(|e| OpenFailure {
+        message: format!("cannot open: {e}"),
+        unsupported: false,
+    })?;
     let mss = MediaSourceStream::new(Box::new(file), Default::default());
     let mut hint = Hint::new();
     if let Some(ext) = input.extension().and_then(|e| e.to_str()) {
@@ -43,7 +78,7 @@ fn open_format(input: &Path) -> Result<Box<dyn symphonia::core::formats::FormatR
             &MetadataOptions::default(),
         )
         .map(|p| p.format)
-        .map_err(|e| format!("cannot read the audio: {e}"))
+        .map_err(|e| failure("cannot read the audio", e))
 }
 
 /// The container reader, its default track and a decoder for it.
@@ -56,7 +91,7 @@ fn open_decoder(
         symphonia::core::formats::Track,
         Box<dyn symphonia::core::codecs::Decoder>,
     ),
-    String,
+    OpenFailure,
 > {
     let format = open_format(input)?;
     let track = format
@@ -65,7 +100,7 @@ fn open_decoder(
         .clone();
     let decoder = symphonia::default::get_codecs()
         .make(&track.codec_params, &DecoderOptions::default())
-        .map_err(|e| format!("no decoder for this audio: {e}"))?;
+        .map_err(|e| failure("no decoder for this audio", e))?;
     Ok((format, track, decoder))
 }
 
@@ -89,8 +124,15 @@ pub fn length(input: &Path) -> Option<f64> {
 /// `Err` which packet failed and why. A damaged packet fails the check here
 /// (a player would skip it; the service may not).
 pub fn decode_all(input: &Path) -> Result<String, String> {
-    let (mut format, track, mut decoder) = open_decoder(input)?;
+    let (mut format, track, mut decoder) = match open_decoder(input) {
+        Ok(x) => x,
+        // A codec symphonia lacks (MPEG layer I/II here) is not damage.
+        Err(e) if e.unsupported => return Ok(format!("not checked: {}", e.message)),
+        Err(e) => return Err(e.message),
+    };
     let (mut packets, mut frames, mut rate) = (0u64, 0u64, 0u32);
+    // Packets that did not decode, and the first one's reason.
+    let (mut bad, mut first_bad) = (0u64, None);
     loop {
         let packet = match format.next_packet() {
             Ok(p) => p,
@@ -102,23 +144,51 @@ pub fn decode_all(input: &Path) -> Result<String, String> {
             continue;
         }
         packets += 1;
-        let decoded = decoder.decode(&packet).map_err(|e| {
-            format!("packet {packets} (after {frames} samples) does not decode: {e}")
-        })?;
-        rate = decoded.spec().rate;
-        frames += decoded.frames() as u64;
+        match decoder.decode(&packet) {
+            Ok(decoded) => {
+                rate = decoded.spec().rate;
+                frames += decoded.frames() as u64;
+            }
+            // Players skip a damaged packet; so does this check, unless
+            // many are (below).
+            Err(SymError::DecodeError(e)) => {
+                bad += 1;
+                first_bad.get_or_insert(format!(
+                    "packet {packets} (after {frames} samples) does not decode: {e}"
+                ));
+            }
+            Err(e) => {
+                return Err(format!(
+                    "packet {packets} (after {frames} samples) does not decode: {e}"
+                ))
+            }
+        }
     }
     if packets == 0 {
         return Err("no audio packet in the file".into());
     }
-    Ok(format!(
-        "{frames} samples per channel in {packets} packets decoded ({:.3} s)",
-        if rate > 0 {
-            frames as f64 / f64::from(rate)
-        } else {
-            0.0
-        }
-    ))
+    // More than 1 in 20 packets lost, or nothing decoded, is damage a
+    // listener hears; fewer is what every player conceals.
+    if bad > 0 && (bad * 20 > packets || frames == 0) {
+        return Err(format!(
+            "{bad} of {packets} packets do not decode; the first: {}",
+            first_bad.unwrap_or_default()
+        ));
+    }
+    let secs = if rate > 0 {
+        frames as f64 / f64::from(rate)
+    } else {
+        0.0
+    };
+    Ok(match bad {
+        0 => format!("{frames} samples per channel in {packets} packets decoded ({secs:.3} s)"),
+        1 => format!(
+            "{frames} samples per channel in {packets} packets decoded ({secs:.3} s); 1 packet did not decode and was skipped, as players skip it"
+        ),
+        _ => format!(
+            "{frames} samples per channel in {packets} packets decoded ({secs:.3} s); {bad} packets did not decode and were skipped, as players skip them"
+        ),
+    })
 }
 
 /// Decodes `input` and writes a WAV of at most `max_s` seconds (and, with

@@ -561,3 +561,24 @@ fn a_riff_size_past_a_whole_data_chunk_is_forgiven() {
         Some(ProbeError::Truncated(_))
     ));
 }
+
+/// A codec the decoders lack (MPEG layer II in symphonia's build here) is
+/// "not checked" under `--deep`, never damage.
+#[test]
+fn deep_without_a_decoder_is_not_checked() {
+    let facts = seedance_preflight::probe_targets(
+        &[super::fixtures()
+            .join("media/audio/x-mp2.mp2")
+            .display()
+            .to_string()],
+        &Options {
+            deep: seedance_preflight::Deep::Decode,
+            ..Options::default()
+        },
+    );
+    let d = facts[0].deep.as_ref().expect("a deep outcome");
+    assert!(
+        d.ok && d.detail.starts_with("not checked: no decoder"),
+        "{d:?}"
+    );
+}
