@@ -60,16 +60,25 @@ pub(super) fn fps_min(stts: &[SttsEntry], timescale: u32) -> Option<f64> {
 /// offset plus the sizes of the samples `stsc` puts in it. 0 for a track
 /// without chunks.
 pub(super) fn data_end(stbl: &Stbl) -> u64 {
+    chunks(stbl)
+        .map(|(offset, first, count)| {
+            offset.saturating_add(sizes(&stbl.stsz.samples, first, count))
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Each chunk of the track: (its offset, the index of its first sample,
+/// how many samples `stsc` puts in it).
+pub(super) fn chunks(stbl: &Stbl) -> impl Iterator<Item = (u64, u64, u64)> + '_ {
     let offsets: Vec<u64> = match (&stbl.co64, &stbl.stco) {
         (Some(c), _) => c.entries.clone(),
         (None, Some(c)) => c.entries.iter().map(|&o| u64::from(o)).collect(),
-        (None, None) => return 0,
+        (None, None) => Vec::new(),
     };
     let runs = &stbl.stsc.entries;
-    let mut run = 0;
-    let mut sample = 0u64;
-    let mut end = 0u64;
-    for (i, &offset) in offsets.iter().enumerate() {
+    let (mut run, mut sample) = (0usize, 0u64);
+    offsets.into_iter().enumerate().map(move |(i, offset)| {
         let chunk = i as u64 + 1;
         while runs
             .get(run + 1)
@@ -78,11 +87,10 @@ pub(super) fn data_end(stbl: &Stbl) -> u64 {
             run += 1;
         }
         let per_chunk = runs.get(run).map_or(0, |r| u64::from(r.samples_per_chunk));
-        let bytes = sizes(&stbl.stsz.samples, sample, per_chunk);
+        let first = sample;
         sample = sample.saturating_add(per_chunk);
-        end = end.max(offset.saturating_add(bytes));
-    }
-    end
+        (offset, first, per_chunk)
+    })
 }
 
 /// Total size of `count` samples from index `first`.

@@ -127,37 +127,21 @@ const MAX_SAMPLES: usize = 4_000_000;
 /// runs past `size` (the walk reports it) and at [`MAX_SAMPLES`], so a
 /// hostile table cannot make it grow.
 fn sample_ranges(stbl: &mp4_atom::Stbl, size: u64) -> Vec<(u64, u32)> {
-    let offsets: Vec<u64> = match (&stbl.co64, &stbl.stco) {
-        (Some(c), _) => c.entries.clone(),
-        (None, Some(c)) => c.entries.iter().map(|&o| u64::from(o)).collect(),
-        (None, None) => return Vec::new(),
-    };
     let size_of = |i: u64| -> Option<u32> {
         match &stbl.stsz.samples {
             StszSamples::Identical { count, size } => (i < u64::from(*count)).then_some(*size),
             StszSamples::Different { sizes } => sizes.get(usize::try_from(i).ok()?).copied(),
         }
     };
-    let runs = &stbl.stsc.entries;
-    let (mut run, mut sample) = (0usize, 0u64);
     let mut out = Vec::new();
-    for (i, &chunk_offset) in offsets.iter().enumerate() {
-        let chunk = i as u64 + 1;
-        while runs
-            .get(run + 1)
-            .is_some_and(|next| u64::from(next.first_chunk) <= chunk)
-        {
-            run += 1;
-        }
-        let per_chunk = runs.get(run).map_or(0, |r| r.samples_per_chunk);
+    for (chunk_offset, first, count) in super::mp4_tables::chunks(stbl) {
         let mut at = chunk_offset;
-        for _ in 0..per_chunk {
+        for sample in first..first.saturating_add(count) {
             let Some(len) = size_of(sample) else {
                 return out;
             };
             out.push((at, len));
             at = at.saturating_add(u64::from(len));
-            sample += 1;
             if at > size || out.len() >= MAX_SAMPLES {
                 return out;
             }
