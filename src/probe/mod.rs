@@ -10,6 +10,7 @@ mod adts;
 mod audio;
 pub(crate) mod bytes;
 mod describe;
+mod error;
 mod format;
 mod image;
 mod jpeg;
@@ -31,7 +32,9 @@ use std::path::Path;
 
 use crate::source::{self, Budgeted, OpenError};
 
+pub use error::ProbeError;
 pub use format::{describe_codec, Format, FormatInfo, Kind, Prober, FORMATS};
+pub use mp4_walk::{walk_video_samples, walk_video_samples_in};
 pub use sniff::sniff;
 
 /// Everything a probe learned about one file.
@@ -185,52 +188,6 @@ impl MediaFacts {
         let (dw, dh) = if swap { (h, w) } else { (w, h) };
         self.display_width = Some(dw);
         self.display_height = Some(dh);
-    }
-}
-
-/// Why a probe could not read a file completely: a value that crosses the
-/// seam to the rules, which map it to a code (IMG002/VID002/AUD002, SRC008…).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ProbeError {
-    /// The file ends before what its headers declare.
-    Truncated(String),
-    /// A header is malformed or contradicts itself.
-    Corrupt(String),
-    /// The byte budget ran out before the facts were known.
-    Budget(String),
-    /// A container without the track the slot needs.
-    NoTrack(String),
-    /// Reading failed for another reason.
-    Io(String),
-    /// The asset could not be opened at all.
-    Open(OpenError),
-}
-
-impl std::fmt::Display for ProbeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ProbeError::Truncated(m)
-            | ProbeError::Corrupt(m)
-            | ProbeError::Budget(m)
-            | ProbeError::NoTrack(m)
-            | ProbeError::Io(m) => f.write_str(m),
-            ProbeError::Open(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for ProbeError {}
-
-impl From<String> for ProbeError {
-    fn from(m: String) -> Self {
-        ProbeError::Corrupt(m)
-    }
-}
-
-impl From<&str> for ProbeError {
-    fn from(m: &str) -> Self {
-        ProbeError::Corrupt(m.to_string())
     }
 }
 
@@ -403,18 +360,4 @@ pub fn probe_url(
     };
     facts.remote = Some(remote);
     facts
-}
-
-/// `--deep` for an MP4/MOV without ffmpeg: reads every sample of the video
-/// track and checks that its H.264/HEVC NAL units tile it (`Ok`: what was
-/// walked; `Err`: the damaged sample).
-pub fn walk_video_samples(path: &Path) -> Result<String, String> {
-    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let size = file.metadata().map_err(|e| e.to_string())?.len();
-    walk_video_samples_in(&mut std::io::BufReader::new(&mut file), size)
-}
-
-/// [`walk_video_samples`] over any reader of `size` bytes (the fuzz target).
-pub fn walk_video_samples_in<R: Read + Seek>(r: &mut R, size: u64) -> Result<String, String> {
-    mp4_walk::walk(r, size)
 }

@@ -3,6 +3,7 @@
 //! exactly (a damaged or overwritten sample breaks the chain of lengths).
 
 use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
 
 use mp4_atom::{Moov, StszSamples};
 
@@ -148,6 +149,20 @@ fn sample_ranges(stbl: &mp4_atom::Stbl, size: u64) -> Vec<(u64, u32)> {
         }
     }
     out
+}
+
+/// `--deep` for an MP4/MOV without ffmpeg: reads every sample of the video
+/// track and checks that its H.264/HEVC NAL units tile it (`Ok`: what was
+/// walked; `Err`: the damaged sample).
+pub fn walk_video_samples(path: &Path) -> Result<String, String> {
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let size = file.metadata().map_err(|e| e.to_string())?.len();
+    walk_video_samples_in(&mut std::io::BufReader::new(&mut file), size)
+}
+
+/// [`walk_video_samples`] over any reader of `size` bytes (the fuzz target).
+pub fn walk_video_samples_in<R: Read + Seek>(r: &mut R, size: u64) -> Result<String, String> {
+    walk(r, size)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The request's members: model, required and unknown fields, JSON types,
 //! duration, quality and aspect ratio, duplicate keys.
 
-use super::{did_you_mean, near_id, Ctx};
+use super::{did_you_mean, Ctx};
 use crate::finding::{Code, Finding, Fix, Limit, Unit};
 use crate::json::{Node, Value};
 use crate::spec::{join_or, FieldType};
@@ -59,49 +59,14 @@ pub(super) fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
     .measured(id, Unit::Value)
     .limit(Limit::one_of(ids(), Unit::Value));
     let own: Vec<&str> = ids().collect();
-    // The same id in another case, or an abbreviation, in this dialect;
-    // else the id (or a near one) in another dialect.
-    let near = near_id(id, &own);
-    let elsewhere = || {
-        ctx.all
-            .dialects()
-            .iter()
-            .filter(|d| d.id != ctx.req.dialect.as_str())
-            .find_map(|d| {
-                let theirs: Vec<&str> = d.models.iter().map(|m| m.id.as_str()).collect();
-                near_id(id, &theirs).map(|m| (d, m.to_string()))
-            })
-    };
-    f = if let Some(near) = near.filter(|n| n.eq_ignore_ascii_case(id)) {
-        f.help(format!(
-            "write `{near}`: model ids are matched exactly, case included"
-        ))
-        .fix(Fix::Set {
+    let (help, to) = super::suggest::model_help(ctx, id, &own, &all);
+    f = f.help(help);
+    if let Some(to) = to {
+        f = f.fix(Fix::Set {
             pointer: field.pointer.clone(),
-            value: near.into(),
-        })
-    } else if let Some((other, m)) = elsewhere().filter(|(_, m)| m.eq_ignore_ascii_case(id)) {
-        f.help(format!(
-            "`{m}` belongs to the {} dialect ({}); send it there, or pick one of {}",
-            other.id,
-            other.endpoint,
-            all()
-        ))
-    } else if let Some(near) = near {
-        f.help(format!("did you mean `{near}`?")).fix(Fix::Set {
-            pointer: field.pointer.clone(),
-            value: near.into(),
-        })
-    } else if let Some((other, m)) = elsewhere() {
-        f.help(format!(
-            "did you mean `{m}`? It is a model of the {} dialect ({}); here, use one of {}",
-            other.id,
-            other.endpoint,
-            all()
-        ))
-    } else {
-        f.help(format!("use one of {}", all()))
-    };
+            value: to.into(),
+        });
+    }
     out.push(f);
 }
 

@@ -41,6 +41,61 @@ pub fn near_id<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     }
 }
 
+/// The help for an unknown model `id` of the request's dialect, whose ids
+/// are `own` (`all` lists them in words), and the id to set when one is
+/// meant: the same id in another case, or an abbreviation, in this dialect;
+/// else the id (or a near one) in another dialect, which cannot be set.
+pub(super) fn model_help(
+    ctx: &super::Ctx,
+    id: &str,
+    own: &[&str],
+    all: &dyn Fn() -> String,
+) -> (String, Option<String>) {
+    let near = near_id(id, own);
+    let elsewhere = || {
+        ctx.all
+            .dialects()
+            .iter()
+            .filter(|d| d.id != ctx.req.dialect.as_str())
+            .find_map(|d| {
+                let theirs: Vec<&str> = d.models.iter().map(|m| m.id.as_str()).collect();
+                near_id(id, &theirs).map(|m| (d, m.to_string()))
+            })
+    };
+    if let Some(near) = near.filter(|n| n.eq_ignore_ascii_case(id)) {
+        return (
+            format!("write `{near}`: model ids are matched exactly, case included"),
+            Some(near.to_string()),
+        );
+    }
+    if let Some((other, m)) = elsewhere().filter(|(_, m)| m.eq_ignore_ascii_case(id)) {
+        return (
+            format!(
+                "`{m}` belongs to the {} dialect ({}); send it there, or pick one of {}",
+                other.id,
+                other.endpoint,
+                all()
+            ),
+            None,
+        );
+    }
+    if let Some(near) = near {
+        return (format!("did you mean `{near}`?"), Some(near.to_string()));
+    }
+    match elsewhere() {
+        Some((other, m)) => (
+            format!(
+                "did you mean `{m}`? It is a model of the {} dialect ({}); here, use one of {}",
+                other.id,
+                other.endpoint,
+                all()
+            ),
+            None,
+        ),
+        None => (format!("use one of {}", all()), None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
