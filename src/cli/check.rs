@@ -102,7 +102,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         }),
         dialect_files: args.dialect_files.clone(),
     };
-    let mut configs = Configs::new(layers, fixed, root.clone());
+    let mut configs = Configs::new(layers, fixed, root.clone(), loaded);
     let mut opts = match configs.options(&root) {
         Ok(o) => o,
         Err(e) => return usage_error(&e),

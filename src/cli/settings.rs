@@ -69,22 +69,40 @@ pub(super) struct Configs {
     /// The config of requests without a folder (standard input, flags).
     pub(super) root: Option<PathBuf>,
     by_dir: HashMap<PathBuf, Option<PathBuf>>,
+    /// Each config file, read and validated once.
+    loaded: HashMap<PathBuf, Loaded>,
     built: HashMap<Option<PathBuf>, Options>,
 }
 
 impl Configs {
+    /// `root_loaded` is the root config as the caller already read it.
     pub(super) fn new(
         layers: Layers,
         fixed: Option<Option<PathBuf>>,
         root: Option<PathBuf>,
+        root_loaded: Option<Loaded>,
     ) -> Self {
+        let mut loaded = HashMap::new();
+        if let (Some(p), Some(l)) = (&root, root_loaded) {
+            loaded.insert(p.clone(), l);
+        }
         Configs {
             layers,
             fixed,
             root,
             by_dir: HashMap::new(),
+            loaded,
             built: HashMap::new(),
         }
+    }
+
+    /// The config file at `path`, read once.
+    fn load(&mut self, path: &Path) -> Result<&Loaded, String> {
+        if !self.loaded.contains_key(path) {
+            let l = config::load(path).map_err(|e| format!("config: {}", String::from(e)))?;
+            self.loaded.insert(path.to_path_buf(), l);
+        }
+        Ok(&self.loaded[path])
     }
 
     /// The config file that governs a request from `source`.
@@ -112,17 +130,14 @@ impl Configs {
         if let Some(o) = self.built.get(path) {
             return Ok(o.clone());
         }
-        let loaded = match path {
-            Some(p) => {
-                let l = config::load(p).map_err(|e| format!("config: {}", String::from(e)))?;
-                for w in &l.warnings {
-                    eprintln!("seedance-preflight: warning: {w}");
-                }
-                Some(l)
-            }
-            None => None,
-        };
-        let o = self.layers.options(loaded.as_ref())?;
+        if let Some(p) = path {
+            self.load(p)?;
+        }
+        let loaded = path.as_deref().map(|p| &self.loaded[p]);
+        for w in loaded.iter().flat_map(|l| &l.warnings) {
+            eprintln!("seedance-preflight: warning: {w}");
+        }
+        let o = self.layers.options(loaded)?;
         self.built.insert(path.clone(), o.clone());
         Ok(o)
     }
@@ -147,12 +162,9 @@ pub(super) fn show(
     };
     let cfg = configs.config_of(&source);
     let opts = configs.options(&cfg)?;
-    let loaded = cfg
-        .as_ref()
-        .map(|p| config::load(p))
-        .transpose()
-        .map_err(String::from)?;
-    let file = loaded.as_ref().map(|l| &l.config);
+    // `options` has read it.
+    let loaded = cfg.as_deref().and_then(|p| configs.loaded.get(p));
+    let file = loaded.map(|l| &l.config);
     let from = |cli: bool, in_file: bool| {
         if cli {
             "command line"
