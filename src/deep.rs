@@ -40,26 +40,19 @@ pub(crate) fn verify(path: &Path, facts: &mut MediaFacts, mode: Deep) {
 }
 
 fn image(path: &Path, format: Format) -> Option<DeepCheck> {
-    let fmt = match format {
-        Format::Jpeg => image::ImageFormat::Jpeg,
-        Format::Png => image::ImageFormat::Png,
-        Format::Gif => image::ImageFormat::Gif,
-        Format::Webp => image::ImageFormat::WebP,
-        Format::Bmp => image::ImageFormat::Bmp,
-        Format::Tiff => image::ImageFormat::Tiff,
-        _ => return None,
-    };
+    // The formats the `image` build decodes (as `fix` does).
+    if !matches!(
+        format,
+        Format::Jpeg | Format::Png | Format::Gif | Format::Webp | Format::Bmp | Format::Tiff
+    ) {
+        return None;
+    }
     let result = (|| {
         let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
         if size > MAX_FILE {
             return Err(format!("{size} bytes: larger than a full decode reads"));
         }
-        let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-        let mut reader = image::ImageReader::with_format(std::io::BufReader::new(file), fmt);
-        let mut limits = image::Limits::default();
-        limits.max_alloc = Some(MAX_IMAGE_ALLOC);
-        reader.limits(limits);
-        match reader.decode() {
+        match crate::fix::image_reader(path, MAX_IMAGE_ALLOC, None)?.decode() {
             Ok(img) => Ok(format!("{}×{} pixels decoded", img.width(), img.height())),
             // A feature the decoder lacks (a TIFF in YCbCr, a BMP with a
             // rare header) or a size above the cap says nothing about

@@ -126,6 +126,25 @@ pub fn steps(w: u32, h: u32, lim: &ImageLimits, ratio: Option<f64>, crop: bool) 
     out
 }
 
+/// A reader for the image at `input`, its format read from the bytes, that
+/// allocates at most `max_alloc` bytes and, with `max_side`, refuses a side
+/// above it (shared with `--deep`).
+pub(crate) fn reader(
+    input: &Path,
+    max_alloc: u64,
+    max_side: Option<u32>,
+) -> Result<ImageReader<std::io::BufReader<std::fs::File>>, String> {
+    let mut reader = ImageReader::open(input)
+        .and_then(|r| r.with_guessed_format())
+        .map_err(|e| format!("cannot open: {e}"))?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(max_alloc);
+    limits.max_image_width = max_side;
+    limits.max_image_height = max_side;
+    reader.limits(limits);
+    Ok(reader)
+}
+
 /// Decodes, transforms and writes one image; returns the size written.
 pub fn run(
     input: &Path,
@@ -134,15 +153,7 @@ pub fn run(
     lim: &ImageLimits,
     max_alloc: u64,
 ) -> Result<(u32, u32, u64), String> {
-    let mut reader = ImageReader::open(input)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| format!("cannot open: {e}"))?;
-    let mut limits = image::Limits::default();
-    limits.max_alloc = Some(max_alloc);
-    limits.max_image_width = Some(65_535);
-    limits.max_image_height = Some(65_535);
-    reader.limits(limits);
-    let mut decoder = reader
+    let mut decoder = reader(input, max_alloc, Some(65_535))?
         .into_decoder()
         .map_err(|e| format!("cannot decode: {e}"))?;
     let orientation = decoder

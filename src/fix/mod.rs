@@ -27,6 +27,7 @@ use serde::Serialize;
 
 use crate::finding::Code;
 
+pub(crate) use self::image::reader as image_reader;
 pub use self::image::{ImageJob, ImageStep};
 pub(crate) use audio::decode_all;
 pub use exec::{execute, Executed, JobResult, RequestResult};
