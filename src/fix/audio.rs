@@ -104,6 +104,25 @@ fn open_decoder(
     Ok((format, track, decoder))
 }
 
+/// The next packet of track `id` (`None` at the end of the stream, or where
+/// the stream changes and would need a reset).
+fn next_packet(
+    format: &mut dyn symphonia::core::formats::FormatReader,
+    id: u32,
+) -> Result<Option<symphonia::core::formats::Packet>, SymError> {
+    loop {
+        match format.next_packet() {
+            Ok(p) if p.track_id() == id => return Ok(Some(p)),
+            Ok(_) => {}
+            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                return Ok(None)
+            }
+            Err(SymError::ResetRequired) => return Ok(None),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// The length a container states for its default track, without decoding
 /// (for formats the probes name but do not measure: Ogg, FLAC, M4A).
 pub fn length(input: &Path) -> Option<f64> {
@@ -134,15 +153,11 @@ pub fn decode_all(input: &Path) -> Result<String, String> {
     // Packets that did not decode, and the first one's reason.
     let (mut bad, mut first_bad) = (0u64, None);
     loop {
-        let packet = match format.next_packet() {
-            Ok(p) => p,
-            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(SymError::ResetRequired) => break,
+        let packet = match next_packet(format.as_mut(), track.id) {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
             Err(e) => return Err(format!("packet {}: cannot be read: {e}", packets + 1)),
         };
-        if packet.track_id() != track.id {
-            continue;
-        }
         packets += 1;
         match decoder.decode(&packet) {
             Ok(decoded) => {
@@ -208,15 +223,11 @@ pub fn run(
     let mut frames: u64 = 0;
     let mut limit_frames = u64::MAX;
     loop {
-        let packet = match format.next_packet() {
-            Ok(p) => p,
-            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
-            Err(SymError::ResetRequired) => break,
+        let packet = match next_packet(format.as_mut(), track.id) {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
             Err(e) => return Err(format!("cannot read a packet: {e}")),
         };
-        if packet.track_id() != track.id {
-            continue;
-        }
         let decoded = match decoder.decode(&packet) {
             Ok(d) => d,
             // A damaged packet: skip it, as players do.
