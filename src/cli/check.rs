@@ -117,8 +117,12 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         Some(Ok(d)) => Some(d),
         None => None,
     };
-    opts.dialect = given;
-    configs.layers.bare.dialect = given;
+    // Every config's options read every request as `--dialect`.
+    configs.set_dialect(given);
+    opts = match configs.options(&root) {
+        Ok(o) => o,
+        Err(e) => return usage_error(&e),
+    };
     if args.show_settings {
         let at = args.paths.first().map_or(".", String::as_str);
         return match settings::show(&mut configs, at, &args) {

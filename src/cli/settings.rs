@@ -84,6 +84,7 @@ impl Configs {
     ) -> Self {
         let mut loaded = HashMap::new();
         if let (Some(p), Some(l)) = (&root, root_loaded) {
+            warn(&l);
             loaded.insert(p.clone(), l);
         }
         Configs {
@@ -96,10 +97,18 @@ impl Configs {
         }
     }
 
+    /// Reads every request as dialect `d` (`--dialect`), under every config:
+    /// options built before are built again.
+    pub(super) fn set_dialect(&mut self, d: Option<seedance_preflight::Dialect>) {
+        self.layers.bare.dialect = d;
+        self.built.clear();
+    }
+
     /// The config file at `path`, read once.
     fn load(&mut self, path: &Path) -> Result<&Loaded, String> {
         if !self.loaded.contains_key(path) {
             let l = config::load(path).map_err(|e| format!("config: {}", String::from(e)))?;
+            warn(&l);
             self.loaded.insert(path.to_path_buf(), l);
         }
         Ok(&self.loaded[path])
@@ -124,8 +133,7 @@ impl Configs {
             .clone()
     }
 
-    /// The options for requests governed by `path` (loaded once; its
-    /// warnings printed once).
+    /// The options for requests governed by `path` (its file loaded once).
     pub(super) fn options(&mut self, path: &Option<PathBuf>) -> Result<Options, String> {
         if let Some(o) = self.built.get(path) {
             return Ok(o.clone());
@@ -134,12 +142,16 @@ impl Configs {
             self.load(p)?;
         }
         let loaded = path.as_deref().map(|p| &self.loaded[p]);
-        for w in loaded.iter().flat_map(|l| &l.warnings) {
-            eprintln!("seedance-preflight: warning: {w}");
-        }
         let o = self.layers.options(loaded)?;
         self.built.insert(path.clone(), o.clone());
         Ok(o)
+    }
+}
+
+/// A config's warnings (a loosened limit), printed when it is read.
+fn warn(l: &Loaded) {
+    for w in &l.warnings {
+        eprintln!("seedance-preflight: warning: {w}");
     }
 }
 

@@ -443,3 +443,44 @@ echo "${{COMPREPLY[@]}}""#,
     assert!(complete("seedance-preflight explain duration-").contains("duration-out-of-range"));
     let _ = std::fs::remove_file(&file);
 }
+
+/// `--dialect` holds under every config of a run, including the one nearest
+/// the current folder met again after another folder's config.
+#[test]
+fn dialect_flag_holds_across_per_file_configs() {
+    let root = std::env::temp_dir().join(format!("sp-dialect-configs-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let ark = r#"{"model":"doubao-seedance-2-0-260128","content":[{"type":"text","text":"x"}]}"#;
+    for d in ["a", "b"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+        std::fs::write(root.join(d).join("r.json"), ark).unwrap();
+    }
+    std::fs::write(
+        root.join("a/seedance-preflight.toml"),
+        "fail_on = \"error\"\n",
+    )
+    .unwrap();
+    let (a, b) = (root.join("a/r.json"), root.join("b/r.json"));
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--format",
+            "json",
+            "--dialect",
+            "unified",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+        ],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let dialects: Vec<&str> = v["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["dialect"].as_str().unwrap())
+        .collect();
+    assert_eq!(dialects, ["unified", "unified"]);
+    let _ = std::fs::remove_dir_all(&root);
+}
