@@ -321,7 +321,8 @@ impl Planner<'_> {
         let output = self.opts.out.join("assets").join(&file);
         let id = self.jobs.len();
         let (command, args, blocked) = match (&video_job, &convert) {
-            (_, Some((prog, args, _))) => (Some(video::shell_line(prog, args)), args.clone(), None),
+            // The converter's arguments stay in `convert`.
+            (_, Some((prog, args, _))) => (Some(video::shell_line(prog, args)), Vec::new(), None),
             (Some(j), None) => {
                 let args = video::args(path, &output, j);
                 let prog = self

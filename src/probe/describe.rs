@@ -3,6 +3,18 @@
 use super::MediaFacts;
 
 impl MediaFacts {
+    /// The VID008 fact of a file with a picture track: its codec id, usual
+    /// name, and whether the provider is known to decode it (`None` for
+    /// images, audio, and a video container holding sound only).
+    pub fn video_codec(&self) -> Option<(&str, &'static str, bool)> {
+        if self.kind != super::Kind::Video || self.has_video == Some(false) {
+            return None;
+        }
+        let id = self.codec.as_deref()?;
+        let (name, decoded) = super::describe_codec(id);
+        Some((id, name, decoded))
+    }
+
     /// The facts as short phrases: `mp4`, `640×480`, `3.003 s`,
     /// `23.976 fps`, `avc1`, `48000 Hz, 2 ch`, `24054 bytes`.
     pub fn describe_parts(&self) -> Vec<String> {

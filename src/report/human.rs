@@ -117,8 +117,7 @@ fn render_facts(r: &super::RequestReport, p: &Paint, out: &mut dyn Write) -> io:
         };
         let mut line = format!("{}: {}", a.pointer, f.describe_parts().join(", "));
         let mut code = "";
-        if let (crate::probe::Kind::Video, Some(c)) = (f.kind, f.codec.as_deref()) {
-            let (name, decoded) = crate::probe::describe_codec(c);
+        if let Some((_, name, decoded)) = f.video_codec() {
             code = "[VID008]";
             line.push_str(&format!(
                 "; codec {name}{}",

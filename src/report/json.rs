@@ -99,15 +99,11 @@ fn asset<'a>(a: &'a AssetRef, facts: Option<&'a crate::probe::MediaFacts>) -> Wi
         location: &a.pointer,
         probe: facts,
         codec: facts
-            .filter(|f| f.kind == crate::probe::Kind::Video)
-            .and_then(|f| f.codec.as_deref())
-            .map(|id| {
-                let (name, provider_decodes) = crate::probe::describe_codec(id);
-                WireCodec {
-                    id,
-                    name,
-                    provider_decodes,
-                }
+            .and_then(|f| f.video_codec())
+            .map(|(id, name, provider_decodes)| WireCodec {
+                id,
+                name,
+                provider_decodes,
             }),
     }
 }

@@ -504,6 +504,8 @@ fn an_audio_only_mp4_is_a_fact_and_a_vid002() {
     assert_eq!(f.error, None);
     assert_eq!((f.has_video, f.has_audio), (Some(false), Some(true)));
     assert_eq!((f.codec.as_deref(), f.duration_s), (Some("aac"), Some(3.0)));
+    // Its codec is sound: no VID008 fact of a picture codec.
+    assert_eq!(f.video_codec(), None);
     let body = serde_json::json!({
         "model": "seedance-2.0-reference-to-video", "prompt": "move like video 1",
         "video_urls": [super::fixtures().join("media/video/x-audio-only.mp4")]});
