@@ -144,11 +144,7 @@ fn walk<'a>(v: &'a Value, at: String, out: &mut Vec<(String, &'a Value)>) {
     match v {
         Value::Object(m) => {
             for (k, c) in m {
-                walk(
-                    c,
-                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
-                    out,
-                );
+                walk(c, seedance_preflight::json::child_pointer(&at, k), out);
             }
         }
         Value::Array(a) => {

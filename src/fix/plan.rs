@@ -225,13 +225,13 @@ impl Planner<'_> {
                 });
             }
             let target = rr.resolved.get(i).cloned().flatten().map(|r| r.target);
-            let local = match &target {
+            let local = match target.as_deref() {
                 Some(AssetTarget::Local(p)) => Some(p.clone()),
                 _ => None,
             };
             // With --download a URL is fetched (through the guarded fetcher)
             // into <out>/downloads/ and fixed from there.
-            let remote = match &target {
+            let remote = match target.as_deref() {
                 Some(AssetTarget::Remote(u)) if self.opts.download => Some(u.to_string()),
                 _ => None,
             };

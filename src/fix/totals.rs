@@ -37,18 +37,12 @@ impl Totals {
                     }
                     // A format the probes name but do not measure: the
                     // container's own statement, where it makes one.
-                    let len =
-                        f.duration_s
-                            .or_else(|| match (kind, rr.resolved.get(i)?.as_ref()?) {
-                                (
-                                    Kind::Audio,
-                                    crate::pipeline::ResolvedAsset {
-                                        target: AssetTarget::Local(p),
-                                        ..
-                                    },
-                                ) => super::audio::length(p),
-                                _ => None,
-                            })?;
+                    let len = f.duration_s.or_else(|| {
+                        match (kind, &*rr.resolved.get(i)?.as_ref()?.target) {
+                            (Kind::Audio, AssetTarget::Local(p)) => super::audio::length(p),
+                            _ => None,
+                        }
+                    })?;
                     Some((i, len))
                 })
                 .collect();

@@ -62,7 +62,18 @@ impl LineIndex {
     }
 }
 
-/// Escapes one JSON-pointer reference token (RFC 6901).
-pub fn pointer_token(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+/// The JSON pointer of member `key` of the value at `parent` (RFC 6901:
+/// `~` and `/` in the key are escaped as `~0` and `~1`).
+pub fn child_pointer(parent: &str, key: &str) -> String {
+    let mut out = String::with_capacity(parent.len() + 1 + key.len());
+    out.push_str(parent);
+    out.push('/');
+    for c in key.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+    out
 }

@@ -4,12 +4,15 @@
 
 use super::parse::Parsed;
 use super::resolve::ResolvedAsset;
+use std::sync::Arc;
+
+use crate::probe::MediaFacts;
 use crate::report::RequestReport;
 use crate::{rules, Options};
 
 pub(crate) fn judge(
     p: Parsed,
-    facts: &rules::AssetFacts,
+    facts: Vec<Option<Arc<MediaFacts>>>,
     resolved: Vec<Option<ResolvedAsset>>,
     callback_dns: Option<&str>,
     opts: &Options,
@@ -23,6 +26,7 @@ pub(crate) fn judge(
     let Some(req) = req else {
         return report.finish(&opts.verdict());
     };
+    let view: Vec<Option<&MediaFacts>> = facts.iter().map(Option::as_deref).collect();
     let dialect_spec = opts.spec().dialect(req.dialect);
     let model = dialect_spec.request_model(req.model());
     let ctx = rules::Ctx {
@@ -32,7 +36,7 @@ pub(crate) fn judge(
         model,
         opts: &opts.rules,
         callback_dns,
-        facts,
+        facts: &view,
     };
     let (mut findings, predicted) = rules::check_request(&ctx);
     // Stage 6a: each finding's default severity, by code, case and dialect,
@@ -48,7 +52,7 @@ pub(crate) fn judge(
         (f, offset)
     });
     report.push_all_located(located.collect(), text, &lines);
-    report.facts = facts.iter().map(|f| f.cloned()).collect();
+    report.facts = facts;
     report.assets = req.assets;
     report.resolved = resolved;
     report.finish(&opts.verdict())

@@ -30,8 +30,8 @@ pub enum AssetTarget {
 pub struct ResolvedAsset {
     /// Shared by every entry of the run that means the same asset.
     pub id: AssetId,
-    /// The file or URL.
-    pub target: AssetTarget,
+    /// The file or URL (shared by every entry that means it).
+    pub target: std::sync::Arc<AssetTarget>,
 }
 
 /// Every distinct asset of a run, and for each request the id of each of

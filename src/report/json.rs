@@ -121,7 +121,7 @@ fn request(r: &RequestReport) -> WireRequest<'_> {
             .assets
             .iter()
             .enumerate()
-            .map(|(i, a)| asset(a, r.facts.get(i).and_then(Option::as_ref)))
+            .map(|(i, a)| asset(a, r.facts.get(i).and_then(Option::as_deref)))
             .collect(),
         predicted: &r.predicted,
     }

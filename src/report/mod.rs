@@ -70,8 +70,9 @@ pub struct RequestReport {
     /// The predicted output (REQ090), when the model is known.
     pub predicted: Option<Predicted>,
     /// Probe facts per asset (same order as `assets`); empty or `None` where
-    /// nothing was probed.
-    pub facts: Vec<Option<crate::probe::MediaFacts>>,
+    /// nothing was probed. Shared with every other request of the run that
+    /// names the same asset.
+    pub facts: Vec<Option<std::sync::Arc<crate::probe::MediaFacts>>>,
     /// Whether a finding reaches the gate.
     pub failed: bool,
     /// The resolved asset of each entry (same order as `assets`): its
@@ -125,6 +126,8 @@ impl RequestReport {
         );
         let (mut starts, mut ends) = (starts.iter(), ends.iter());
         let shift = self.source.line.map_or(0, |l| l - 1);
+        // Kept for the run: no spare capacity (a `Finding` is ~400 bytes).
+        self.findings.reserve_exact(findings.len());
         for (mut f, offset) in findings {
             if let Some(off) = offset {
                 let (line, col) = starts.next().copied().unwrap_or((1, 1));

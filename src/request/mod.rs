@@ -136,7 +136,7 @@ impl Request {
         let fields: Vec<Field> = members
             .into_iter()
             .map(|m| Field {
-                pointer: format!("/{}", json::pointer_token(&m.key)),
+                pointer: json::child_pointer("", &m.key),
                 name: m.key,
                 key_offset: m.key_offset,
                 key_end: m.key_end,
@@ -190,7 +190,7 @@ fn collect_assets(root: &Node, d: &DialectSpec) -> Vec<AssetRef> {
         let Value::Array(items) = &m.node.value else {
             continue;
         };
-        let pointer = format!("/{}", json::pointer_token(name));
+        let pointer = json::child_pointer("", name);
         for (index, item) in items.iter().enumerate() {
             if let Value::String(uri) = &item.value {
                 out.push(AssetRef {
@@ -210,7 +210,7 @@ fn collect_assets(root: &Node, d: &DialectSpec) -> Vec<AssetRef> {
     if let Some(spec) = &d.items {
         if let Some(Value::Array(items)) = path::member(members, &spec.array).map(|m| &m.node.value)
         {
-            let pointer = format!("/{}", json::pointer_token(&spec.array));
+            let pointer = json::child_pointer("", &spec.array);
             let type_of = |item: &Node| match &item.value {
                 Value::Object(ms) => path::member(ms, &spec.type_key)
                     .and_then(|m| m.node.value.as_str())
@@ -270,6 +270,8 @@ fn collect_assets(root: &Node, d: &DialectSpec) -> Vec<AssetRef> {
             *n += 1;
         }
     }
+    // Kept for the whole run (in the report): no spare capacity.
+    out.shrink_to_fit();
     out
 }
 

@@ -78,7 +78,7 @@ pub fn select<'a>(node: &'a Node, pointer: &str, path: &str) -> Vec<Selected<'a>
                 (Step::Member(name), Value::Object(members)) => {
                     if let Some(m) = member(members, name) {
                         next.push(Selected {
-                            pointer: format!("{}/{}", s.pointer, json::pointer_token(name)),
+                            pointer: json::child_pointer(&s.pointer, name),
                             node: &m.node,
                             key: Some((m.key_offset, m.key_end)),
                         });

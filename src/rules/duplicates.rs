@@ -78,19 +78,37 @@ fn duplicate_keys(node: &Node, pointer: &str, out: &mut Vec<Finding>) {
         Value::Object(members) => {
             let mut seen = std::collections::HashSet::new();
             for m in members {
-                let p = format!("{pointer}/{}", crate::json::pointer_token(&m.key));
-                if !seen.insert(m.key.as_str()) {
-                    out.push(duplicate(&m.key, &p, m.key_offset));
+                let repeated = !seen.insert(m.key.as_str());
+                let nested = holds_members(&m.node);
+                // A pointer is built only where it is used.
+                if repeated || nested {
+                    let p = crate::json::child_pointer(pointer, &m.key);
+                    if repeated {
+                        out.push(duplicate(&m.key, &p, m.key_offset));
+                    }
+                    if nested {
+                        duplicate_keys(&m.node, &p, out);
+                    }
                 }
-                duplicate_keys(&m.node, &p, out);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                duplicate_keys(item, &format!("{pointer}/{i}"), out);
+                if holds_members(item) {
+                    duplicate_keys(item, &format!("{pointer}/{i}"), out);
+                }
             }
         }
         _ => {}
+    }
+}
+
+/// Whether an object could be at or below `node` (where keys can repeat).
+fn holds_members(node: &Node) -> bool {
+    match &node.value {
+        Value::Object(m) => !m.is_empty(),
+        Value::Array(items) => !items.is_empty(),
+        _ => false,
     }
 }
 

@@ -110,7 +110,11 @@ pub(super) fn roles(ctx: &Ctx, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        let item_pointer = format!("/{}/{}", crate::json::pointer_token(&spec.array), a.index);
+        let item_pointer = format!(
+            "{}/{}",
+            crate::json::child_pointer("", &spec.array),
+            a.index
+        );
         out.push(
             Finding::new(
                 Code::REQ023,
