@@ -40,18 +40,19 @@
 
 //! ## Surface
 //!
-//! The documented API is the items re-exported here and the modules
-//! [`config`], [`fix`], [`probe`], [`report`] and [`spec`]. The modules
-//! hidden from these docs (`addr`, `input`, `json`, `prompt`, `request`,
-//! `rules`, `source`) are the implementation: public only because the
-//! command-line front end, the tests and the fuzz targets reach into them;
-//! they may change in any release.
+//! The API is the items re-exported here and the modules [`config`]
+//! (configuration files), [`fix`] (rewriting a failing request and its
+//! media), [`input`] (documents from paths), [`probe`] (media facts),
+//! [`report`] (the report and its renderers), [`rules`] (the registry and
+//! rule docs), [`source`] (budgeted readers, the HTTP fetcher and its
+//! address guard) and [`spec`] (dialects and limits). The stages' own
+//! machinery — the JSON parser, the request model, the prompt analysis,
+//! the address classifier, the rule units — is private.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-#[doc(hidden)]
-pub mod addr;
+mod addr;
 pub mod config;
 #[cfg(feature = "fix")]
 mod deep;
@@ -59,25 +60,20 @@ mod error;
 mod finding;
 #[cfg(feature = "fix")]
 pub mod fix;
-#[doc(hidden)]
 pub mod input;
-#[doc(hidden)]
-pub mod json;
+mod json;
 mod options;
 mod pipeline;
 pub mod probe;
-#[doc(hidden)]
-pub mod prompt;
+mod prompt;
 pub mod report;
-#[doc(hidden)]
-pub mod request;
-#[doc(hidden)]
+mod request;
 pub mod rules;
-#[doc(hidden)]
 pub mod source;
 pub mod spec;
 
 pub use error::{Error, ErrorKind};
+pub use json::child_pointer as json_pointer;
 pub use finding::{Amount, Code, Finding, Fix, Limit, Measured, Reencode, Severity, Unit};
 pub use options::{
     Deep, FetchOptions, Options, OptionsBuilder, Progress, ReadOptions, Stage, VerdictOptions,
@@ -88,7 +84,7 @@ pub use pipeline::{
     AssetTarget, ResolvedAsset,
 };
 pub use report::{Report, RequestReport, Source, Summary};
-pub use request::{AssetRef, Request};
+pub use request::AssetRef;
 pub use rules::{Predicted, RuleOptions};
 pub use spec::{Dialect, Spec};
 

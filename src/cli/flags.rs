@@ -144,7 +144,7 @@ fn walk<'a>(v: &'a Value, at: String, out: &mut Vec<(String, &'a Value)>) {
     match v {
         Value::Object(m) => {
             for (k, c) in m {
-                walk(c, seedance_preflight::json::child_pointer(&at, k), out);
+                walk(c, seedance_preflight::json_pointer(&at, k), out);
             }
         }
         Value::Array(a) => {

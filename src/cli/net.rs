@@ -15,17 +15,17 @@ impl NetArgs {
                     "--{name} must be a positive number of seconds, not {v}"
                 ))
         };
-        let allow = seedance_preflight::addr::AllowList {
+        let allow = seedance_preflight::source::AllowList {
             loopback: false,
             hosts: self
                 .allow_host
                 .iter()
-                .map(|h| seedance_preflight::addr::parse_host(h))
+                .map(|h| seedance_preflight::source::parse_host(h))
                 .collect::<Result<_, _>>()?,
             cidrs: self
                 .allow_cidr
                 .iter()
-                .map(|c| seedance_preflight::addr::parse_cidr(c))
+                .map(|c| seedance_preflight::source::parse_cidr(c))
                 .collect::<Result<_, _>>()?,
         };
         Ok(seedance_preflight::source::http::RemoteOptions {

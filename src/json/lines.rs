@@ -1,65 +1,30 @@
-//! Byte offsets to lines and columns, and JSON-pointer tokens.
+//! Byte offsets to lines and columns, and JSON pointers.
 
-/// Maps byte offsets to 1-based line and column (column counted in characters).
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    /// Indexes the line starts of `text`.
-    pub fn new(text: &[u8]) -> Self {
-        let mut starts = vec![0];
-        starts.extend(
-            text.iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex { starts }
-    }
-
-    /// Line and column of many offsets in one forward pass over the text
-    /// (per-offset lookups would rescan a long line once per finding).
-    pub fn line_cols(&self, text: &[u8], offsets: &[usize]) -> Vec<(usize, usize)> {
-        let mut order: Vec<usize> = (0..offsets.len()).collect();
-        order.sort_by_key(|&i| offsets[i]);
-        let mut out = vec![(1, 1); offsets.len()];
-        let bom = text.starts_with(b"\xEF\xBB\xBF");
-        let (mut pos, mut line, mut col) = (0usize, 1usize, 1usize);
-        for i in order {
-            let target = offsets[i].min(text.len());
-            while pos < target {
-                let b = text[pos];
-                if b == b'\n' {
-                    line += 1;
-                    col = 1;
-                } else if b & 0xC0 != 0x80 && !(bom && pos == 0) {
-                    col += 1;
-                }
-                pos += 1;
+/// Line and column (1-based; the column counts Unicode scalar values, so a
+/// CJK character is one column, and a byte-order mark is none) of many byte
+/// offsets, in one forward pass over the text (per-offset lookups would
+/// rescan a long line once per finding).
+pub fn line_cols(text: &[u8], offsets: &[usize]) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut out = vec![(1, 1); offsets.len()];
+    let bom = text.starts_with(b"\xEF\xBB\xBF");
+    let (mut pos, mut line, mut col) = (0usize, 1usize, 1usize);
+    for i in order {
+        let target = offsets[i].min(text.len());
+        while pos < target {
+            let b = text[pos];
+            if b == b'\n' {
+                line += 1;
+                col = 1;
+            } else if b & 0xC0 != 0x80 && !(bom && pos == 0) {
+                col += 1;
             }
-            out[i] = (line, col);
+            pos += 1;
         }
-        out
+        out[i] = (line, col);
     }
-
-    /// The 1-based line and column of a byte offset; the column counts Unicode
-    /// scalar values, so a CJK character is one column.
-    pub fn line_col(&self, text: &[u8], offset: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts[line - 1];
-        let end = offset.min(text.len());
-        let mut col = text[start..end]
-            .iter()
-            .filter(|b| (**b & 0xC0) != 0x80)
-            .count();
-        // A byte-order mark is not a column an editor shows.
-        if start == 0 && end >= 3 && text.starts_with(b"\xEF\xBB\xBF") {
-            col -= 1;
-        }
-        (line, col + 1)
-    }
+    out
 }
 
 /// The JSON pointer of member `key` of the value at `parent` (RFC 6901:

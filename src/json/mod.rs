@@ -358,4 +358,4 @@ mod lines;
 mod tests;
 mod value;
 
-pub use lines::{child_pointer, LineIndex};
+pub use lines::{child_pointer, line_cols};

@@ -21,7 +21,6 @@ pub(crate) fn judge(
         mut report,
         req,
         text,
-        lines,
     } = p;
     let Some(req) = req else {
         return report.finish(&opts.verdict());
@@ -51,7 +50,7 @@ pub(crate) fn judge(
         let offset = f.offset;
         (f, offset)
     });
-    report.push_all_located(located.collect(), text, &lines);
+    report.push_all_located(located.collect(), text);
     report.facts = facts;
     report.assets = req.assets;
     report.resolved = resolved;

@@ -13,7 +13,6 @@ pub(crate) struct Parsed<'a> {
     pub(crate) report: RequestReport,
     pub(crate) req: Option<Request>,
     pub(crate) text: &'a [u8],
-    pub(crate) lines: json::LineIndex,
 }
 
 pub(crate) fn parse_document<'a>(doc: &'a input::Document, opts: &Options) -> Parsed<'a> {
@@ -33,7 +32,6 @@ pub(crate) fn parse_document<'a>(doc: &'a input::Document, opts: &Options) -> Pa
             }),
         ),
     };
-    let lines = json::LineIndex::new(bytes);
     let req = match problem {
         Some(p) => Err(p),
         None => json::parse(bytes)
@@ -57,19 +55,17 @@ pub(crate) fn parse_document<'a>(doc: &'a input::Document, opts: &Options) -> Pa
             report,
             req: Some(req),
             text: bytes,
-            lines,
         },
         Err(problem) => {
             let (finding, offset) = rules::document_problem(&problem);
             match offset {
-                Some(_) => report.push_located(finding, offset, bytes, &lines),
+                Some(_) => report.push_located(finding, offset, bytes),
                 None => report.findings.push(finding),
             }
             Parsed {
                 report,
                 req: None,
                 text: bytes,
-                lines,
             }
         }
     }

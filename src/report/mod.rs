@@ -11,7 +11,6 @@ mod sarif;
 use std::io::{self, Write};
 
 use crate::finding::{Finding, Severity};
-use crate::json::LineIndex;
 use crate::options::VerdictOptions;
 use crate::pipeline::ResolvedAsset;
 use crate::request::AssetRef;
@@ -103,9 +102,8 @@ impl RequestReport {
         f: Finding,
         offset: Option<usize>,
         text: &[u8],
-        lines: &LineIndex,
     ) {
-        self.push_all_located(vec![(f, offset)], text, lines);
+        self.push_all_located(vec![(f, offset)], text);
     }
 
     /// Adds findings, resolving their byte offsets to lines and columns in one
@@ -114,11 +112,10 @@ impl RequestReport {
         &mut self,
         findings: Vec<(Finding, Option<usize>)>,
         text: &[u8],
-        lines: &LineIndex,
     ) {
         let mut offsets: Vec<usize> = findings.iter().filter_map(|(_, o)| *o).collect();
         offsets.extend(findings.iter().filter_map(|(f, o)| o.and(f.end)));
-        let resolved = lines.line_cols(text, &offsets);
+        let resolved = crate::json::line_cols(text, &offsets);
         let (starts, ends) = resolved.split_at(
             resolved
                 .len()

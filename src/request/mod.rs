@@ -7,11 +7,9 @@ pub mod path;
 use crate::json::{self, Member, Node, Value};
 use crate::spec::{Dialect, DialectSpec, MediaKind, Spec};
 
-/// How the dialect of a request was decided.
+/// What in a request told its dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DialectSource {
-    /// Given by the caller (`--dialect`).
-    Given,
     /// The `model` value belongs to the dialect.
     Model,
     /// The field names are the dialect's.
@@ -72,8 +70,6 @@ impl AssetRef {
 pub struct Request {
     /// The dialect it is read as.
     pub dialect: Dialect,
-    /// How that was decided.
-    pub dialect_source: DialectSource,
     /// Top-level members in document order (duplicates kept).
     pub fields: Vec<Field>,
     /// Every string entry of the dialect's media arrays, in document order.
@@ -100,15 +96,12 @@ impl Request {
                 root.value.type_name()
             ));
         };
-        let (dialect, dialect_source) = match dialect {
-            Some(d) => (d, DialectSource::Given),
-            None => detect_dialect(&members, spec),
-        };
-        // Nothing in the request told: the caller's default, if any.
-        let (dialect, dialect_source) = match (dialect_source, default_dialect) {
-            (DialectSource::Default, Some(d)) => (d, DialectSource::Default),
-            other => (dialect, other.0),
-        };
+        // Given by the caller, else read from the request; where nothing in
+        // it tells, the caller's default, if any.
+        let dialect = dialect.unwrap_or_else(|| match detect_dialect(&members, spec) {
+            (d, DialectSource::Default) => default_dialect.unwrap_or(d),
+            (d, _) => d,
+        });
         let d = spec.dialect(dialect);
         let root = Node {
             value: Value::Object(members),
@@ -145,7 +138,6 @@ impl Request {
             .collect();
         Ok(Request {
             dialect,
-            dialect_source,
             fields,
             assets,
             prompt,
@@ -170,10 +162,6 @@ impl Request {
         self.str_field("model").map(|(s, _)| s)
     }
 
-    /// The assets of one media array.
-    pub fn assets_in<'a>(&'a self, field: &'a str) -> impl Iterator<Item = &'a AssetRef> + 'a {
-        self.assets.iter().filter(move |a| a.field == field)
-    }
 }
 
 /// Every media entry of a request, in document order: the strings of the
@@ -340,21 +328,30 @@ mod tests {
         .unwrap()
     }
 
+    fn detected(text: &str) -> (Dialect, DialectSource) {
+        let Value::Object(members) = json::parse(text.as_bytes()).unwrap().value else {
+            panic!("not an object")
+        };
+        detect_dialect(&members, Spec::builtin())
+    }
+
     #[test]
     fn dialect_from_model_then_fields() {
         assert_eq!(req(r#"{"model":"seedance-2.0"}"#).dialect, Dialect::OPEN);
-        let r = req(r#"{"model":"x","mediaUrls":[]}"#);
         assert_eq!(
-            (r.dialect, r.dialect_source),
+            detected(r#"{"model":"seedance-2.0"}"#),
+            (Dialect::OPEN, DialectSource::Model)
+        );
+        assert_eq!(
+            detected(r#"{"model":"x","mediaUrls":[]}"#),
             (Dialect::OPEN, DialectSource::Fields)
         );
-        let r = req(r#"{"model":"x","image_urls":[]}"#);
         assert_eq!(
-            (r.dialect, r.dialect_source),
+            detected(r#"{"model":"x","image_urls":[]}"#),
             (Dialect::UNIFIED, DialectSource::Fields)
         );
         assert_eq!(
-            req(r#"{"prompt":"x"}"#).dialect_source,
+            detected(r#"{"prompt":"x"}"#).1,
             DialectSource::Default
         );
     }

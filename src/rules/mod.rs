@@ -1,8 +1,10 @@
 //! The rules. They do no I/O: they read the parsed request, the limits table
 //! and the probe facts, and return findings.
 //!
-//! Every code belongs to exactly one rule unit of the [registry](RULES); a
-//! unit can be run alone ([`run_one`]). Files group the units by subject:
+//! Public here: the [registry](RULES) (every code belongs to exactly one
+//! rule unit; [`rule`] finds it), each code's documentation ([`docs`]) and
+//! default severities. The units themselves are private; the registry's
+//! tests run each one alone. Files group the units by subject:
 //! `fields` (the members), `duration`, `choices`, `prompt`, `callback`,
 //! `counts` (media arrays), `items` and `roles` (typed media items with
 //! roles), `duplicates`, `document` (REQ001, REQ018), `sources` (SRC),
@@ -30,13 +32,13 @@ mod sources;
 mod suggest;
 mod video;
 
-pub use common::AssetFacts;
-pub use document::{problem as document_problem, DocumentProblem};
+pub(crate) use common::AssetFacts;
+pub(crate) use document::{problem as document_problem, DocumentProblem};
 pub use predict::Predicted;
-pub use registry::{rule, run_one, Rule, FACTS, RULES};
-pub use severity::default_severity;
-pub use sources::open_code;
-pub use suggest::{did_you_mean, near_id};
+pub use registry::{rule, Rule, FACTS, RULES};
+pub(crate) use severity::default_severity;
+pub(crate) use sources::open_code;
+pub use suggest::did_you_mean;
 
 use crate::finding::Finding;
 use crate::request::Request;
@@ -52,7 +54,7 @@ pub struct RuleOptions {
 }
 
 /// What every rule sees.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     /// The request.
     pub req: &'a Request,
     /// Every loaded dialect (to say where a model or field belongs instead).
@@ -123,7 +125,7 @@ impl Ctx<'_> {
 ///
 /// `ctx.facts` holds the probe results of the request's assets; media rules
 /// read them, request rules use them to tell the kind of a mixed-array entry.
-pub fn check_request(ctx: &Ctx) -> (Vec<Finding>, Option<Predicted>) {
+pub(crate) fn check_request(ctx: &Ctx) -> (Vec<Finding>, Option<Predicted>) {
     let mut out = Vec::new();
     for r in RULES {
         (r.check)(ctx, &mut out);

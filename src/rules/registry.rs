@@ -16,11 +16,11 @@ pub struct Rule {
     /// The codes it emits, and no other unit emits.
     pub codes: &'static [Code],
     /// The check over a parsed request (and its probed assets).
-    pub check: fn(&Ctx, &mut Vec<Finding>),
+    pub(crate) check: fn(&Ctx, &mut Vec<Finding>),
 }
 
 /// Every unit, in the order they run. `document` also owns what the parse
-/// stage reports ([`DocumentProblem`](super::DocumentProblem)).
+/// stage reports (a body too large, not JSON, or not an object).
 pub const RULES: &[Rule] = &[
     Rule {
         id: "document",
@@ -180,8 +180,9 @@ pub fn rule(code: Code) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.codes.contains(&code))
 }
 
-/// Runs one unit alone (tests, and callers that want one check).
-pub fn run_one(id: &str, ctx: &Ctx) -> Option<Vec<Finding>> {
+/// Runs one unit alone (the registry's tests).
+#[cfg(test)]
+pub(crate) fn run_one(id: &str, ctx: &Ctx) -> Option<Vec<Finding>> {
     let r = RULES.iter().find(|r| r.id == id)?;
     let mut out = Vec::new();
     (r.check)(ctx, &mut out);

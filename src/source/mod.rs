@@ -5,6 +5,7 @@
 mod error;
 pub mod http;
 
+pub use crate::addr::{parse_cidr, parse_host, AllowList};
 pub use error::{BudgetSpent, OpenError, Unreachable};
 
 use std::fs::File;

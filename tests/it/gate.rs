@@ -417,8 +417,8 @@ fn allowed_loopback_does_not_open_other_ranges() {
     let cidr = Options {
         remote: RemoteOptions {
             allow_private: false,
-            allow: seedance_preflight::addr::AllowList {
-                cidrs: vec![seedance_preflight::addr::parse_cidr("127.0.0.0/8").unwrap()],
+            allow: seedance_preflight::source::AllowList {
+                cidrs: vec![seedance_preflight::source::parse_cidr("127.0.0.0/8").unwrap()],
                 ..Default::default()
             },
             ..loopback()
