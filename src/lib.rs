@@ -73,8 +73,8 @@ pub mod source;
 pub mod spec;
 
 pub use error::{Error, ErrorKind};
-pub use json::child_pointer as json_pointer;
 pub use finding::{Amount, Code, Finding, Fix, Limit, Measured, Reencode, Severity, Unit};
+pub use json::child_pointer as json_pointer;
 pub use options::{
     Deep, FetchOptions, Options, OptionsBuilder, Progress, ReadOptions, Stage, VerdictOptions,
     DEFAULT_DEADLINE, DEFAULT_MAX_URLS,

@@ -97,12 +97,7 @@ impl RequestReport {
 
     /// Adds a finding, resolving its byte offset to a line and column in the
     /// file (JSONL records are shifted to their line).
-    pub(crate) fn push_located(
-        &mut self,
-        f: Finding,
-        offset: Option<usize>,
-        text: &[u8],
-    ) {
+    pub(crate) fn push_located(&mut self, f: Finding, offset: Option<usize>, text: &[u8]) {
         self.push_all_located(vec![(f, offset)], text);
     }
 

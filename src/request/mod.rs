@@ -161,7 +161,6 @@ impl Request {
     pub fn model(&self) -> Option<&str> {
         self.str_field("model").map(|(s, _)| s)
     }
-
 }
 
 /// Every media entry of a request, in document order: the strings of the
@@ -350,10 +349,7 @@ mod tests {
             detected(r#"{"model":"x","image_urls":[]}"#),
             (Dialect::UNIFIED, DialectSource::Fields)
         );
-        assert_eq!(
-            detected(r#"{"prompt":"x"}"#).1,
-            DialectSource::Default
-        );
+        assert_eq!(detected(r#"{"prompt":"x"}"#).1, DialectSource::Default);
     }
 
     #[test]
