@@ -7,7 +7,8 @@
 # on a corpus of >= 1,000 real media files made with ffmpeg, including
 # 50-500 MB videos with the moov at the end. Prints files/s, our ratio to
 # each, our bytes read against the corpus size, the peak memory of a
-# 10,000-asset check, and rewrites benches/RESULTS.md.
+# 10,000-asset check, and rewrites the generated top of benches/RESULTS.md
+# (its dated ## sections are kept).
 #
 #   bash benches/compare.sh            # corpus in /tmp/seedance-preflight-corpus (kept)
 #   CORPUS=/somewhere bash benches/compare.sh
@@ -168,6 +169,15 @@ lines.append(f"Peak memory of `seedance-preflight check` over 10,000 requests na
 if errors:
     lines.append(f"Probe errors: {len(errors)} — {', '.join(os.path.basename(e) for e in errors[:5])}\n")
 text = "\n".join(lines)
-open(os.path.join(repo, "benches", "RESULTS.md"), "w").write(text)
+# The dated sections below the generated part (## headings: before/after
+# figures of earlier changes) are kept.
+results = os.path.join(repo, "benches", "RESULTS.md")
+history = ""
+if os.path.exists(results):
+    previous = open(results).read()
+    cut = previous.find("\n## ")
+    if cut >= 0:
+        history = previous[cut:]
+open(results, "w").write(text + history)
 print(text)
 PY
