@@ -191,6 +191,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         sinks.push(Sink {
             format,
             out,
+            stream: report::Stream::new(format),
             error: None,
         });
     }
@@ -200,6 +201,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
             Sink {
                 format: stdout_format,
                 out: Box::new(io::BufWriter::new(io::stdout())),
+                stream: report::Stream::new(stdout_format),
                 error: None,
             },
         );
@@ -214,7 +216,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         ),
         None => (None, Vec::new()),
     };
-    let keep = sinks.iter().any(|k| !k.format.streams());
+    let keep = sinks.iter().any(|k| k.stream.is_none());
     let mut run = Run {
         opts,
         configs,

@@ -10,9 +10,9 @@ use seedance_preflight::report::{self, Format};
 use seedance_preflight::{check_documents, input, Options};
 
 /// Documents checked in bounded chunks: each chunk is parsed, probed and
-/// judged, then its parsed requests are dropped. Streaming formats (human,
-/// jsonl) print each chunk at once; the others keep only the request
-/// reports they print.
+/// judged, then its parsed requests are dropped. Every format but JUnit
+/// writes each chunk at once and keeps nothing; a JUnit output keeps the
+/// request reports it prints.
 pub(super) struct Run {
     /// The options of the current chunk (of the config governing it).
     pub(super) opts: Options,
@@ -51,6 +51,8 @@ pub(super) struct Run {
 pub(super) struct Sink {
     pub(super) format: Format,
     pub(super) out: Box<dyn Write>,
+    /// Where the format writes request by request (all but JUnit).
+    pub(super) stream: Option<report::Stream>,
     /// The first write error (a closed pipe, a full disk): nothing more is
     /// written there.
     pub(super) error: Option<io::Error>,
@@ -145,15 +147,23 @@ impl Run {
         }
         self.summary.add(&part.summary());
         self.failed |= part.failed();
-        let quiet = self.quiet;
-        for sink in self.sinks.iter_mut().filter(|k| k.format.streams()) {
-            if sink.error.is_none() {
-                let shown = part.requests.iter().filter(|r| !quiet || r.failed);
-                if let Err(e) = report::render_requests(shown, sink.format, &mut sink.out)
-                    .and_then(|_| sink.out.flush())
-                {
-                    sink.error = Some(e);
-                }
+        for sink in &mut self.sinks {
+            let Some(stream) = sink.stream.as_mut().filter(|_| sink.error.is_none()) else {
+                continue;
+            };
+            // `--quiet` leaves passing requests out of the text formats;
+            // the documents (JSON, SARIF, annotations) hold every request.
+            let quiet = self.quiet
+                && matches!(
+                    sink.format,
+                    Format::Human(_) | Format::Verbose(_) | Format::Jsonl
+                );
+            let shown = part.requests.iter().filter(|r| !quiet || r.failed);
+            if let Err(e) = stream
+                .requests(shown, &mut sink.out)
+                .and_then(|_| sink.out.flush())
+            {
+                sink.error = Some(e);
             }
         }
         if self.keep {
@@ -204,12 +214,10 @@ impl Run {
             0
         };
         for sink in &mut self.sinks {
-            let written = match sink.error.take() {
-                Some(e) => Err(e),
-                None if sink.format.streams() => {
-                    report::render_summary(&self.summary, sink.format, &mut sink.out)
-                }
-                None => report::render(&report, sink.format, &mut sink.out),
+            let written = match (sink.error.take(), sink.stream.take()) {
+                (Some(e), _) => Err(e),
+                (None, Some(stream)) => stream.finish(&self.summary, &mut sink.out),
+                (None, None) => report::render(&report, sink.format, &mut sink.out),
             };
             if let Err(e) = written.and_then(|_| sink.out.flush()) {
                 if e.kind() != io::ErrorKind::BrokenPipe {

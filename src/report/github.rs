@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::Report;
+use super::{RequestReport, Summary};
 use crate::finding::Severity;
 
 /// Escapes a command's message: `%`, carriage return and newline.
@@ -18,8 +18,12 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    for r in &report.requests {
+/// One command per finding.
+pub(super) fn render_requests<'a>(
+    requests: impl IntoIterator<Item = &'a RequestReport>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for r in requests {
         for f in &r.findings {
             let command = match f.severity {
                 Severity::Error => "error",
@@ -58,7 +62,11 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
-    let s = report.summary();
+    Ok(())
+}
+
+/// The closing notice: the run's counts.
+pub(super) fn render_summary(s: &Summary, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "::notice title=seedance-preflight::{} requests: {} passed, {} failed ({} errors, {} warnings, {} infos)",

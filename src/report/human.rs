@@ -3,7 +3,6 @@
 
 use std::io::{self, Write};
 
-use super::Report;
 use crate::finding::Severity;
 
 /// Whether to colour the output (the caller decides: terminal, `NO_COLOR`).
@@ -32,16 +31,6 @@ impl Paint {
         };
         self.wrap(code, s.as_str())
     }
-}
-
-pub(super) fn render(
-    report: &Report,
-    style: HumanStyle,
-    facts: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    render_requests(report.requests.iter(), style, facts, out)?;
-    render_summary(&report.summary(), out)
 }
 
 /// The requests' lines, without the summary (streamed in chunks); with

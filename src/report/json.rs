@@ -2,7 +2,7 @@
 //! fields may be added within a version; none is renamed or removed.
 
 use serde::Serialize;
-use std::io::{self, Write};
+use std::io;
 
 use super::{Report, RequestReport};
 use crate::finding::Finding;
@@ -127,14 +127,17 @@ fn request(r: &RequestReport) -> WireRequest<'_> {
     }
 }
 
-pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+/// The member of the document that grows as requests are judged.
+pub(super) const ARRAY: &str = "requests";
+
+/// The document with no requests: what surrounds them ([`super::Stream`]).
+pub(super) fn skeleton(summary: &super::Summary) -> io::Result<String> {
     let wire = Wire {
         version: WIRE_VERSION,
-        requests: report.requests.iter().map(request).collect(),
-        summary: report.summary(),
+        requests: Vec::new(),
+        summary: *summary,
     };
-    serde_json::to_writer_pretty(&mut *out, &wire)?;
-    writeln!(out)
+    Ok(serde_json::to_string_pretty(&wire)?)
 }
 
 /// A finding serialises as one element of the wire format's `findings`.
@@ -178,7 +181,7 @@ mod tests {
             assets_probed: 0,
         };
         let mut out = Vec::new();
-        super::render(&report, &mut out).unwrap();
+        super::super::render(&report, super::super::Format::Json, &mut out).unwrap();
         let rendered: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(serde_json::to_value(&report).unwrap(), rendered);
         assert_eq!(

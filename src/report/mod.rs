@@ -1,5 +1,6 @@
 //! Reports: the findings of each request, the verdict, and the renderers.
-//! Renderers are pure functions of a [`Report`].
+//! Renderers are pure functions of a [`Report`], and all but JUnit write
+//! request by request as a run goes ([`Stream`]).
 
 pub mod baseline;
 mod github;
@@ -7,6 +8,7 @@ mod human;
 mod json;
 mod junit;
 mod sarif;
+mod stream;
 
 use std::io::{self, Write};
 
@@ -19,6 +21,7 @@ use crate::spec::Dialect;
 
 pub use human::HumanStyle;
 pub use json::WIRE_VERSION;
+pub use stream::Stream;
 
 /// Where a request came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -258,60 +261,20 @@ pub enum Format {
 
 impl Format {
     /// Whether the format is written request by request as the run goes
-    /// (the others need the whole run before anything is printed).
+    /// ([`Stream`]); JUnit needs the whole run before it writes anything.
     pub fn streams(self) -> bool {
-        matches!(self, Format::Human(_) | Format::Verbose(_) | Format::Jsonl)
+        !matches!(self, Format::Junit)
     }
 }
 
-/// Writes requests as they are checked, for a streaming format; other
-/// formats write nothing here (see [`render`]).
-pub fn render_requests<'a>(
-    requests: impl IntoIterator<Item = &'a RequestReport>,
-    format: Format,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    match format {
-        Format::Human(style) => human::render_requests(requests, style, false, out),
-        Format::Verbose(style) => human::render_requests(requests, style, true, out),
-        Format::Jsonl => {
-            for r in requests {
-                serde_json::to_writer(&mut *out, r)?;
-                writeln!(out)?;
-            }
-            Ok(())
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Writes the closing summary of a streaming format.
-pub fn render_summary(summary: &Summary, format: Format, out: &mut dyn Write) -> io::Result<()> {
-    match format {
-        Format::Human(_) | Format::Verbose(_) => human::render_summary(summary, out),
-        Format::Jsonl => {
-            serde_json::to_writer(
-                &mut *out,
-                &serde_json::json!({"version": WIRE_VERSION, "summary": summary}),
-            )?;
-            writeln!(out)
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Writes a report in a format. Every format is a pure function of the report.
+/// Writes a report in a format. Every format is a pure function of the
+/// report; the streamed ones go through [`Stream`], as a run does.
 pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
-    match format {
-        Format::Human(style) => human::render(report, style, false, out),
-        Format::Verbose(style) => human::render(report, style, true, out),
-        Format::Json => json::render(report, out),
-        Format::Sarif => sarif::render(report, out),
-        Format::Junit => junit::render(report, out),
-        Format::Github => github::render(report, out),
-        Format::Jsonl => {
-            render_requests(&report.requests, format, out)?;
-            render_summary(&report.summary(), format, out)
+    match Stream::new(format) {
+        Some(mut stream) => {
+            stream.requests(&report.requests, out)?;
+            stream.finish(&report.summary(), out)
         }
+        None => junit::render(report, out),
     }
 }

@@ -4,9 +4,9 @@
 //! points, as declared by `columnKind`) and by JSON pointer.
 
 use serde_json::{json, Value};
-use std::io::{self, Write};
+use std::io;
 
-use super::Report;
+use super::RequestReport;
 use crate::finding::{Code, Severity};
 
 fn level(s: Severity) -> &'static str {
@@ -64,7 +64,7 @@ fn rule(code: Code) -> Value {
 /// A SARIF `fix` for a finding whose remedy is an edit of the request text
 /// (`set` replaces the value, `rename` the member name), located by line and
 /// column like the result itself. Media fixes have no text edit.
-fn text_fix(r: &super::RequestReport, f: &crate::finding::Finding) -> Option<Value> {
+fn text_fix(r: &RequestReport, f: &crate::finding::Finding) -> Option<Value> {
     use crate::finding::Fix;
     let ((sl, sc), (el, ec)) = (f.line_col?, f.end_line_col?);
     if r.source.is_virtual() {
@@ -90,42 +90,50 @@ fn text_fix(r: &super::RequestReport, f: &crate::finding::Finding) -> Option<Val
     }))
 }
 
-pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let rules: Vec<Value> = Code::ALL.iter().map(|c| rule(*c)).collect();
-    let mut results = Vec::new();
-    for r in &report.requests {
-        for f in &r.findings {
-            let mut text = f.message.clone();
-            if let Some(h) = &f.help {
-                text.push_str(". Fix: ");
-                text.push_str(h);
-            }
-            let mut location = json!({});
-            if !r.source.is_virtual() {
-                let (line, col) = f.line_col.unwrap_or((r.source.line.unwrap_or(1), 1));
-                location["physicalLocation"] = json!({
-                    "artifactLocation": {"uri": uri(&r.source.path)},
-                    "region": {"startLine": line, "startColumn": col}
-                });
-            }
-            if let Some(p) = f.pointer.as_deref() {
-                location["logicalLocations"] = json!([{"fullyQualifiedName": if p.is_empty() { "/" } else { p }, "kind": "member"}]);
-            }
-            let index = Code::ALL.iter().position(|c| *c == f.code).unwrap_or(0);
-            let mut result = json!({
-                "ruleId": f.code.as_str(),
-                "ruleIndex": index,
-                "level": level(f.severity),
-                "message": {"text": text},
-                "locations": [location],
-                "properties": {"request": r.source.display(), "name": f.code.name()}
-            });
-            if let Some(fix) = text_fix(r, f) {
-                result["fixes"] = json!([fix]);
-            }
-            results.push(result);
-        }
+/// The SARIF results of one request: one per finding.
+pub(super) fn results(r: &RequestReport) -> impl Iterator<Item = Value> + '_ {
+    r.findings.iter().map(move |f| result(r, f))
+}
+
+fn result(r: &RequestReport, f: &crate::finding::Finding) -> Value {
+    let mut text = f.message.clone();
+    if let Some(h) = &f.help {
+        text.push_str(". Fix: ");
+        text.push_str(h);
     }
+    let mut location = json!({});
+    if !r.source.is_virtual() {
+        let (line, col) = f.line_col.unwrap_or((r.source.line.unwrap_or(1), 1));
+        location["physicalLocation"] = json!({
+            "artifactLocation": {"uri": uri(&r.source.path)},
+            "region": {"startLine": line, "startColumn": col}
+        });
+    }
+    if let Some(p) = f.pointer.as_deref() {
+        location["logicalLocations"] =
+            json!([{"fullyQualifiedName": if p.is_empty() { "/" } else { p }, "kind": "member"}]);
+    }
+    let index = Code::ALL.iter().position(|c| *c == f.code).unwrap_or(0);
+    let mut result = json!({
+        "ruleId": f.code.as_str(),
+        "ruleIndex": index,
+        "level": level(f.severity),
+        "message": {"text": text},
+        "locations": [location],
+        "properties": {"request": r.source.display(), "name": f.code.name()}
+    });
+    if let Some(fix) = text_fix(r, f) {
+        result["fixes"] = json!([fix]);
+    }
+    result
+}
+
+/// The member of the run that grows as requests are judged.
+pub(super) const ARRAY: &str = "results";
+
+/// The log with no results: what surrounds them ([`super::Stream`]).
+pub(super) fn skeleton() -> io::Result<String> {
+    let rules: Vec<Value> = Code::ALL.iter().map(|c| rule(*c)).collect();
     let doc = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -137,11 +145,10 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             }},
             "columnKind": "unicodeCodePoints",
             "invocations": [{"executionSuccessful": true}],
-            "results": results
+            "results": []
         }]
     });
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+    Ok(serde_json::to_string_pretty(&doc)?)
 }
 
 #[cfg(test)]

@@ -183,3 +183,59 @@ fn github_lines_follow_the_workflow_command_grammar() {
     // Multi-line messages are escaped, never split.
     assert!(out.contains("%0Afix: "));
 }
+
+/// JSON, SARIF and GitHub annotations are written request by request as the
+/// run goes, across the command's chunks of 4,096 documents, and are the
+/// same bytes as the whole report rendered at once; a run with no request
+/// gives the empty document.
+#[test]
+fn streamed_outputs_across_chunks_equal_the_whole_render() {
+    let dir = std::env::temp_dir().join(format!("sp-stream-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let many = dir.join("many.jsonl");
+    let empty = dir.join("empty.jsonl");
+    // 5,000 requests (two chunks): failing and passing ones, some with
+    // findings that carry request-text fixes (SARIF `fixes`).
+    let mut lines = String::new();
+    for i in 0..5000 {
+        lines.push_str(&match i % 3 {
+            0 => "{}\n".to_string(),
+            1 => format!(
+                r#"{{"model": "seedance-2.0-text-to-video", "prompt": "shot {i}", "duration": 16}}"#
+            ) + "\n",
+            _ => format!(r#"{{"model": "seedance-2.0-text-to-video", "prompt": "shot {i}"}}"#)
+                + "\n",
+        });
+    }
+    std::fs::write(&many, lines).unwrap();
+    std::fs::write(&empty, "").unwrap();
+    for path in [&many, &empty] {
+        let p = path.display().to_string();
+        let (docs, errors) = input::expand(std::slice::from_ref(&p), &mut std::io::empty());
+        assert!(errors.is_empty());
+        let whole = check_documents(&docs, &Options::default());
+        for (name, format) in [
+            ("json", Format::Json),
+            ("sarif", Format::Sarif),
+            ("github", Format::Github),
+        ] {
+            let o = super::cli::run(&["check", "--no-config", "--format", name, &p], None);
+            assert_eq!(
+                o.status.code(),
+                Some(if docs.is_empty() { 0 } else { 1 }),
+                "{name}"
+            );
+            let streamed = super::cli::text(&o.stdout);
+            assert!(
+                streamed == rendered(&whole, format),
+                "{name} of {p}: the streamed output differs from the whole render"
+            );
+            if name == "json" {
+                let v: serde_json::Value = serde_json::from_str(&streamed).unwrap();
+                assert_eq!(v["requests"].as_array().unwrap().len(), docs.len());
+                assert_eq!(v["summary"]["requests"], docs.len());
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,154 @@
+//! Reports written as the run goes: each request as soon as it is judged,
+//! then the closing summary, so that a run of a million requests keeps none
+//! of them for its output. Every format streams but JUnit, whose header
+//! counts the whole run. [`render`](super::render) writes a whole report
+//! through this same path, so a streamed output and a whole one are the
+//! same bytes.
+
+use std::io::{self, Write};
+
+use super::{github, human, json, sarif, Format, RequestReport, Summary};
+
+/// A report being written request by request ([`Stream::requests`]), closed
+/// by [`Stream::finish`].
+pub struct Stream {
+    format: Format,
+    /// For the JSON and SARIF documents: their one growing array, once its
+    /// opening has been written.
+    array: Option<OpenArray>,
+}
+
+/// An array of a pretty-printed document whose opening is written.
+struct OpenArray {
+    /// Spaces before the array's member name (its elements sit 2 deeper).
+    indent: usize,
+    /// Elements written so far.
+    written: usize,
+}
+
+impl Stream {
+    /// A stream in `format`; `None` for a format that needs the whole run
+    /// before it writes anything (JUnit).
+    pub fn new(format: Format) -> Option<Stream> {
+        format.streams().then_some(Stream {
+            format,
+            array: None,
+        })
+    }
+
+    /// Writes requests as they are judged.
+    pub fn requests<'a>(
+        &mut self,
+        requests: impl IntoIterator<Item = &'a RequestReport>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        match self.format {
+            Format::Human(style) => human::render_requests(requests, style, false, out),
+            Format::Verbose(style) => human::render_requests(requests, style, true, out),
+            Format::Github => github::render_requests(requests, out),
+            Format::Jsonl => {
+                for r in requests {
+                    serde_json::to_writer(&mut *out, r)?;
+                    writeln!(out)?;
+                }
+                Ok(())
+            }
+            Format::Json => {
+                for r in requests {
+                    self.element(r, out)?;
+                }
+                Ok(())
+            }
+            Format::Sarif => {
+                for r in requests {
+                    for result in sarif::results(r) {
+                        self.element(&result, out)?;
+                    }
+                }
+                Ok(())
+            }
+            Format::Junit => Ok(()),
+        }
+    }
+
+    /// Writes the closing summary (and closes the document).
+    pub fn finish(mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+        match self.format {
+            Format::Human(_) | Format::Verbose(_) => human::render_summary(summary, out),
+            Format::Github => github::render_summary(summary, out),
+            Format::Jsonl => {
+                serde_json::to_writer(
+                    &mut *out,
+                    &serde_json::json!({"version": json::WIRE_VERSION, "summary": summary}),
+                )?;
+                writeln!(out)
+            }
+            Format::Json => self.close(&json::skeleton(summary)?, json::ARRAY, out),
+            Format::Sarif => self.close(&sarif::skeleton()?, sarif::ARRAY, out),
+            Format::Junit => Ok(()),
+        }
+    }
+
+    /// The document around the growing array, that array empty.
+    fn skeleton(&self) -> io::Result<(String, &'static str)> {
+        match self.format {
+            // The summary follows the requests: any will do for the opening.
+            Format::Json => Ok((json::skeleton(&Summary::default())?, json::ARRAY)),
+            _ => Ok((sarif::skeleton()?, sarif::ARRAY)),
+        }
+    }
+
+    /// Writes one element of the growing array (its opening first).
+    fn element(&mut self, value: &impl serde::Serialize, out: &mut dyn Write) -> io::Result<()> {
+        if self.array.is_none() {
+            let (doc, key) = self.skeleton()?;
+            let (before, _, indent) = around(&doc, key)?;
+            out.write_all(before.as_bytes())?;
+            self.array = Some(OpenArray { indent, written: 0 });
+        }
+        let Some(array) = &mut self.array else {
+            unreachable!("opened above")
+        };
+        let pad = " ".repeat(array.indent + 2);
+        let text = serde_json::to_string_pretty(value)?;
+        out.write_all(if array.written == 0 { b"\n" } else { b",\n" })?;
+        out.write_all(pad.as_bytes())?;
+        // A JSON string holds no raw newline: every one is layout.
+        out.write_all(text.replace('\n', &format!("\n{pad}")).as_bytes())?;
+        array.written += 1;
+        Ok(())
+    }
+
+    /// Closes the array and writes the rest of the document.
+    fn close(&mut self, doc: &str, key: &str, out: &mut dyn Write) -> io::Result<()> {
+        let (before, after, indent) = around(doc, key)?;
+        match &self.array {
+            None => out.write_all(before.as_bytes())?,
+            Some(a) if a.written > 0 => write!(out, "\n{}", " ".repeat(indent))?,
+            Some(_) => {}
+        }
+        out.write_all(b"]")?;
+        out.write_all(after.as_bytes())?;
+        writeln!(out)
+    }
+}
+
+/// Splits a pretty-printed document at its empty array `key`: the text up
+/// to and with the `[`, the text after the `]`, and the spaces before the
+/// member name. The member is found at the start of a line, where no string
+/// value can put it.
+fn around<'d>(doc: &'d str, key: &str) -> io::Result<(&'d str, &'d str, usize)> {
+    let member = format!("\"{key}\": [");
+    let mut at = 0;
+    for line in doc.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if line[indent..].starts_with(&member) && line[indent + member.len()..].starts_with(']') {
+            let open = at + indent + member.len();
+            return Ok((&doc[..open], &doc[open + 1..], indent));
+        }
+        at += line.len();
+    }
+    Err(io::Error::other(format!(
+        "the report's skeleton has no empty `{key}` array"
+    )))
+}
