@@ -4,9 +4,11 @@
 
 mod error;
 pub mod http;
+mod window;
 
 pub use crate::addr::{parse_cidr, parse_host, AllowList};
 pub use error::{BudgetSpent, OpenError, Unreachable};
+pub use window::Windowed;
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -87,13 +89,14 @@ impl<R: Seek> Seek for Budgeted<R> {
 /// Only regular files are opened (after following links): the type is read
 /// from the metadata *before* opening, because opening a FIFO blocks until a
 /// writer appears and a device can be endless.
-pub fn open_file(path: &Path, budget: u64) -> Result<(Budgeted<File>, u64), OpenError> {
+pub fn open_file(path: &Path, budget: u64) -> Result<(Budgeted<Windowed<File>>, u64), OpenError> {
     let file = open_nonblocking(path)?;
     let meta = file.metadata().map_err(|e| OpenError::from_io(&e))?;
     if let Some(what) = not_regular(&meta.file_type()) {
         return Err(OpenError::NotRegularFile(format!("{what}, not a file")));
     }
-    Ok((Budgeted::new(file, budget), meta.len()))
+    let len = meta.len();
+    Ok((Budgeted::new(Windowed::new(file, Some(len)), budget), len))
 }
 
 /// Opens read-only without blocking: on Unix with `O_NONBLOCK`, so opening
