@@ -24,6 +24,8 @@ mod resolve;
 pub use probe::probe_targets;
 pub use resolve::{AssetId, AssetTarget, ResolvedAsset};
 
+use std::sync::Arc;
+
 use crate::report::{Report, RequestReport, Source};
 use crate::{input, options::Stage, Options};
 
@@ -66,13 +68,12 @@ pub fn check_documents(docs: &[input::Document], opts: &Options) -> Report {
     } = resolve::resolve(&parsed, opts);
     // Shared, not copied, into each report that names an asset: 30,000
     // entries of 100 assets hold 100 facts.
-    let facts: Vec<std::sync::Arc<crate::probe::MediaFacts>> = probe::probe_all(&targets, opts)
+    let facts: Vec<Arc<crate::probe::MediaFacts>> = probe::probe_all(&targets, opts)
         .into_iter()
-        .map(std::sync::Arc::new)
+        .map(Arc::new)
         .collect();
     let dns = callbacks::resolve_callbacks(&parsed, opts);
-    let targets: Vec<std::sync::Arc<AssetTarget>> =
-        targets.into_iter().map(std::sync::Arc::new).collect();
+    let targets: Vec<Arc<AssetTarget>> = targets.into_iter().map(Arc::new).collect();
 
     let (judged, total) = (std::sync::atomic::AtomicUsize::new(0), parsed.len());
     let requests = parsed

@@ -19,6 +19,7 @@ pub struct Stream {
 }
 
 /// An array of a pretty-printed document whose opening is written.
+#[derive(Clone, Copy)]
 struct OpenArray {
     /// Spaces before the array's member name (its elements sit 2 deeper).
     indent: usize,
@@ -100,14 +101,16 @@ impl Stream {
 
     /// Writes one element of the growing array (its opening first).
     fn element(&mut self, value: &impl serde::Serialize, out: &mut dyn Write) -> io::Result<()> {
-        if self.array.is_none() {
-            let (doc, key) = self.skeleton()?;
-            let (before, _, indent) = around(&doc, key)?;
-            out.write_all(before.as_bytes())?;
-            self.array = Some(OpenArray { indent, written: 0 });
-        }
-        let Some(array) = &mut self.array else {
-            unreachable!("opened above")
+        let array = match self.array {
+            Some(a) => a,
+            None => {
+                let (doc, key) = self.skeleton()?;
+                let (before, _, indent) = around(&doc, key)?;
+                out.write_all(before.as_bytes())?;
+                let a = OpenArray { indent, written: 0 };
+                self.array = Some(a);
+                a
+            }
         };
         let pad = " ".repeat(array.indent + 2);
         let text = serde_json::to_string_pretty(value)?;
@@ -115,7 +118,10 @@ impl Stream {
         out.write_all(pad.as_bytes())?;
         // A JSON string holds no raw newline: every one is layout.
         out.write_all(text.replace('\n', &format!("\n{pad}")).as_bytes())?;
-        array.written += 1;
+        self.array = Some(OpenArray {
+            written: array.written + 1,
+            ..array
+        });
         Ok(())
     }
 
