@@ -164,18 +164,15 @@ pub fn decode_all(input: &Path) -> Result<String, String> {
                 rate = decoded.spec().rate;
                 frames += decoded.frames() as u64;
             }
-            // Players skip a damaged packet; so does this check, unless
-            // many are (below).
-            Err(SymError::DecodeError(e)) => {
-                bad += 1;
-                first_bad.get_or_insert(format!(
-                    "packet {packets} (after {frames} samples) does not decode: {e}"
-                ));
-            }
             Err(e) => {
-                return Err(format!(
-                    "packet {packets} (after {frames} samples) does not decode: {e}"
-                ))
+                let why = format!("packet {packets} (after {frames} samples) does not decode: {e}");
+                // Players skip a damaged packet; so does this check, unless
+                // many are (below).
+                if !matches!(e, SymError::DecodeError(_)) {
+                    return Err(why);
+                }
+                bad += 1;
+                first_bad.get_or_insert(why);
             }
         }
     }
@@ -195,13 +192,13 @@ pub fn decode_all(input: &Path) -> Result<String, String> {
     } else {
         0.0
     };
+    let decoded =
+        format!("{frames} samples per channel in {packets} packets decoded ({secs:.3} s)");
     Ok(match bad {
-        0 => format!("{frames} samples per channel in {packets} packets decoded ({secs:.3} s)"),
-        1 => format!(
-            "{frames} samples per channel in {packets} packets decoded ({secs:.3} s); 1 packet did not decode and was skipped, as players skip it"
-        ),
+        0 => decoded,
+        1 => format!("{decoded}; 1 packet did not decode and was skipped, as players skip it"),
         _ => format!(
-            "{frames} samples per channel in {packets} packets decoded ({secs:.3} s); {bad} packets did not decode and were skipped, as players skip them"
+            "{decoded}; {bad} packets did not decode and were skipped, as players skip them"
         ),
     })
 }
