@@ -9,11 +9,7 @@ use crate::source::read_up_to;
 /// WAV: `fmt ` for rate, channels and codec; `data` for the length. The
 /// `data` chunk must fit the file; a RIFF size a few bytes past the end
 /// (after a whole `data` chunk) is forgiven, as decoders do.
-pub(super) fn probe_wav<R: Read + Seek>(
-    r: &mut R,
-    _size: Option<u64>,
-    f: &mut MediaFacts,
-) -> ProbeResult {
+pub(super) fn probe_wav<R: Read + Seek>(r: &mut R, f: &mut MediaFacts) -> ProbeResult {
     r.seek(SeekFrom::Start(0))
         .map_err(|e| io_msg(e, "WAV header"))?;
     let mut riff = [0u8; 12];

@@ -286,7 +286,7 @@ pub fn probe_reader<R: Read + Seek>(
     let result = match format.info().prober {
         Prober::Image => image::probe(r, format, &head[..n], size, &mut facts),
         Prober::IsoBmff => mp4::probe(r, size, &mut facts),
-        Prober::Wav => audio::probe_wav(r, size, &mut facts),
+        Prober::Wav => audio::probe_wav(r, &mut facts),
         Prober::MpegAudio => mpeg_audio::probe_mpeg(r, size, &mut facts),
         Prober::Tiff => stills::probe_tiff(r, &mut facts),
         Prober::Matroska => matroska::probe(r, &mut facts),

@@ -10,8 +10,9 @@ use mp4_atom::{Moov, StszSamples};
 use super::mp4::{decode_box, read_box_header, MAX_MOOV_BYTES};
 
 /// Walks the samples of the largest video track of the MP4 at `r` (`size`
-/// bytes): `Ok` says what was walked, `Err` which sample is damaged.
-pub(super) fn walk<R: Read + Seek>(r: &mut R, size: u64) -> Result<String, String> {
+/// bytes): `Ok` says what was walked, `Err` which sample is damaged
+/// ([`walk_video_samples`] over any reader: the fuzz target).
+pub fn walk_video_samples_in<R: Read + Seek>(r: &mut R, size: u64) -> Result<String, String> {
     let mut pos = 0u64;
     let mut found = None;
     for _ in 0..100_000 {
@@ -158,11 +159,6 @@ pub fn walk_video_samples(path: &Path) -> Result<String, String> {
     let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let size = file.metadata().map_err(|e| e.to_string())?.len();
     walk_video_samples_in(&mut std::io::BufReader::new(&mut file), size)
-}
-
-/// [`walk_video_samples`] over any reader of `size` bytes (the fuzz target).
-pub fn walk_video_samples_in<R: Read + Seek>(r: &mut R, size: u64) -> Result<String, String> {
-    walk(r, size)
 }
 
 #[cfg(test)]
