@@ -117,7 +117,8 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         Some(Ok(d)) => Some(d),
         None => None,
     };
-    // Every config's options read every request as `--dialect`.
+    // Every config's options read every request as `--dialect` (the root's
+    // come back from the cache).
     configs.set_dialect(given);
     opts = match configs.options(&root) {
         Ok(o) => o,

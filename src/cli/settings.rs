@@ -97,11 +97,14 @@ impl Configs {
         }
     }
 
-    /// Reads every request as dialect `d` (`--dialect`), under every config:
-    /// options built before are built again.
+    /// Reads every request as dialect `d` (`--dialect`), under every config,
+    /// the options built so far included (the bare layer's dialect is all
+    /// they take of it: nothing is read or built again).
     pub(super) fn set_dialect(&mut self, d: Option<seedance_preflight::Dialect>) {
         self.layers.bare.dialect = d;
-        self.built.clear();
+        for o in self.built.values_mut() {
+            o.dialect = d;
+        }
     }
 
     /// The config file at `path`, read once.
