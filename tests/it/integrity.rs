@@ -345,16 +345,10 @@ fn deep_decode_finds_damage_the_headers_cannot_show() {
             .all(|(c, _)| !matches!(c, Code::IMG002 | Code::AUD002)),
         "{clean:?}"
     );
-    let facts = seedance_preflight::probe_targets(
-        &[super::fixtures()
-            .join("media/audio/ok-mp3-cbr128.mp3")
-            .display()
-            .to_string()],
-        &Options {
-            deep: seedance_preflight::Deep::Decode,
-            ..Options::default()
-        },
-    );
+    let facts = deep_probe(&[super::fixtures()
+        .join("media/audio/ok-mp3-cbr128.mp3")
+        .display()
+        .to_string()]);
     let d = facts[0].deep.as_ref().unwrap();
     assert!(
         d.ok && d.by == "symphonia" && d.detail.contains("packets decoded"),
@@ -430,13 +424,7 @@ fn deep_passes_every_clean_fixture() {
         }
     }
     assert!(paths.len() > 30, "{}", paths.len());
-    let facts = seedance_preflight::probe_targets(
-        &paths,
-        &Options {
-            deep: seedance_preflight::Deep::Decode,
-            ..Options::default()
-        },
-    );
+    let facts = deep_probe(&paths);
     let failed: Vec<String> = facts
         .iter()
         .filter(|f| f.deep.as_ref().is_some_and(|d| !d.ok))
@@ -568,19 +556,24 @@ fn a_riff_size_past_a_whole_data_chunk_is_forgiven() {
 /// "not checked" under `--deep`, never damage.
 #[test]
 fn deep_without_a_decoder_is_not_checked() {
-    let facts = seedance_preflight::probe_targets(
-        &[super::fixtures()
-            .join("media/audio/x-mp2.mp2")
-            .display()
-            .to_string()],
-        &Options {
-            deep: seedance_preflight::Deep::Decode,
-            ..Options::default()
-        },
-    );
+    let facts = deep_probe(&[super::fixtures()
+        .join("media/audio/x-mp2.mp2")
+        .display()
+        .to_string()]);
     let d = facts[0].deep.as_ref().expect("a deep outcome");
     assert!(
         d.ok && d.detail.starts_with("not checked: no decoder"),
         "{d:?}"
     );
+}
+
+/// Probes `paths` with `--deep` (decoders, no ffmpeg).
+fn deep_probe(paths: &[String]) -> Vec<MediaFacts> {
+    seedance_preflight::probe_targets(
+        paths,
+        &Options {
+            deep: seedance_preflight::Deep::Decode,
+            ..Options::default()
+        },
+    )
 }
