@@ -62,7 +62,10 @@ mod finding;
 pub mod fix;
 pub mod input;
 mod json;
+#[cfg(feature = "fix")]
+mod membudget;
 mod options;
+pub mod outfile;
 mod pipeline;
 pub mod probe;
 mod prompt;

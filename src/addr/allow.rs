@@ -50,6 +50,33 @@ impl AllowList {
         })
     }
 
+    /// The ports `host` is allowed on, when `--allow-host` names it only
+    /// with ports and `port` is not one of them (`None` otherwise): a hop to
+    /// another port of that host gets no exception.
+    pub fn pinned_elsewhere(&self, host: &str, port: Option<u16>) -> Option<Vec<u16>> {
+        let h = host.trim_start_matches('[').trim_end_matches(']');
+        let mut ports = Vec::new();
+        for (name, p) in &self.hosts {
+            if !name.eq_ignore_ascii_case(h) {
+                continue;
+            }
+            match p {
+                None => return None,
+                Some(p) if Some(*p) == port => return None,
+                Some(p) => ports.push(*p),
+            }
+        }
+        (!ports.is_empty()).then_some(ports)
+    }
+
+    /// This list without its host exceptions (loopback and ranges only).
+    pub fn without_hosts(&self) -> AllowList {
+        AllowList {
+            hosts: Vec::new(),
+            ..self.clone()
+        }
+    }
+
     /// Whether a URL whose host is non-public by its text alone (a private
     /// literal, `localhost`) may be requested.
     pub fn permits_url(&self, url: &Url) -> bool {

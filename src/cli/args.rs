@@ -263,6 +263,13 @@ pub(super) struct CheckArgs {
     /// Use no config file.
     #[arg(long)]
     pub(super) no_config: bool,
+    /// For untrusted checkouts (a pull request): read no config file and no
+    /// dialect file that is not named on the command line, obey no
+    /// `.gitignore`/`.ignore` file and walk hidden files too (only `.git` is
+    /// skipped). Nothing the checkout holds can loosen the gate or hide a
+    /// request from it.
+    #[arg(long)]
+    pub(super) isolated: bool,
     /// Also write the report in FORMAT to FILE (`-`: standard output, instead
     /// of --format); repeatable, all from one run: `--output sarif=out.sarif
     /// --output github=-`.

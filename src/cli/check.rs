@@ -1,11 +1,11 @@
 //! `check`: requests from files, standard input or flags; config and
 //! severity layers; the run and its output.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 
 use super::args::{CheckArgs, ColorArg, FailOn, FormatArg};
 use super::flags::{request_from_flags, FLAGS};
-use super::run::{Run, Sink};
+use super::run::{Dest, Run, Sink};
 use super::settings::{self, Configs, Layers};
 use super::usage_error;
 use seedance_preflight::report::{self, Format, HumanStyle};
@@ -19,7 +19,8 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
     // The config of requests without a folder of their own, and of the
     // walk's `exclude`/`include`: `--config`, else the nearest from the
     // current folder (or --stdin-filename's) upward.
-    let fixed = if args.no_config {
+    // `--isolated` reads only a config the command line names.
+    let fixed = if args.no_config || (args.isolated && args.config.is_none()) {
         Some(None)
     } else {
         args.config.clone().map(Some)
@@ -57,6 +58,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         exclude: args.exclude.clone(),
         include: args.include.clone(),
         stdin_name: args.stdin_filename.clone(),
+        isolated: args.isolated,
     };
     if let Some(l) = &loaded {
         selection.exclude.extend(l.config.exclude.iter().cloned());
@@ -175,18 +177,18 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
             "github" => Format::Github,
             other => return usage_error(&format!("--output {spec}: unknown format `{other}` (human, json, jsonl, sarif, junit, github)")),
         };
-        let out: Box<dyn Write> = if dest == "-" {
+        let out = if dest == "-" {
             if stdout_taken {
                 return usage_error("--output: only one output may go to standard output");
             }
             stdout_taken = true;
-            Box::new(io::BufWriter::new(io::stdout()))
+            Dest::Stdout(io::BufWriter::new(io::stdout()))
         } else {
-            match std::fs::File::create(dest) {
-                Ok(f) => Box::new(io::BufWriter::new(f)),
-                Err(e) => {
-                    return usage_error(&format!("--output {spec}: cannot create `{dest}`: {e}"))
-                }
+            // Written beside its name and renamed at the end: a link
+            // planted at that name is refused, never written through.
+            match seedance_preflight::outfile::Output::create(std::path::Path::new(dest)) {
+                Ok(f) => Dest::File(io::BufWriter::new(f)),
+                Err(e) => return usage_error(&format!("--output {spec}: {e}")),
             }
         };
         sinks.push(Sink {
@@ -201,7 +203,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
             0,
             Sink {
                 format: stdout_format,
-                out: Box::new(io::BufWriter::new(io::stdout())),
+                out: Dest::Stdout(io::BufWriter::new(io::stdout())),
                 stream: report::Stream::new(stdout_format),
                 error: None,
             },
@@ -234,6 +236,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         flag_labels,
         statistics: args.statistics.then(Default::default),
         baseline,
+        record_bytes: 0,
         record: args.write_baseline.clone().map(|p| {
             (
                 p,
@@ -248,14 +251,14 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         &mut |item| match item {
             Ok(doc) => run.push(doc),
             Err(e) => {
-                eprintln!("seedance-preflight: cannot read {e}");
+                say!("seedance-preflight: cannot read {e}");
                 run.input_errors += 1;
             }
         },
     );
     match walked {
         Err(e) => return usage_error(&e),
-        Ok(w) if !w.not_requests.is_empty() && !args.quiet => eprintln!(
+        Ok(w) if !w.not_requests.is_empty() && !args.quiet => say!(
             "seedance-preflight: left out {} JSON file{} below the folders given: not request{} (no `model` or `prompt`): {}{}; name a file, or --include it, to check it",
             w.not_requests.len(),
             if w.not_requests.len() == 1 { "" } else { "s" },

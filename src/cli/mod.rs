@@ -4,6 +4,15 @@
 use std::io;
 
 use clap::{CommandFactory, Parser};
+
+/// One line on standard error, control characters escaped: a file name
+/// holding a newline cannot print a line of its own (on a GitHub runner, a
+/// line `::error …` or `::add-mask::…` is a workflow command).
+macro_rules! say {
+    ($($t:tt)*) => {
+        eprintln!("{}", seedance_preflight::report::escape_controls(&format!($($t)*)))
+    };
+}
 use seedance_preflight::Code;
 
 mod args;
@@ -184,13 +193,13 @@ fn print_out(text: &str) -> i32 {
         Ok(()) => 0,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            eprintln!("seedance-preflight: cannot write: {e}");
+            say!("seedance-preflight: cannot write: {e}");
             EXIT_TOOL_FAILURE
         }
     }
 }
 
 pub(crate) fn usage_error(msg: &str) -> i32 {
-    eprintln!("seedance-preflight: {msg}");
+    say!("seedance-preflight: {msg}");
     EXIT_TOOL_FAILURE
 }

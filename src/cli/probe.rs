@@ -34,7 +34,7 @@ pub(super) fn probe(args: ProbeArgs) -> i32 {
     };
     if let Err(e) = written.and_then(|_| out.flush()) {
         if e.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("seedance-preflight: cannot write: {e}");
+            say!("seedance-preflight: cannot write: {e}");
             return EXIT_TOOL_FAILURE;
         }
     }
@@ -43,7 +43,7 @@ pub(super) fn probe(args: ProbeArgs) -> i32 {
         .filter(|f| f.unopened() || f.remote.as_ref().is_some_and(|r| r.failure.is_some()))
         .collect();
     for f in &unopened {
-        eprintln!(
+        say!(
             "seedance-preflight: {}: {}",
             f.source,
             f.error.as_deref().unwrap_or("")
@@ -60,7 +60,11 @@ pub(super) fn probe(args: ProbeArgs) -> i32 {
 pub(super) fn describe_facts(f: &seedance_preflight::probe::MediaFacts) -> String {
     let mut parts = f.describe_parts();
     parts.push(format!("read {} bytes", f.bytes_read));
-    let mut line = format!("{}: {}", f.source, parts.join(", "));
+    let mut line = format!(
+        "{}: {}",
+        seedance_preflight::report::escape_controls(&f.source),
+        parts.join(", ")
+    );
     if let Some(e) = &f.error {
         line.push_str(&format!(" — error: {e}"));
     }

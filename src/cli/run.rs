@@ -40,6 +40,8 @@ pub(super) struct Run {
     >,
     /// `--baseline`: what it suppresses.
     pub(super) baseline: Option<seedance_preflight::report::baseline::Matcher>,
+    /// About how large the baseline recorded so far is, in bytes.
+    pub(super) record_bytes: u64,
     /// `--write-baseline`: where, and what is recorded so far.
     pub(super) record: Option<(
         std::path::PathBuf,
@@ -50,12 +52,49 @@ pub(super) struct Run {
 /// One output of a run.
 pub(super) struct Sink {
     pub(super) format: Format,
-    pub(super) out: Box<dyn Write>,
+    pub(super) out: Dest,
     /// Where the format writes request by request (all but JUnit).
     pub(super) stream: Option<report::Stream>,
     /// The first write error (a closed pipe, a full disk): nothing more is
     /// written there.
     pub(super) error: Option<io::Error>,
+}
+
+/// Where an output goes: standard output, or a file written beside its
+/// name and renamed over it when the run ends.
+pub(super) enum Dest {
+    Stdout(io::BufWriter<io::Stdout>),
+    File(io::BufWriter<seedance_preflight::outfile::Output>),
+}
+
+impl Write for Dest {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Dest::Stdout(w) => w.write(buf),
+            Dest::File(w) => w.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Dest::Stdout(w) => w.flush(),
+            Dest::File(w) => w.flush(),
+        }
+    }
+}
+
+impl Dest {
+    /// Ends the output: a file is renamed over its name.
+    fn close(self) -> io::Result<()> {
+        match self {
+            Dest::Stdout(mut w) => w.flush(),
+            Dest::File(w) => w
+                .into_inner()
+                .map_err(|e| e.into_error())?
+                .finish()
+                .map_err(io::Error::other),
+        }
+    }
 }
 
 /// Most documents, and most request bytes, checked at once.
@@ -74,7 +113,7 @@ impl Run {
                     self.config = config;
                 }
                 Err(e) => {
-                    eprintln!("seedance-preflight: {}: {e}", doc.source.display());
+                    say!("seedance-preflight: {}: {e}", doc.source.display());
                     self.input_errors += 1;
                     return;
                 }
@@ -130,7 +169,14 @@ impl Run {
             }
         }
         if let Some((_, b)) = &mut self.record {
-            b.extend(&part.requests);
+            use seedance_preflight::report::baseline::{Baseline, MAX_BASELINE_BYTES};
+            // Stop recording once the file would be refused on reading:
+            // memory stays bounded, and the run ends with a tool failure.
+            if self.record_bytes <= MAX_BASELINE_BYTES {
+                let more = Baseline::record(&part.requests);
+                self.record_bytes += Baseline::approx_bytes(&more.findings);
+                b.findings.extend(more.findings);
+            }
         }
         if let Some(stats) = &mut self.statistics {
             for f in part.requests.iter().flat_map(|r| &r.findings) {
@@ -177,23 +223,27 @@ impl Run {
             let mut rows: Vec<_> = stats.iter().collect();
             rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
             for ((code, sev), n) in rows {
-                eprintln!("{n:>7}  {code}  {:<8} {}", sev.as_str(), code.name());
+                say!("{n:>7}  {code}  {:<8} {}", sev.as_str(), code.name());
             }
         }
         if let Some(m) = &self.baseline {
             if !self.quiet {
-                eprintln!(
+                say!(
                     "seedance-preflight: the baseline suppressed {} finding{}",
                     m.suppressed,
                     if m.suppressed == 1 { "" } else { "s" }
                 );
             }
         }
-        if let Some((path, b)) = self.record.take() {
-            if let Err(e) = std::fs::write(&path, b.to_json()) {
-                return usage_error(&format!("cannot write {}: {e}", path.display()));
+        if let Some((path, mut b)) = self.record.take() {
+            b.findings.sort();
+            let written = b
+                .to_json_checked()
+                .and_then(|text| seedance_preflight::outfile::write_output(&path, text.as_bytes()));
+            if let Err(e) = written {
+                return usage_error(&format!("--write-baseline {}: {e}", path.display()));
             }
-            eprintln!(
+            say!(
                 "seedance-preflight: recorded {} finding{} in {}",
                 b.findings.len(),
                 if b.findings.len() == 1 { "" } else { "s" },
@@ -205,6 +255,7 @@ impl Run {
         let report = seedance_preflight::Report {
             requests: std::mem::take(&mut self.kept),
             assets_probed: self.summary.assets_probed,
+            loosened: std::mem::take(&mut self.configs.loosened),
         };
         let mut status = if self.input_errors > 0 {
             EXIT_TOOL_FAILURE
@@ -213,15 +264,17 @@ impl Run {
         } else {
             0
         };
-        for sink in &mut self.sinks {
+        for mut sink in std::mem::take(&mut self.sinks) {
             let written = match (sink.error.take(), sink.stream.take()) {
                 (Some(e), _) => Err(e),
-                (None, Some(stream)) => stream.finish(&self.summary, &mut sink.out),
+                (None, Some(stream)) => {
+                    stream.finish(&self.summary, &report.loosened, &mut sink.out)
+                }
                 (None, None) => report::render(&report, sink.format, &mut sink.out),
             };
-            if let Err(e) = written.and_then(|_| sink.out.flush()) {
+            if let Err(e) = written.and_then(|_| sink.out.close()) {
                 if e.kind() != io::ErrorKind::BrokenPipe {
-                    eprintln!("seedance-preflight: cannot write the report: {e}");
+                    say!("seedance-preflight: cannot write the report: {e}");
                     status = EXIT_TOOL_FAILURE;
                 }
             }

@@ -72,6 +72,8 @@ pub(super) struct Configs {
     /// Each config file, read and validated once.
     loaded: HashMap<PathBuf, Loaded>,
     built: HashMap<Option<PathBuf>, Options>,
+    /// What every config read so far loosens (for the report).
+    pub(super) loosened: Vec<config::Loosening>,
 }
 
 impl Configs {
@@ -83,8 +85,10 @@ impl Configs {
         root_loaded: Option<Loaded>,
     ) -> Self {
         let mut loaded = HashMap::new();
+        let mut loosened = Vec::new();
         if let (Some(p), Some(l)) = (&root, root_loaded) {
             warn(&l);
+            loosened.extend(l.loosened.iter().cloned());
             loaded.insert(p.clone(), l);
         }
         Configs {
@@ -94,6 +98,7 @@ impl Configs {
             by_dir: HashMap::new(),
             loaded,
             built: HashMap::new(),
+            loosened,
         }
     }
 
@@ -112,6 +117,7 @@ impl Configs {
         if !self.loaded.contains_key(path) {
             let l = config::load(path).map_err(|e| format!("config: {}", String::from(e)))?;
             warn(&l);
+            self.loosened.extend(l.loosened.iter().cloned());
             self.loaded.insert(path.to_path_buf(), l);
         }
         Ok(&self.loaded[path])
@@ -151,10 +157,11 @@ impl Configs {
     }
 }
 
-/// A config's warnings (a loosened limit), printed when it is read.
+/// What a config loosens, printed when it is read (on every run that
+/// reads it): never a silent loosening of the gate.
 fn warn(l: &Loaded) {
-    for w in &l.warnings {
-        eprintln!("seedance-preflight: warning: {w}");
+    for w in &l.loosened {
+        say!("seedance-preflight: warning: {w}");
     }
 }
 

@@ -1,42 +1,7 @@
 //! `[limits]`: overrides of the dialects' data, merged key by key into the
-//! built-in tables and validated; the ones that loosen a documented limit.
+//! built-in tables and validated (what loosens: `loosen.rs`).
 
 use crate::spec::Spec;
-
-/// The overrides that loosen a built-in limit: a `max…` raised or a
-/// `min…` lowered, as (key, message).
-pub fn loosened(overrides: &toml::Table) -> Vec<(String, String)> {
-    fn walk(base: &toml::Table, over: &toml::Table, path: &str, out: &mut Vec<(String, String)>) {
-        for (k, v) in over {
-            let here = format!("{path}.{k}");
-            match (base.get(k), v) {
-                (Some(toml::Value::Table(b)), toml::Value::Table(o)) => walk(b, o, &here, out),
-                (Some(b), v) => {
-                    let num =
-                        |x: &toml::Value| x.as_float().or_else(|| x.as_integer().map(|i| i as f64));
-                    if let (Some(old), Some(new)) = (num(b), num(v)) {
-                        let looser = (k.starts_with("max") && new > old)
-                            || (k.starts_with("min") && new < old);
-                        if looser {
-                            out.push((
-                                k.clone(),
-                                format!("`{here}` = {new} loosens the built-in {old}: requests that pass here may be refused by the service"),
-                            ));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    let base: toml::Table = crate::spec::builtin_tables()
-        .into_iter()
-        .map(|(id, t)| (id, toml::Value::Table(t)))
-        .collect();
-    let mut out = Vec::new();
-    walk(&base, overrides, "limits", &mut out);
-    out
-}
 
 /// The built-in limits with `overrides` merged in. Every overridden key must
 /// exist in the built-in table (so a typo is an error), and the result must
@@ -100,20 +65,6 @@ fn merge(base: &mut toml::Table, over: &toml::Table, path: &str) -> Result<(), (
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn loosening_a_limit_is_reported_and_tightening_is_not() {
-        let over: toml::Table = toml::from_str(
-            "[unified.video]\nmax_duration_s = 20\nmin_fps = 30\n[unified.image]\nmin_side = 200\n",
-        )
-        .unwrap();
-        let found = loosened(&over);
-        let keys: Vec<&str> = found.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["min_side", "max_duration_s"]);
-        assert!(found[1]
-            .1
-            .contains("`limits.unified.video.max_duration_s` = 20 loosens the built-in 15"));
-    }
 
     #[test]
     fn limit_overrides_merge_and_are_checked() {

@@ -25,9 +25,11 @@ use std::path::{Path, PathBuf};
 use crate::spec::{Dialect, Spec};
 
 mod limits;
+mod loosen;
 mod severity;
 
-pub use limits::{loosened, merged_spec};
+pub use limits::merged_spec;
+pub use loosen::Loosening;
 pub use severity::{FailOn, Level, SeverityLayer, SeverityMap};
 
 /// The file name looked for.
@@ -81,10 +83,16 @@ pub struct Loaded {
     pub severity: SeverityLayer,
     /// The limits table with its `[limits]` merged in and validated.
     pub spec: Spec,
-    /// `[limits]` overrides that loosen a documented limit (a larger
-    /// maximum, a smaller minimum): requests passing here may be refused.
-    pub warnings: Vec<String>,
+    /// Every setting that loosens the built-in defaults (the gate, a
+    /// severity, a limit of any kind, files left out, dialects added):
+    /// requests passing here may be refused by the service.
+    pub loosened: Vec<Loosening>,
 }
+
+/// The largest config file read.
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+/// The most `exclude` and `include` globs one config may give.
+pub const MAX_GLOBS: usize = 1000;
 
 /// Walks up from `start` to the first folder holding [`FILE_NAME`].
 pub fn discover(start: &Path) -> Option<PathBuf> {
@@ -129,16 +137,39 @@ fn with_hint(message: &str) -> String {
     }
 }
 
-/// Reads and validates a config file. The error says `file:line: what`
-/// (kind [`Config`](crate::ErrorKind::Config), or `Io` when unreadable).
+/// Reads and validates a config file: a regular file of at most
+/// [`MAX_CONFIG_BYTES`]. The error says `file:line: what` (kind
+/// [`Config`](crate::ErrorKind::Config), or `Io` when unreadable).
 pub fn load(path: &Path) -> Result<Loaded, crate::Error> {
     use crate::{Error, ErrorKind};
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::new(ErrorKind::Io, e.to_string()).at(path, None))?;
+    let io = |e: String| Error::new(ErrorKind::Io, e).at(path, None);
+    let file = crate::source::open_regular(path).map_err(|e| io(e.to_string()))?;
+    let size = file.metadata().map_err(|e| io(e.to_string()))?.len();
+    if size > MAX_CONFIG_BYTES {
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!("{size} bytes: a config file is at most {MAX_CONFIG_BYTES}"),
+        )
+        .at(path, None));
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut std::io::Read::take(file, MAX_CONFIG_BYTES + 1),
+        &mut text,
+    )
+    .map_err(|e| io(e.to_string()))?;
     let config: Config = toml::from_str(&text).map_err(|e| {
         let line = e.span().map_or(1, |s| line_of(&text, s.start));
         Error::new(ErrorKind::Config, with_hint(e.message())).at(path, Some(line))
     })?;
+    let globs = config.exclude.len() + config.include.len();
+    if globs > MAX_GLOBS {
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!("{globs} `exclude`/`include` globs: a config gives at most {MAX_GLOBS}"),
+        )
+        .at(path, line_of_key(&text, "exclude")));
+    }
     let mut severity = SeverityLayer::default();
     for (key, level) in &config.severity {
         severity.set(key, *level).map_err(|e| {
@@ -151,21 +182,82 @@ pub fn load(path: &Path) -> Result<Loaded, crate::Error> {
         Error::new(ErrorKind::Config, format!("[limits] {e}")).at(path, Some(line))
     })?;
     let dir = path.parent().unwrap_or(Path::new(""));
-    for file in &config.dialect_files {
-        spec = spec.with_dialect_file(&dir.join(file))?;
+    let file_name = path.display().to_string();
+    let mut loosened = Vec::new();
+    let mut note = |key: &str, line: Option<usize>, (old, new): (String, String)| {
+        loosened.push(Loosening {
+            file: file_name.clone(),
+            line,
+            key: key.to_string(),
+            old,
+            new,
+        });
+    };
+    if let Some(change) = config.fail_on.and_then(loosen::fail_on) {
+        note("fail_on", line_of_key(&text, "fail_on"), change);
     }
-    let warnings = loosened(&config.limits)
-        .into_iter()
-        .map(|(key, w)| {
-            let line = line_of_key(&text, &key).unwrap_or(1);
-            format!("{}:{line}: {w}", path.display())
-        })
-        .collect();
+    for (key, level) in &config.severity {
+        if let Some(change) = loosen::severity(key, *level) {
+            note(&format!("severity.{key}"), line_of_key(&text, key), change);
+        }
+    }
+    for (locate, key, old, new) in loosen::limits(&config.limits) {
+        note(&key, line_of_key(&text, &locate), (old, new));
+    }
+    if !config.exclude.is_empty() {
+        let line = line_of_key(&text, "exclude").or_else(|| line_of_key(&text, "extend-exclude"));
+        note(
+            "exclude",
+            line,
+            (
+                "[]".into(),
+                serde_json::to_string(&config.exclude).unwrap_or_default(),
+            ),
+        );
+    }
+    for file in &config.dialect_files {
+        // A config names dialect files beside or below itself: no absolute
+        // path, no `..` (a committed config must not make the tool read,
+        // and print parse errors of, files elsewhere on the machine).
+        if file.is_absolute()
+            || file
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "dialect_files: `{}` must be a path below the config's folder (no absolute path, no `..`); give other files with --dialect-file",
+                    crate::report::escape_controls(&file.display().to_string())
+                ),
+            )
+            .at(path, line_of_key(&text, "dialect_files")));
+        }
+        let before: Vec<String> = spec.ids().map(|d| d.as_str().to_string()).collect();
+        spec = spec.with_dialect_file(&dir.join(file))?;
+        let added: Vec<String> = spec
+            .ids()
+            .map(|d| d.as_str().to_string())
+            .filter(|id| !before.contains(id))
+            .collect();
+        note(
+            "dialect_files",
+            line_of_key(&text, "dialect_files"),
+            (
+                "the built-in dialects".into(),
+                format!(
+                    "{:?} (adds dialect {})",
+                    file.display().to_string(),
+                    added.join(", ")
+                ),
+            ),
+        );
+    }
     Ok(Loaded {
         path: path.to_path_buf(),
         config,
         severity,
         spec,
-        warnings,
+        loosened,
     })
 }

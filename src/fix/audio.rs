@@ -14,6 +14,8 @@ use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
+use crate::source::Deadlined;
+
 /// What was written.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Written {
@@ -57,15 +59,33 @@ fn failure(what: &str, e: SymError) -> OpenFailure {
     }
 }
 
-/// The container reader for `input` (its extension as a hint).
+impl symphonia::core::io::MediaSource for Deadlined<std::fs::File> {
+    fn is_seekable(&self) -> bool {
+        self.inner.is_seekable()
+    }
+
+    fn byte_len(&self) -> Option<u64> {
+        self.inner.byte_len()
+    }
+}
+
+/// The container reader for `input` (its extension as a hint), reading
+/// until `deadline`.
 fn open_format(
     input: &Path,
+    deadline: Option<std::time::Instant>,
 ) -> Result<Box<dyn symphonia::core::formats::FormatReader>, OpenFailure> {
-    let file = std::fs::File::open(input).map_err(|e| OpenFailure {
+    let file = crate::source::open_regular(input).map_err(|e| OpenFailure {
         message: format!("cannot open: {e}"),
         unsupported: false,
     })?;
-    let mss = MediaSourceStream::new(Box::new(file), Default::default());
+    let mss = MediaSourceStream::new(
+        Box::new(Deadlined {
+            inner: file,
+            deadline,
+        }),
+        Default::default(),
+    );
     let mut hint = Hint::new();
     if let Some(ext) = input.extension().and_then(|e| e.to_str()) {
         hint.with_extension(ext);
@@ -85,6 +105,7 @@ fn open_format(
 #[allow(clippy::type_complexity)]
 fn open_decoder(
     input: &Path,
+    deadline: Option<std::time::Instant>,
 ) -> Result<
     (
         Box<dyn symphonia::core::formats::FormatReader>,
@@ -93,7 +114,7 @@ fn open_decoder(
     ),
     OpenFailure,
 > {
-    let format = open_format(input)?;
+    let format = open_format(input, deadline)?;
     let track = format
         .default_track()
         .ok_or("the file has no audio track")?
@@ -126,7 +147,7 @@ fn next_packet(
 /// The length a container states for its default track, without decoding
 /// (for formats the probes name but do not measure: Ogg, FLAC, M4A).
 pub fn length(input: &Path) -> Option<f64> {
-    let format = open_format(input).ok()?;
+    let format = open_format(input, None).ok()?;
     let p = &format.default_track()?.codec_params;
     let frames = p.n_frames?;
     match (p.time_base, p.sample_rate) {
@@ -142,8 +163,8 @@ pub fn length(input: &Path) -> Option<f64> {
 /// Decodes every packet of `input` (`--deep`): `Ok` says how much decoded,
 /// `Err` which packet failed and why. A damaged packet fails the check here
 /// (a player would skip it; the service may not).
-pub fn decode_all(input: &Path) -> Result<String, String> {
-    let (mut format, track, mut decoder) = match open_decoder(input) {
+pub fn decode_all(input: &Path, deadline: Option<std::time::Instant>) -> Result<String, String> {
+    let (mut format, track, mut decoder) = match open_decoder(input, deadline) {
         Ok(x) => x,
         // A codec symphonia lacks (MPEG layer I/II here) is not damage.
         Err(e) if e.unsupported => return Ok(format!("not checked: {}", e.message)),
@@ -203,15 +224,46 @@ pub fn decode_all(input: &Path) -> Result<String, String> {
     })
 }
 
-/// Decodes `input` and writes a WAV of at most `max_s` seconds (and, with
-/// `min_s`, padded with silence to at least that).
-pub fn run(
-    input: &Path,
-    output: &Path,
-    max_s: Option<f64>,
-    min_s: Option<f64>,
-) -> Result<Written, String> {
-    let (mut format, track, mut decoder) = open_decoder(input)?;
+/// What one audio rewrite may do: cut to / pad to, and the slot's own
+/// longest clip — a hard bound on what is written, whatever the file's
+/// header said of its length.
+#[derive(Debug, Clone, Copy)]
+pub struct AudioBounds {
+    /// Cut to at most this many seconds (planned).
+    pub max_s: Option<f64>,
+    /// Pad with silence to at least this many seconds.
+    pub min_s: Option<f64>,
+    /// The slot's longest clip: decoding stops here.
+    pub cap_s: f64,
+    /// Whether a clip found longer than `cap_s` while decoding (its header
+    /// said less, or nothing) may be cut there (`--allow-lossy`).
+    pub cut_at_cap: bool,
+}
+
+/// Decodes `input` and writes a WAV of at most `b.max_s` seconds (and, with
+/// `b.min_s`, padded with silence to at least that). Never more than
+/// `b.cap_s` seconds are written: a clip that decodes longer than its
+/// header said is cut there (with `cut_at_cap`) or refused.
+pub fn run(input: &Path, output: &Path, b: AudioBounds) -> Result<Written, String> {
+    super::safe::check_target(output)?;
+    let (file, temp) = super::safe::temp_beside(output)?;
+    let written = write_wav(input, file, b);
+    match written {
+        Ok(mut w) => {
+            super::safe::commit(&temp, output)?;
+            w.bytes = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
+            Ok(w)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&temp);
+            Err(e)
+        }
+    }
+}
+
+fn write_wav(input: &Path, file: std::fs::File, b: AudioBounds) -> Result<Written, String> {
+    let (mut format, track, mut decoder) = open_decoder(input, None)?;
+    let mut file = Some(file);
     let mut writer: Option<(
         hound::WavWriter<std::io::BufWriter<std::fs::File>>,
         u32,
@@ -219,6 +271,8 @@ pub fn run(
     )> = None;
     let mut frames: u64 = 0;
     let mut limit_frames = u64::MAX;
+    let cap = b.max_s.map_or(b.cap_s, |m| m.min(b.cap_s)).max(0.0);
+    let mut more = false;
     loop {
         let packet = match next_packet(format.as_mut(), track.id) {
             Ok(Some(p)) => p,
@@ -234,8 +288,9 @@ pub fn run(
         let spec = *decoded.spec();
         let channels = spec.channels.count() as u16;
         if writer.is_none() {
-            let w = hound::WavWriter::create(
-                output,
+            let Some(f) = file.take() else { break };
+            let w = hound::WavWriter::new(
+                std::io::BufWriter::new(f),
                 hound::WavSpec {
                     channels,
                     sample_rate: spec.rate,
@@ -243,10 +298,8 @@ pub fn run(
                     sample_format: hound::SampleFormat::Int,
                 },
             )
-            .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
-            if let Some(m) = max_s {
-                limit_frames = (m * spec.rate as f64).floor() as u64;
-            }
+            .map_err(|e| format!("cannot write the WAV: {e}"))?;
+            limit_frames = (cap * spec.rate as f64).floor() as u64;
             writer = Some((w, spec.rate, channels));
         }
         let Some((w, _, ch)) = writer.as_mut() else {
@@ -259,6 +312,7 @@ pub fn run(
         buf.copy_interleaved_ref(decoded);
         for frame in buf.samples().chunks(channels.max(1) as usize) {
             if frames >= limit_frames {
+                more = true;
                 break;
             }
             for s in frame {
@@ -268,12 +322,22 @@ pub fn run(
             frames += 1;
         }
         if frames >= limit_frames {
+            // Stop decoding at the bound; whether audio remains is known
+            // from the packet just read (a clip ending exactly on the bound
+            // leaves none).
+            more |= next_packet(format.as_mut(), track.id).is_ok_and(|p| p.is_some());
             break;
         }
     }
     let (mut w, rate, channels) = writer.ok_or("the file holds no decodable audio")?;
-    if let Some(min) = min_s {
-        let want = (min * rate as f64).ceil() as u64;
+    if more && b.max_s.is_none_or(|m| m > b.cap_s) && !b.cut_at_cap {
+        return Err(format!(
+            "the audio decodes to more than the {} s a clip may last, more than its header said: cut it (--allow-lossy cuts it there)",
+            b.cap_s
+        ));
+    }
+    if let Some(min) = b.min_s {
+        let want = (min.min(b.cap_s) * rate as f64).ceil() as u64;
         while frames < want {
             for _ in 0..channels {
                 w.write_sample(0i16)
@@ -284,12 +348,11 @@ pub fn run(
     }
     w.finalize()
         .map_err(|e| format!("cannot finish the WAV: {e}"))?;
-    let bytes = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
     Ok(Written {
         seconds: frames as f64 / rate as f64,
         sample_rate: rate,
         channels,
-        bytes,
+        bytes: 0,
     })
 }
 
@@ -351,7 +414,7 @@ pub fn cut_mp3(input: &Path, output: &Path, max_s: f64, max_bytes: u64) -> Resul
     if rate == 0 {
         return Err("no complete MPEG audio frame".into());
     }
-    std::fs::write(output, &out).map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    super::safe::write(output, &out)?;
     Ok(Written {
         seconds: samples as f64 / f64::from(rate),
         sample_rate: rate,

@@ -27,8 +27,8 @@ pub(super) fn fetch(
         ));
     }
     src.budget = max.saturating_add(1);
-    let mut file =
-        std::fs::File::create(dest).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    super::safe::check_target(dest)?;
+    let (mut file, temp) = super::safe::temp_beside(dest)?;
     let mut buf = vec![0u8; 1 << 16];
     let mut total = 0u64;
     let result = loop {
@@ -44,7 +44,7 @@ pub(super) fn fetch(
             ));
         }
         if let Err(e) = file.write_all(&buf[..n]) {
-            break Err(format!("cannot write {}: {e}", dest.display()));
+            break Err(format!("cannot write {}: {e}", super::safe::shown(dest)));
         }
     };
     let result = result.and_then(|()| match (src.failure.take(), src.len) {
@@ -54,9 +54,12 @@ pub(super) fn fetch(
         )),
         _ => Ok(()),
     });
-    if result.is_err() {
-        drop(file);
-        let _ = std::fs::remove_file(dest);
+    drop(file);
+    match result {
+        Ok(()) => super::safe::commit(&temp, dest),
+        Err(e) => {
+            let _ = std::fs::remove_file(&temp);
+            Err(e)
+        }
     }
-    result
 }

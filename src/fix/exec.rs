@@ -60,41 +60,46 @@ pub fn execute(plan: &Plan, opts: &FixOptions, check: &Options) -> Result<Execut
         .filter_map(|p| std::fs::canonicalize(p).ok())
         .collect();
     let is_input = |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| inputs.contains(&c));
-    std::fs::create_dir_all(opts.out.join("assets"))
-        .map_err(|e| format!("cannot create {}: {e}", opts.out.join("assets").display()))?;
+    // Every folder written into is made here or verified to be a real
+    // folder (no link at any level below the current folder), and every
+    // planned output that exists must be a regular file: a link planted in
+    // `--out` is an error naming it, before anything is written.
+    super::safe::make_dir(&opts.out)?;
+    let below = |name: &str| super::safe::make_dir_below(&opts.out.join(name), Some(&opts.out));
+    below("assets")?;
+    if plan.jobs.iter().any(|j| j.download.is_some()) {
+        below("downloads")?;
+    }
+    if plan.jobs.iter().any(|j| j.convert.is_some()) {
+        below(".decoded")?;
+    }
     for out in plan
         .requests
         .iter()
         .filter_map(|r| r.output.as_deref())
         .chain(plan.jobs.iter().map(|j| j.output.as_str()))
+        .chain(
+            plan.jobs
+                .iter()
+                .filter(|j| j.download.is_some())
+                .map(|j| j.input.as_str()),
+        )
     {
         if is_input(Path::new(out)) {
             return Err(format!(
-                "{out} is one of the inputs: choose another --out folder"
+                "{} is one of the inputs: choose another --out folder",
+                super::safe::shown(Path::new(out))
             ));
         }
+        super::safe::check_target(Path::new(out))?;
     }
     let ffmpeg = plan.ffmpeg.as_ref().map(PathBuf::from);
     let fetcher = Fetch::new(plan, check);
-    if plan.jobs.iter().any(|j| j.download.is_some()) {
-        std::fs::create_dir_all(opts.out.join("downloads")).map_err(|e| {
-            format!(
-                "cannot create {}: {e}",
-                opts.out.join("downloads").display()
-            )
-        })?;
-    }
     let jobs: Vec<JobResult> = plan
         .jobs
         .par_iter()
         .map(|j| match fetcher.get(j, opts.download_max_bytes) {
-            Ok(()) => {
-                // Resampling a large image takes 16 bytes per pixel of
-                // scratch (the `image` crate's f32 intermediate): large
-                // images are rewritten one at a time.
-                let _one = big_image(j).then(|| BIG.lock().unwrap_or_else(|e| e.into_inner()));
-                run_job(j, opts, ffmpeg.as_deref())
-            }
+            Ok(()) => run_job(j, opts, ffmpeg.as_deref()),
             Err(detail) => JobResult {
                 id: j.id,
                 ok: false,
@@ -102,6 +107,9 @@ pub fn execute(plan: &Plan, opts: &FixOptions, check: &Options) -> Result<Execut
             },
         })
         .collect();
+    // The converters' scratch folder, empty once every job removed its PNG
+    // (a real folder: verified above).
+    let _ = std::fs::remove_dir(opts.out.join(".decoded"));
     let mut docs = Vec::new();
     let mut written = Vec::new();
     for r in &plan.requests {
@@ -117,7 +125,7 @@ pub fn execute(plan: &Plan, opts: &FixOptions, check: &Options) -> Result<Execut
                 .map(|(_, s)| s.clone()),
         );
         let (new, _dropped) = text::apply(&r.text, splices);
-        std::fs::write(out, &new).map_err(|e| format!("cannot write {out}: {e}"))?;
+        super::safe::write(Path::new(out), new.as_bytes())?;
         docs.push(Document {
             source: Source {
                 path: out.clone(),
@@ -168,16 +176,20 @@ fn run_job(j: &Job, opts: &FixOptions, ffmpeg: Option<&Path>) -> JobResult {
         (Some(img), _, _) => match &j.lim {
             Some(lim) => {
                 let decoded = match &j.convert {
-                    Some((prog, args, temp)) => decode_first(prog, args, temp, opts),
+                    Some(c) => decode_first(c, opts),
                     None => Ok(()),
                 };
-                let input = j.convert.as_ref().map_or(input, |(_, _, t)| t.as_path());
-                let r = decoded.and_then(|()| {
-                    super::image::run(input, output, img, lim, opts.max_image_alloc)
-                });
-                if let Some((_, _, temp)) = &j.convert {
-                    let _ = std::fs::remove_file(temp);
-                    let _ = temp.parent().map(std::fs::remove_dir);
+                let input = j.convert.as_ref().map_or(input, |c| c.png.as_path());
+                // The decode and the canvases are held inside the process's
+                // decode budget: large images wait for one another.
+                let held = crate::membudget::DECODES.reserve(img.memory(), None);
+                let cap = held
+                    .as_ref()
+                    .map_or(opts.max_image_alloc, |h| h.bytes.min(opts.max_image_alloc));
+                let r = decoded.and_then(|()| super::image::run(input, output, img, lim, cap));
+                drop(held);
+                if let Some(c) = &j.convert {
+                    let _ = std::fs::remove_file(&c.png);
                 }
                 r.map(|(w, h, b)| {
                     format!(
@@ -189,9 +201,23 @@ fn run_job(j: &Job, opts: &FixOptions, ffmpeg: Option<&Path>) -> JobResult {
             None => Err("no limits".into()),
         },
         (_, Some(a), _) => if a.copy_frames {
-            super::audio::cut_mp3(input, output, a.max_s.unwrap_or(f64::MAX), 256 << 20)
+            super::audio::cut_mp3(
+                input,
+                output,
+                a.max_s.unwrap_or(a.cap_s).min(a.cap_s),
+                64 << 20,
+            )
         } else {
-            super::audio::run(input, output, a.max_s, a.min_s)
+            super::audio::run(
+                input,
+                output,
+                super::audio::AudioBounds {
+                    max_s: a.max_s,
+                    min_s: a.min_s,
+                    cap_s: a.cap_s,
+                    cut_at_cap: opts.allow_lossy,
+                },
+            )
         }
         .map(|w| {
             format!(
@@ -205,10 +231,12 @@ fn run_job(j: &Job, opts: &FixOptions, ffmpeg: Option<&Path>) -> JobResult {
             )
         }),
         (_, _, Some(_)) => match ffmpeg {
-            Some(prog) => super::video::run(prog, &j.args, opts.ffmpeg_timeout).map(|()| {
-                let bytes = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
-                format!("MP4, {bytes} bytes")
-            }),
+            Some(prog) => super::safe::fresh(output)
+                .and_then(|()| super::video::run(prog, &j.args, opts.ffmpeg_timeout))
+                .map(|()| {
+                    let bytes = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
+                    format!("MP4, {bytes} bytes")
+                }),
             None => Err(j.blocked.clone().unwrap_or_else(|| "no ffmpeg".into())),
         },
         _ => Err("nothing to do".into()),
@@ -231,22 +259,17 @@ fn run_job(j: &Job, opts: &FixOptions, ffmpeg: Option<&Path>) -> JobResult {
     }
 }
 
-/// Runs the external decoder of a HEIC, AVIF or SVG image into `temp`.
-fn decode_first(
-    prog: &Path,
-    args: &[String],
-    temp: &Path,
-    opts: &FixOptions,
-) -> Result<(), String> {
-    if let Some(dir) = temp.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
-    super::video::run(prog, args, opts.ffmpeg_timeout)?;
-    if temp.is_file() {
-        Ok(())
-    } else {
-        Err(format!("{} wrote no {}", prog.display(), temp.display()))
+/// Runs the external decoder of a HEIC, AVIF or SVG image into its PNG.
+fn decode_first(c: &super::image::Convert, opts: &FixOptions) -> Result<(), String> {
+    super::safe::fresh(&c.png)?;
+    super::video::run_with(&c.prog, &c.args, c.stdin.as_deref(), opts.ffmpeg_timeout)?;
+    match std::fs::metadata(&c.png) {
+        Ok(m) if m.len() > 0 => Ok(()),
+        _ => Err(format!(
+            "{} wrote no {}",
+            c.prog.display(),
+            super::safe::shown(&c.png)
+        )),
     }
 }
 
@@ -292,21 +315,4 @@ impl Fetch {
             ))
         }
     }
-}
-
-/// Held while a large image is rewritten.
-static BIG: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// An image job whose canvas exceeds 8 megapixels at some step.
-fn big_image(j: &Job) -> bool {
-    j.image.as_ref().is_some_and(|img| {
-        img.steps.iter().any(|s| {
-            let (w, h) = match *s {
-                super::ImageStep::Pad { width, height }
-                | super::ImageStep::Crop { width, height }
-                | super::ImageStep::Scale { width, height } => (width, height),
-            };
-            u64::from(w) * u64::from(h) > 8_000_000
-        })
-    })
 }

@@ -8,6 +8,7 @@ use std::path::Path;
 use image::{DynamicImage, GenericImageView, ImageDecoder, ImageReader, Rgba, RgbaImage};
 use serde::Serialize;
 
+use crate::source::Deadlined;
 use crate::spec::ImageLimits;
 
 /// One geometric step, in order.
@@ -54,58 +55,120 @@ pub struct ImageJob {
     pub steps: Vec<ImageStep>,
     /// The largest file accepted.
     pub max_bytes: u64,
+    /// The probed pixels of the input (0: unknown), for the memory the
+    /// rewrite reserves.
+    #[serde(skip)]
+    pub pixels: u64,
+}
+
+impl ImageJob {
+    /// What the rewrite may hold at once: the decoded image (up to 8 bytes
+    /// a pixel), and for each step its canvas plus the resampler's `f32`
+    /// scratch (16 bytes a pixel).
+    pub(crate) fn memory(&self) -> u64 {
+        if self.pixels == 0 {
+            // Size unknown (an SVG that does not say): the whole budget.
+            return u64::MAX;
+        }
+        let largest = self
+            .steps
+            .iter()
+            .map(|s| match *s {
+                ImageStep::Pad { width, height }
+                | ImageStep::Crop { width, height }
+                | ImageStep::Scale { width, height } => u64::from(width) * u64::from(height),
+            })
+            .max()
+            .unwrap_or(0);
+        self.pixels
+            .saturating_mul(8)
+            .saturating_add(largest.max(self.pixels).saturating_mul(16))
+            .max(1 << 20)
+    }
 }
 
 /// The steps that bring a `w`×`h` image (as displayed) inside the limits:
-/// the ratio first (to `ratio` when given), then the sides.
+/// the ratio (to `ratio` when given) and the sides. A crop comes first (it
+/// only removes); padding comes last, after the image is scaled to the size
+/// its padded canvas may have — so no canvas is ever larger than the
+/// limits allow (a 65535×1 strip is scaled to 6000×1, then padded to
+/// 6000×2400, never padded to 65535×26214 first).
 pub fn steps(w: u32, h: u32, lim: &ImageLimits, ratio: Option<f64>, crop: bool) -> Vec<ImageStep> {
     let mut out = Vec::new();
     let (mut w, mut h) = (w.max(1), h.max(1));
-    let r = w as f64 / h as f64;
-    let target = match ratio {
-        Some(t) if (t - r).abs() / t > 1e-3 => Some(t),
-        Some(_) => None,
-        None if r < lim.min_ratio => Some(lim.min_ratio),
-        None if r > lim.max_ratio => Some(lim.max_ratio),
-        None => None,
+    let target = |w: u32, h: u32| {
+        let r = w as f64 / h as f64;
+        match ratio {
+            Some(t) if (t - r).abs() / t > 1e-3 => Some(t),
+            Some(_) => None,
+            None if r < lim.min_ratio => Some(lim.min_ratio),
+            None if r > lim.max_ratio => Some(lim.max_ratio),
+            None => None,
+        }
     };
-    if let Some(t) = target {
-        // Widen or narrow: pad adds, crop removes, on the side that moves the ratio.
-        let (nw, nh) = match (r < t, crop) {
+    // The canvas that brings `w`×`h` to ratio `t`: pad adds, crop removes,
+    // on the side that moves the ratio.
+    let reshaped = |w: u32, h: u32, t: f64, crop: bool| {
+        let r = w as f64 / h as f64;
+        match (r < t, crop) {
             (true, false) => (((h as f64) * t).ceil() as u32, h),
             (false, false) => (w, ((w as f64) / t).ceil() as u32),
             (true, true) => (w, ((w as f64) / t).floor().max(1.0) as u32),
             (false, true) => (((h as f64) * t).floor().max(1.0) as u32, h),
-        };
-        out.push(if crop {
-            ImageStep::Crop {
-                width: nw,
-                height: nh,
-            }
+        }
+    };
+    // The scale that brings a canvas's sides into range (1: none).
+    let side_scale = |w: f64, h: f64| {
+        let (long, short) = (w.max(h), w.min(h));
+        if long > lim.max_side as f64 {
+            lim.max_side as f64 / long
+        } else if short < lim.min_side as f64 {
+            lim.min_side as f64 / short
         } else {
-            ImageStep::Pad {
-                width: nw,
-                height: nh,
-            }
+            1.0
+        }
+    };
+    // Round so the bound itself is met: floor when shrinking, ceil when growing.
+    let scaled = |v: u32, s: f64| {
+        let x = v as f64 * s;
+        (if s < 1.0 { x.floor() } else { x.ceil() }).max(1.0) as u32
+    };
+    if let (Some(t), true) = (target(w, h), crop) {
+        let (nw, nh) = reshaped(w, h, t, true);
+        out.push(ImageStep::Crop {
+            width: nw,
+            height: nh,
         });
         (w, h) = (nw, nh);
     }
-    let long = w.max(h) as f64;
-    let short = w.min(h) as f64;
-    let s = if long > lim.max_side as f64 {
-        lim.max_side as f64 / long
-    } else if short < lim.min_side as f64 {
-        lim.min_side as f64 / short
-    } else {
-        1.0
-    };
-    if s != 1.0 {
-        // Round so the bound itself is met: floor when shrinking, ceil when growing.
-        let scale = |v: u32| {
-            let x = v as f64 * s;
-            (if s < 1.0 { x.floor() } else { x.ceil() }).max(1.0) as u32
+    if let (Some(t), false) = (target(w, h), crop) {
+        // Scale the image to what its padded canvas may be, then pad.
+        // The canvas before rounding: the scale is taken from it.
+        let (cw, ch) = if (w as f64 / h as f64) < t {
+            (h as f64 * t, h as f64)
+        } else {
+            (w as f64, w as f64 / t)
         };
-        let (mut nw, mut nh) = (scale(w), scale(h));
+        let s = side_scale(cw, ch);
+        if s != 1.0 {
+            (w, h) = (scaled(w, s), scaled(h, s));
+            out.push(ImageStep::Scale {
+                width: w,
+                height: h,
+            });
+        }
+        if let Some(t) = target(w, h) {
+            let (pw, ph) = reshaped(w, h, t, false);
+            out.push(ImageStep::Pad {
+                width: pw.min(lim.max_side.max(w)),
+                height: ph.min(lim.max_side.max(h)),
+            });
+        }
+        return out;
+    }
+    let s = side_scale(w as f64, h as f64);
+    if s != 1.0 {
+        let (mut nw, mut nh) = (scaled(w, s), scaled(h, s));
         // Rounding must not push the ratio out of range (a few pixels at most).
         let bounds = ratio.map_or((lim.min_ratio, lim.max_ratio), |t| {
             (t.min(lim.min_ratio), t.max(lim.max_ratio))
@@ -126,17 +189,23 @@ pub fn steps(w: u32, h: u32, lim: &ImageLimits, ratio: Option<f64>, crop: bool) 
     out
 }
 
-/// A reader for the image at `input`, its format read from the bytes, that
-/// allocates at most `max_alloc` bytes and, with `max_side`, refuses a side
-/// above it (shared with `--deep`).
+/// A reader for the image at `input` (a regular file), its format read
+/// from the bytes, that allocates at most `max_alloc` bytes, with
+/// `max_side` refuses a side above it, and stops at `deadline` (shared
+/// with `--deep`).
 pub(crate) fn reader(
     input: &Path,
     max_alloc: u64,
     max_side: Option<u32>,
-) -> Result<ImageReader<std::io::BufReader<std::fs::File>>, String> {
-    let mut reader = ImageReader::open(input)
-        .and_then(|r| r.with_guessed_format())
-        .map_err(|e| format!("cannot open: {e}"))?;
+    deadline: Option<std::time::Instant>,
+) -> Result<ImageReader<std::io::BufReader<Deadlined<std::fs::File>>>, String> {
+    let file = crate::source::open_regular(input).map_err(|e| format!("cannot open: {e}"))?;
+    let mut reader = ImageReader::new(std::io::BufReader::new(Deadlined {
+        inner: file,
+        deadline,
+    }))
+    .with_guessed_format()
+    .map_err(|e| format!("cannot open: {e}"))?;
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(max_alloc);
     limits.max_image_width = max_side;
@@ -153,7 +222,7 @@ pub fn run(
     lim: &ImageLimits,
     max_alloc: u64,
 ) -> Result<(u32, u32, u64), String> {
-    let mut decoder = reader(input, max_alloc, Some(65_535))?
+    let mut decoder = reader(input, max_alloc, Some(65_535), None)?
         .into_decoder()
         .map_err(|e| format!("cannot decode: {e}"))?;
     let orientation = decoder
@@ -163,8 +232,17 @@ pub fn run(
     img.apply_orientation(orientation);
     let (w, h) = img.dimensions();
     for step in steps(w, h, lim, job.ratio, job.crop) {
+        let (w, h) = img.dimensions();
         img = match step {
             ImageStep::Pad { width, height } => {
+                // Padding comes after scaling: a canvas is never larger
+                // than the slot's sides.
+                if width.max(height) > lim.max_side.max(w).max(h) {
+                    return Err(format!(
+                        "refusing a {width}×{height} canvas: above the {} px side limit",
+                        lim.max_side
+                    ));
+                }
                 let mut canvas = RgbaImage::from_pixel(width, height, Rgba(job.pad_color));
                 let src = img.to_rgba8();
                 let x = (width - w.min(width)) / 2;
@@ -188,8 +266,7 @@ pub fn run(
     }
     let (ow, oh) = img.dimensions();
     let bytes = encode(&img, job.jpeg, job.max_bytes)?;
-    std::fs::write(output, &bytes)
-        .map_err(|e| format!("cannot write {}: {e}", output.display()))?;
+    super::safe::write(output, &bytes)?;
     Ok((ow, oh, bytes.len() as u64))
 }
 
@@ -232,70 +309,115 @@ fn encode(img: &DynamicImage, jpeg: bool, max_bytes: u64) -> Result<Vec<u8>, Str
     ))
 }
 
+/// An external decoder run before an image job: the program, its
+/// arguments, the PNG it writes (removed after the job), and the file given
+/// on its standard input instead of by name (an SVG: with no file name,
+/// the renderer has no base to resolve any other file from).
+#[derive(Debug, Clone)]
+pub(crate) struct Convert {
+    pub(crate) prog: std::path::PathBuf,
+    pub(crate) args: Vec<String>,
+    pub(crate) png: std::path::PathBuf,
+    pub(crate) stdin: Option<std::path::PathBuf>,
+}
+
 /// A format the `image` crate does not decode (HEIC, AVIF, SVG): the
 /// programs that turn it into a PNG, in the order they are tried, each
 /// with its arguments for `input` → `png`. ImageMagick 6's `convert` (the
 /// name Debian's imagemagick installs) comes last: on other systems the
 /// name may be another program.
+///
+/// Every path is absolute, and carries the coder or protocol it is read
+/// with (`file:` for ffmpeg, `heic:`/`avif:`/`png:` for ImageMagick), so no
+/// part of a name is read as a protocol or an ImageMagick coder (`text:`,
+/// `msl:`, `@list`). An SVG is rendered only by `rsvg-convert` reading
+/// standard input: an SVG can name other files (`xlink:href`, ImageMagick's
+/// `text:`), and a renderer given no file name resolves none of them.
+/// ImageMagick is never given an SVG.
 pub(super) fn converters(
     format: crate::probe::Format,
     ffmpeg: Option<&Path>,
     input: &Path,
     png: &Path,
-) -> Vec<(std::path::PathBuf, Vec<String>)> {
+) -> Vec<Convert> {
     use crate::probe::Format;
-    let (i, o) = (input.display().to_string(), png.display().to_string());
-    let io = || vec![i.clone(), o.clone()];
+    let (ia, oa) = (super::safe::absolute(input), super::safe::absolute(png));
+    let (i, o) = (ia.display().to_string(), oa.display().to_string());
+    let coder = match format {
+        Format::Avif => "avif",
+        _ => "heic",
+    };
+    let magick = || vec![format!("{coder}:{i}"), format!("png:{o}")];
+    let heif = || vec![i.clone(), o.clone()];
     let ff = || {
-        [
-            "-nostdin",
-            "-v",
-            "error",
-            "-y",
-            "-i",
-            &i,
-            "-frames:v",
-            "1",
-            &o,
+        vec![
+            "-nostdin".to_string(),
+            "-v".into(),
+            "error".into(),
+            "-y".into(),
+            "-i".into(),
+            super::video::ffmpeg_arg(&ia),
+            "-frames:v".into(),
+            "1".into(),
+            "-f".into(),
+            "image2".into(),
+            "-c:v".into(),
+            "png".into(),
+            super::video::ffmpeg_arg(&oa),
         ]
-        .map(String::from)
-        .to_vec()
     };
     let named = |n: &str| std::path::PathBuf::from(n);
+    let by_name = |prog: std::path::PathBuf, args: Vec<String>| Convert {
+        prog,
+        args,
+        png: oa.clone(),
+        stdin: None,
+    };
+    let ffmpeg = || ffmpeg.map_or(named("ffmpeg"), Path::to_path_buf);
     // ffmpeg reads AVIF (AV1 in an image item) everywhere, HEIC only from
     // version 7: it comes first for AVIF and last for HEIC.
-    let mut out: Vec<(std::path::PathBuf, Vec<String>)> = match format {
+    let mut out: Vec<Convert> = match format {
         Format::Avif => vec![
-            (ffmpeg.map_or(named("ffmpeg"), Path::to_path_buf), ff()),
-            (named("heif-convert"), io()),
-            (named("magick"), io()),
-            (named("convert"), io()),
+            by_name(ffmpeg(), ff()),
+            by_name(named("heif-convert"), heif()),
+            by_name(named("magick"), magick()),
+            by_name(named("convert"), magick()),
         ],
         Format::Heic => vec![
-            (named("heif-convert"), io()),
-            (named("magick"), io()),
-            (ffmpeg.map_or(named("ffmpeg"), Path::to_path_buf), ff()),
-            (named("convert"), io()),
+            by_name(named("heif-convert"), heif()),
+            by_name(named("magick"), magick()),
+            by_name(ffmpeg(), ff()),
+            by_name(named("convert"), magick()),
         ],
-        Format::Svg => vec![
-            (
-                named("rsvg-convert"),
-                vec!["-o".into(), o.clone(), i.clone()],
-            ),
-            (named("magick"), io()),
-            (named("convert"), io()),
-        ],
+        Format::Svg => vec![Convert {
+            prog: named("rsvg-convert"),
+            args: vec!["--format".into(), "png".into(), "-o".into(), o.clone()],
+            png: oa.clone(),
+            stdin: Some(ia.clone()),
+        }],
         _ => Vec::new(),
     };
-    for (p, _) in &mut out {
-        if p.components().count() == 1 {
+    for c in &mut out {
+        if c.prog.components().count() == 1 {
             // A bare name: resolved on PATH, or kept (for the message).
-            if let Some(found) = super::video::find_program(&p.display().to_string()) {
-                *p = found;
+            if let Some(found) = super::video::find_program(&c.prog.display().to_string()) {
+                c.prog = found;
             }
         }
     }
     out
+}
+
+/// The command line of a converter, as a shell would take it.
+pub(super) fn convert_line(c: &Convert) -> String {
+    let line = super::video::shell_line(&c.prog, &c.args);
+    match &c.stdin {
+        Some(p) => format!(
+            "{line} < {}",
+            super::video::shell_line(Path::new(""), &[p.display().to_string()]).trim_start()
+        ),
+        None => line,
+    }
 }
 
 #[cfg(test)]
@@ -322,11 +444,25 @@ mod tests {
         assert_eq!(
             steps(6001, 2400, &l, None, false),
             [
-                ImageStep::Pad {
-                    width: 6001,
-                    height: 2401
-                },
                 ImageStep::Scale {
+                    width: 6000,
+                    height: 2399
+                },
+                ImageStep::Pad {
+                    width: 6000,
+                    height: 2400
+                }
+            ]
+        );
+        // Scaled before it is padded: no canvas above the limits.
+        assert_eq!(
+            steps(65535, 1, &l, None, false),
+            [
+                ImageStep::Scale {
+                    width: 6000,
+                    height: 1
+                },
+                ImageStep::Pad {
                     width: 6000,
                     height: 2400
                 }
@@ -354,5 +490,45 @@ mod tests {
             }]
         );
         assert!(steps(1280, 720, &l, None, false).is_empty());
+    }
+
+    /// Over many shapes: the steps end inside the limits, and no step makes
+    /// a canvas with more pixels than the larger of the input and the
+    /// largest accepted image.
+    #[test]
+    fn steps_end_inside_the_limits_and_never_grow_past_them() {
+        let l = lim();
+        let sides = [
+            1u32, 2, 7, 50, 299, 300, 301, 399, 1000, 2400, 5999, 6000, 6001, 9000, 65535,
+        ];
+        for &w in &sides {
+            for &h in &sides {
+                for crop in [false, true] {
+                    let (mut cw, mut ch) = (w, h);
+                    let bound = (u64::from(w) * u64::from(h)).max(6000 * 6000);
+                    for s in steps(w, h, &l, None, crop) {
+                        (cw, ch) = match s {
+                            ImageStep::Pad { width, height }
+                            | ImageStep::Crop { width, height }
+                            | ImageStep::Scale { width, height } => (width, height),
+                        };
+                        assert!(u64::from(cw) * u64::from(ch) <= bound, "{w}×{h} {s:?}");
+                    }
+                    let r = cw as f64 / ch as f64;
+                    // A crop of a 1-px-thin strip cannot reach the ratio.
+                    if crop && w.min(h) < 3 {
+                        continue;
+                    }
+                    assert!(
+                        cw.max(ch) <= l.max_side && cw.min(ch) >= l.min_side,
+                        "{w}×{h} crop={crop}: ends {cw}×{ch}"
+                    );
+                    assert!(
+                        r >= l.min_ratio - 1e-9 && r <= l.max_ratio + 1e-9,
+                        "{w}×{h} crop={crop}: ends {cw}×{ch}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -72,9 +72,8 @@ impl Planner<'_> {
             actions.push(format!("download {u} → {}", path.display()));
         }
         let mut lossy = false;
-        // An external decoder run before an image job: program, arguments,
-        // the PNG it writes.
-        let mut convert: Option<(PathBuf, Vec<String>, PathBuf)> = None;
+        // An external decoder run before an image job.
+        let mut convert: Option<image::Convert> = None;
         let (ext, image_job, audio_job, video_job) = match kind {
             "image" => {
                 let lim = &d.image;
@@ -88,25 +87,27 @@ impl Planner<'_> {
                         .join(".decoded")
                         .join(format!("{}-{stem}.png", self.jobs.len()));
                     let tools = image::converters(f.format, self.ffmpeg.as_deref(), path, &temp);
-                    match tools.iter().find(|(p, _)| p.is_file()) {
-                        Some((prog, args)) => {
-                            let line = video::shell_line(prog, args);
+                    match tools.into_iter().find(|c| c.prog.is_file()) {
+                        Some(c) => {
+                            let line = image::convert_line(&c);
                             actions.push(format!("decode {} to PNG: {line}", f.format.describe()));
-                            convert = Some((prog.clone(), args.clone(), temp));
+                            convert = Some(c);
                         }
                         None => {
                             let png = path.with_extension("png");
                             let first = image::converters(f.format, None, path, &png);
                             let names: Vec<String> =
-                                first.iter().map(|(p, _)| p.display().to_string()).collect();
+                                first.iter().map(|c| c.prog.display().to_string()).collect();
+                            let svg = if f.format == Format::Svg {
+                                " (an SVG is rendered only by rsvg-convert from standard input, which reads no other file; ImageMagick could read files an SVG names)"
+                            } else {
+                                ""
+                            };
                             return Err(format!(
-                                "{} is not decoded here and none of {} is installed; convert it, then run fix again: {}",
+                                "{} is not decoded here and none of {} is installed{svg}; convert it, then run fix again: {}",
                                 f.format.describe(),
                                 names.join(", "),
-                                first
-                                    .first()
-                                    .map(|(p, a)| video::shell_line(p, a))
-                                    .unwrap_or_default()
+                                first.first().map(image::convert_line).unwrap_or_default()
                             ));
                         }
                     }
@@ -177,6 +178,7 @@ impl Planner<'_> {
                     pad_color: self.opts.pad_color,
                     steps,
                     max_bytes: lim.max_bytes,
+                    pixels: u64::from(w) * u64::from(h),
                 };
                 (if jpeg { "jpg" } else { "png" }, Some(job), None, None)
             }
@@ -187,6 +189,7 @@ impl Planner<'_> {
                     max_s: None,
                     min_s: None,
                     copy_frames: false,
+                    cap_s: lim.max_duration_s,
                 };
                 if let Some(t) = totals.audio.get(&index).copied().flatten() {
                     let why =
@@ -322,7 +325,7 @@ impl Planner<'_> {
         let id = self.jobs.len();
         let (command, args, blocked) = match (&video_job, &convert) {
             // The converter's arguments stay in `convert`.
-            (_, Some((prog, args, _))) => (Some(video::shell_line(prog, args)), Vec::new(), None),
+            (_, Some(c)) => (Some(image::convert_line(c)), Vec::new(), None),
             (Some(j), None) => {
                 let args = video::args(path, &output, j);
                 let prog = self

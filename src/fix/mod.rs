@@ -26,12 +26,14 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::finding::Code;
+use crate::outfile as safe;
 
 pub(crate) use self::image::reader as image_reader;
 pub use self::image::{ImageJob, ImageStep};
 pub(crate) use audio::decode_all;
 pub use exec::{execute, Executed, JobResult, RequestResult};
 pub use plan::plan;
+pub(crate) use video::ffmpeg_arg;
 pub(crate) use video::run as run_tool;
 pub use video::{find_ffmpeg, VideoJob};
 
@@ -180,7 +182,7 @@ pub struct Job {
     /// The external decoder of an image job: program, arguments, the PNG
     /// it writes (removed after the job).
     #[serde(skip)]
-    pub(crate) convert: Option<(PathBuf, Vec<String>, PathBuf)>,
+    pub(crate) convert: Option<image::Convert>,
 }
 
 /// Audio settings of a job.
@@ -196,6 +198,9 @@ pub struct AudioJob {
     /// re-encoding.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub copy_frames: bool,
+    /// The slot's longest clip: never more is written.
+    #[serde(skip)]
+    pub cap_s: f64,
 }
 
 /// A finding `fix` leaves, with the reason.

@@ -336,7 +336,9 @@ impl Planner<'_> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let new = match (&self.opts.rewrite_urls, job) {
-            (Some(prefix), Some(_)) => format!("{}/{name}", prefix.trim_end_matches('/')),
+            (Some(prefix), Some(_)) => {
+                format!("{}/{}", prefix.trim_end_matches('/'), percent_encode(&name))
+            }
             (_, Some(_)) => format!("assets/{name}"),
             (_, None) => relative(&self.opts.out, target),
         };
@@ -358,6 +360,21 @@ impl Planner<'_> {
             None => rp.splices.push(s),
         }
     }
+}
+
+/// A file name as one URL path segment: everything but the unreserved
+/// characters (`A–Z a–z 0–9 - . _ ~`) percent-encoded, so a name holding
+/// `?`, `#`, `/`, a space or a control character cannot change the URL.
+fn percent_encode(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// `<hash>-<last path segment>` for a downloaded URL (safe characters only).

@@ -106,7 +106,8 @@ pub fn args(input: &Path, output: &Path, j: &VideoJob) -> Vec<String> {
         "error".into(),
         "-i".into(),
     ];
-    a.push(input.display().to_string());
+    // Absolute and `file:`: no part of a name is read as a protocol.
+    a.push(ffmpeg_arg(input));
     if let Some(t) = j.trim_s {
         a.extend(["-t".into(), format!("{t:.3}")]);
     }
@@ -148,8 +149,13 @@ pub fn args(input: &Path, output: &Path, j: &VideoJob) -> Vec<String> {
     if j.audio {
         a.extend(["-c:a".into(), "aac".into(), "-b:a".into(), "128k".into()]);
     }
-    a.extend(["-movflags".into(), "+faststart".into()]);
-    a.push(output.display().to_string());
+    a.extend([
+        "-movflags".into(),
+        "+faststart".into(),
+        "-f".into(),
+        "mp4".into(),
+    ]);
+    a.push(ffmpeg_arg(output));
     a
 }
 
@@ -168,6 +174,13 @@ pub fn shell_line(program: &Path, args: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// How a local path is given to ffmpeg: absolute and `file:`-prefixed, so
+/// that no part of a name (`subfile,,start,0,…:/other`, `concat:`) is read
+/// as a protocol.
+pub(crate) fn ffmpeg_arg(path: &Path) -> String {
+    format!("file:{}", crate::outfile::absolute(path).display())
 }
 
 /// `ffmpeg` given by path, or found on PATH.
@@ -190,14 +203,39 @@ pub(super) fn find_program(name: &str) -> Option<PathBuf> {
 /// Runs ffmpeg (or another converter), killing it after `timeout`. `Err` carries the reason and the
 /// end of its stderr.
 pub fn run(program: &Path, args: &[String], timeout: Duration) -> Result<(), String> {
+    run_with(program, args, None, timeout)
+}
+
+/// [`run`], with `stdin` (a file) on its standard input. The program runs
+/// in a process group of its own: at the timeout the whole group is
+/// killed, the children it started too.
+pub(crate) fn run_with(
+    program: &Path,
+    args: &[String],
+    stdin: Option<&Path>,
+    timeout: Duration,
+) -> Result<(), String> {
     let name = program
         .file_name()
         .map_or("ffmpeg".into(), |n| n.to_string_lossy().into_owned());
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
+    let input = match stdin {
+        Some(p) => Stdio::from(
+            crate::source::open_regular(p)
+                .map_err(|e| format!("cannot open {}: {e}", super::safe::shown(p)))?,
+        ),
+        None => Stdio::null(),
+    };
+    let mut cmd = Command::new(program);
+    cmd.args(args)
+        .stdin(input)
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::piped());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
+    let mut child = cmd
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", program.display()))?;
     // Drain stderr in a thread, keeping its last 4 KiB.
@@ -223,7 +261,7 @@ pub fn run(program: &Path, args: &[String], timeout: Duration) -> Result<(), Str
         match child.try_wait() {
             Ok(Some(s)) => break Some(s),
             Ok(None) if start.elapsed() >= timeout => {
-                let _ = child.kill();
+                kill_group(&mut child);
                 let _ = child.wait();
                 break None;
             }
@@ -236,8 +274,22 @@ pub fn run(program: &Path, args: &[String], timeout: Duration) -> Result<(), Str
         Some(s) if s.success() => Ok(()),
         Some(s) => Err(format!("{name} failed ({s}): {tail}")),
         None => Err(format!(
-            "{name} did not finish within {} s (--ffmpeg-timeout)",
-            timeout.as_secs()
+            "{name} did not finish within {:.1} s (the tool timeout, or the run's deadline) and was stopped",
+            timeout.as_secs_f64()
         )),
     }
+}
+
+/// Kills the child's whole process group (it leads one: `process_group(0)`).
+fn kill_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    {
+        if let Some(pid) = i32::try_from(child.id())
+            .ok()
+            .and_then(rustix::process::Pid::from_raw)
+        {
+            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        }
+    }
+    let _ = child.kill();
 }

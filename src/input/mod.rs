@@ -80,6 +80,11 @@ pub struct Selection {
     pub include: Vec<String>,
     /// The name standard input (`-`) is reported under.
     pub stdin_name: Option<String>,
+    /// For untrusted checkouts (`--isolated`): obey no `.gitignore`,
+    /// `.ignore` or `.git/info/exclude` file and walk hidden files and
+    /// folders too (only `.git` itself is skipped), so that nothing the
+    /// checkout holds can hide a request from the gate.
+    pub isolated: bool,
 }
 
 /// What a walk left out.
@@ -134,7 +139,12 @@ pub fn expand_selected(
             let name = sel.stdin_name.as_deref().unwrap_or("-");
             read_bounded(stdin).map(|body| stdin_documents(name, body, each))
         } else {
-            expand_path(Path::new(p), &exclude, &include, &mut walked, each)
+            expand_path(
+                Path::new(p),
+                (&exclude, &include, sel.isolated),
+                &mut walked,
+                each,
+            )
         };
         if let Err(error) = r {
             each(Err(InputError {
@@ -189,8 +199,7 @@ fn stdin_documents(name: &str, body: Body, each: &mut Sink) {
 
 fn expand_path(
     path: &Path,
-    exclude: &globset::GlobSet,
-    include: &globset::GlobSet,
+    (exclude, include, isolated): (&globset::GlobSet, &globset::GlobSet, bool),
     walked: &mut Walked,
     each: &mut Sink,
 ) -> io::Result<()> {
@@ -202,7 +211,7 @@ fn expand_path(
     }
     let mut files = Vec::new();
     let mut errors = Vec::new();
-    walk(path, exclude, include, &mut files, &mut errors);
+    walk(path, (exclude, include, isolated), &mut files, &mut errors);
     for e in errors {
         each(Err(e));
     }
@@ -257,8 +266,7 @@ fn looks_like_request(d: &Document) -> bool {
 /// and `*.jsonl` files, and files `include` matches (judged always).
 fn walk(
     dir: &Path,
-    exclude: &globset::GlobSet,
-    include: &globset::GlobSet,
+    (exclude, include, isolated): (&globset::GlobSet, &globset::GlobSet, bool),
     files: &mut Vec<(PathBuf, bool)>,
     errors: &mut Vec<InputError>,
 ) {
@@ -279,16 +287,20 @@ fn walk(
         }
     };
     let filter = excluded.clone();
+    let obey = !isolated;
     let walker = ignore::WalkBuilder::new(dir)
-        .hidden(true)
-        .parents(true)
-        .ignore(true)
-        .git_ignore(true)
-        .git_exclude(true)
+        .hidden(obey)
+        .parents(obey)
+        .ignore(obey)
+        .git_ignore(obey)
+        .git_exclude(obey)
         .git_global(false)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(move |e| !filter(e.path()))
+        .filter_entry(move |e| {
+            let git = isolated && e.depth() > 0 && e.file_name() == ".git";
+            !git && !filter(e.path())
+        })
         .build();
     for entry in walker {
         let entry = match entry {

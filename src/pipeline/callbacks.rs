@@ -25,25 +25,71 @@ pub(crate) fn callback_host(p: &Parsed, opts: &Options) -> Option<String> {
 
 /// Resolves every distinct callback host once (REQ011: a name that resolves
 /// to a private address cannot be called back). `Some(why)` for a host with
-/// a non-public answer.
+/// a non-public answer. Every lookup together is bounded by the per-URL
+/// timeout and the run's deadline: a host whose answer has not come by then
+/// is left unjudged (its lookup thread is abandoned, never waited for).
 pub(crate) fn resolve_callbacks(
     parsed: &[Parsed],
     opts: &Options,
 ) -> HashMap<String, Option<String>> {
-    use rayon::prelude::*;
     let mut hosts: Vec<String> = parsed
         .iter()
         .filter_map(|p| callback_host(p, opts))
         .collect();
     hosts.sort();
     hosts.dedup();
-    hosts
-        .into_par_iter()
-        .map(|h| {
-            let why = resolve_host(&h);
-            (h, why)
-        })
-        .collect()
+    let limit = opts
+        .deadline
+        .map_or(opts.remote.timeout, |d| d.min(opts.remote.timeout));
+    resolve_all(hosts, limit, resolve_host)
+}
+
+/// Lookups at once.
+const AT_ONCE: usize = 16;
+
+/// Runs `lookup` for every host, [`AT_ONCE`] at a time, each on a thread of
+/// its own, and collects what has answered within `limit`.
+fn resolve_all(
+    hosts: Vec<String>,
+    limit: std::time::Duration,
+    lookup: fn(&str) -> Option<String>,
+) -> HashMap<String, Option<String>> {
+    use std::time::Instant;
+    let mut out = HashMap::new();
+    if hosts.is_empty() {
+        return out;
+    }
+    let until = Instant::now().checked_add(limit);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut queue = hosts.into_iter();
+    let mut running = 0usize;
+    loop {
+        while running < AT_ONCE {
+            let Some(h) = queue.next() else { break };
+            let tx = tx.clone();
+            let spawned = std::thread::Builder::new()
+                .name("callback-dns".into())
+                .spawn(move || {
+                    let why = lookup(&h);
+                    let _ = tx.send((h, why));
+                });
+            if spawned.is_ok() {
+                running += 1;
+            }
+        }
+        if running == 0 {
+            break;
+        }
+        let left = until.map_or(limit, |u| u.saturating_duration_since(Instant::now()));
+        match rx.recv_timeout(left) {
+            Ok((h, why)) => {
+                running -= 1;
+                out.insert(h, why);
+            }
+            Err(_) => break,
+        }
+    }
+    out
 }
 
 /// Resolves a host name with the system resolver and says why it is not
@@ -60,6 +106,30 @@ fn resolve_host(host: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn slow_lookups_are_abandoned_at_the_limit() {
+        fn slow(h: &str) -> Option<String> {
+            if h.starts_with("slow") {
+                std::thread::sleep(std::time::Duration::from_secs(30));
+            }
+            Some(format!("{h} answered"))
+        }
+        let hosts: Vec<String> = (0..40)
+            .map(|i| format!("{}{i}.test", if i % 2 == 0 { "slow" } else { "fast" }))
+            .collect();
+        let t = std::time::Instant::now();
+        let got = super::resolve_all(hosts, std::time::Duration::from_millis(300), slow);
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            t.elapsed()
+        );
+        // The fast ones queued behind slow ones may not all have run; none
+        // of the slow ones answered.
+        assert!(got.keys().all(|h| h.starts_with("fast")), "{got:?}");
+        assert!(!got.is_empty());
+    }
+
     #[test]
     fn a_name_resolving_to_loopback_is_not_public() {
         let why =

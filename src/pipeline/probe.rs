@@ -125,7 +125,7 @@ fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<pro
                             #[allow(unused_mut)]
                             let mut f = probe::probe_path(p, opts.budget);
                             #[cfg(feature = "fix")]
-                            crate::deep::verify(p, &mut f, opts.deep);
+                            crate::deep::verify(p, &mut f, opts.deep, deadline);
                             f
                         }
                     },

@@ -19,6 +19,9 @@ use crate::{Error, ErrorKind};
 /// The version of the baseline file format.
 pub const BASELINE_VERSION: u32 = 1;
 
+/// The largest baseline file read (and so written).
+pub const MAX_BASELINE_BYTES: u64 = 64 << 20;
+
 /// One recorded finding.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -91,7 +94,7 @@ impl Baseline {
     pub fn load(path: &Path) -> Result<Baseline, Error> {
         let io = |e: std::io::Error| Error::new(ErrorKind::Io, e.to_string()).at(path, None);
         let meta = std::fs::metadata(path).map_err(io)?;
-        if !meta.is_file() || meta.len() > 64 << 20 {
+        if !meta.is_file() || meta.len() > MAX_BASELINE_BYTES {
             return Err(Error::new(
                 ErrorKind::Config,
                 "a baseline is a regular file of at most 64 MiB",
@@ -119,6 +122,28 @@ impl Baseline {
     /// The file's text.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
+    }
+
+    /// The file's text, refused when [`Baseline::load`] would refuse it
+    /// (above [`MAX_BASELINE_BYTES`]).
+    pub fn to_json_checked(&self) -> Result<String, String> {
+        let text = self.to_json();
+        if text.len() as u64 > MAX_BASELINE_BYTES {
+            return Err(format!(
+                "the baseline would be {} bytes, above the {MAX_BASELINE_BYTES} a baseline may be (--baseline would refuse it): record fewer requests per baseline",
+                text.len()
+            ));
+        }
+        Ok(text)
+    }
+
+    /// About how many bytes the file's text takes (each entry's strings and
+    /// its layout), to stop recording before memory grows past the cap.
+    pub fn approx_bytes(entries: &[Entry]) -> u64 {
+        entries
+            .iter()
+            .map(|e| (e.code.len() + e.file.len() + e.pointer.len() + e.hash.len() + 90) as u64)
+            .sum()
     }
 
     /// A matcher that suppresses each recorded occurrence once.

@@ -65,6 +65,24 @@ pub(super) fn render_requests<'a>(
     Ok(())
 }
 
+/// A warning per loosened setting, at its file and line.
+pub(super) fn render_loosened(
+    loosened: &[crate::config::Loosening],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for l in loosened {
+        let line = l.line.map_or(String::new(), |n| format!(",line={n}"));
+        writeln!(
+            out,
+            "::warning file={}{line},title={}::{}",
+            escape_property(&l.file),
+            escape_property("seedance-preflight: the gate is loosened"),
+            escape_data(&l.to_string())
+        )?;
+    }
+    Ok(())
+}
+
 /// The closing notice: the run's counts.
 pub(super) fn render_summary(s: &Summary, out: &mut dyn Write) -> io::Result<()> {
     writeln!(

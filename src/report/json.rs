@@ -16,6 +16,9 @@ struct Wire<'a> {
     version: u32,
     requests: Vec<WireRequest<'a>>,
     summary: super::Summary,
+    /// What the settings loosen (omitted when nothing is).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    loosened: &'a [crate::config::Loosening],
 }
 
 #[derive(Serialize)]
@@ -131,11 +134,15 @@ fn request(r: &RequestReport) -> WireRequest<'_> {
 pub(super) const ARRAY: &str = "requests";
 
 /// The document with no requests: what surrounds them ([`super::Stream`]).
-pub(super) fn skeleton(summary: &super::Summary) -> io::Result<String> {
+pub(super) fn skeleton(
+    summary: &super::Summary,
+    loosened: &[crate::config::Loosening],
+) -> io::Result<String> {
     let wire = Wire {
         version: WIRE_VERSION,
         requests: Vec::new(),
         summary: *summary,
+        loosened,
     };
     Ok(serde_json::to_string_pretty(&wire)?)
 }
@@ -161,6 +168,7 @@ impl Serialize for Report {
             version: WIRE_VERSION,
             requests: self.requests.iter().map(request).collect(),
             summary: self.summary(),
+            loosened: &self.loosened,
         }
         .serialize(s)
     }
@@ -179,6 +187,7 @@ mod tests {
         let report = super::Report {
             requests: vec![r],
             assets_probed: 0,
+            loosened: Vec::new(),
         };
         let mut out = Vec::new();
         super::super::render(&report, super::super::Format::Json, &mut out).unwrap();

@@ -5,7 +5,6 @@
 
 use std::io::{self, Write};
 
-use super::Report;
 use crate::finding::Severity;
 
 /// XML text with `&`, `<`, `>`, quotes escaped and characters XML 1.0 forbids
@@ -27,20 +26,32 @@ fn esc(s: &str) -> String {
     out
 }
 
-pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let s = report.summary();
-    let cases: usize = report
-        .requests
-        .iter()
-        .map(|r| r.count(Severity::Error).max(1))
-        .sum();
+/// The number of test cases a request makes, and its failures.
+pub(super) fn counts(r: &crate::report::RequestReport) -> (usize, usize) {
+    let errors = r.count(Severity::Error);
+    (errors.max(1), errors)
+}
+
+/// The document's opening, with the run's counts.
+pub(super) fn render_header(cases: usize, failures: usize, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
-        r#"<testsuites name="seedance-preflight" tests="{cases}" failures="{}" errors="0">"#,
-        s.errors
-    )?;
-    for r in &report.requests {
+        r#"<testsuites name="seedance-preflight" tests="{cases}" failures="{failures}" errors="0">"#
+    )
+}
+
+/// The document's end.
+pub(super) fn render_footer(out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "</testsuites>")
+}
+
+/// One `<testsuite>` per request.
+pub(super) fn render_suites<'a>(
+    requests: impl IntoIterator<Item = &'a crate::report::RequestReport>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for r in requests {
         let name = esc(&r.source.display());
         let errors: Vec<_> = r
             .findings
@@ -118,5 +129,5 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out, "  </testsuite>")?;
     }
-    writeln!(out, "</testsuites>")
+    Ok(())
 }

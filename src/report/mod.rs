@@ -23,6 +23,25 @@ pub use human::HumanStyle;
 pub use json::WIRE_VERSION;
 pub use stream::Stream;
 
+/// Text with control characters escaped (`\u{1b}`, `\n` as `\u{a}`), for
+/// anything printed to a terminal or a CI log: a file name holding a
+/// newline cannot start a line of its own (on GitHub, a line `::error …` or
+/// `::add-mask::…` is a workflow command), nor drive the terminal.
+pub fn escape_controls(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Where a request came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
@@ -176,6 +195,9 @@ pub struct Report {
     pub requests: Vec<RequestReport>,
     /// Distinct assets probed (each once, however many requests share it).
     pub assets_probed: usize,
+    /// What the settings in force loosen relative to the built-in defaults
+    /// (config files, with file, line, key, old and new value).
+    pub loosened: Vec<crate::config::Loosening>,
 }
 
 /// Counts over a whole report.
@@ -261,9 +283,10 @@ pub enum Format {
 
 impl Format {
     /// Whether the format is written request by request as the run goes
-    /// ([`Stream`]); JUnit needs the whole run before it writes anything.
+    /// ([`Stream`]): every one is (JUnit spills its suites to a temporary
+    /// file until its header can be written).
     pub fn streams(self) -> bool {
-        !matches!(self, Format::Junit)
+        true
     }
 }
 
@@ -273,8 +296,8 @@ pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Resul
     match Stream::new(format) {
         Some(mut stream) => {
             stream.requests(&report.requests, out)?;
-            stream.finish(&report.summary(), out)
+            stream.finish(&report.summary(), &report.loosened, out)
         }
-        None => junit::render(report, out),
+        None => Ok(()),
     }
 }

@@ -131,23 +131,64 @@ fn result(r: &RequestReport, f: &crate::finding::Finding) -> Value {
 /// The member of the run that grows as requests are judged.
 pub(super) const ARRAY: &str = "results";
 
-/// The log with no results: what surrounds them ([`super::Stream`]).
-pub(super) fn skeleton() -> io::Result<String> {
+/// The log with no results: what surrounds them ([`super::Stream`]). The
+/// run's `invocations` follow its `results`: they are written when the run
+/// ends, with a configuration notification for every loosened setting
+/// (found as configs are read along the way).
+pub(super) fn skeleton(loosened: &[crate::config::Loosening]) -> io::Result<String> {
+    #[derive(serde::Serialize)]
+    struct Log {
+        #[serde(rename = "$schema")]
+        schema: &'static str,
+        runs: [Run; 1],
+        version: &'static str,
+    }
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Run {
+        column_kind: &'static str,
+        results: [Value; 0],
+        invocations: [Value; 1],
+        tool: Value,
+    }
     let rules: Vec<Value> = Code::ALL.iter().map(|c| rule(*c)).collect();
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
+    let mut invocation = json!({"executionSuccessful": true});
+    if !loosened.is_empty() {
+        let notes: Vec<Value> = loosened
+            .iter()
+            .map(|l| {
+                let mut region = json!({});
+                if let Some(line) = l.line {
+                    region = json!({"startLine": line});
+                }
+                json!({
+                    "descriptor": {"id": "loosened"},
+                    "level": "warning",
+                    "message": {"text": l.to_string()},
+                    "locations": [{"physicalLocation": {
+                        "artifactLocation": {"uri": uri(&l.file)},
+                        "region": region
+                    }}],
+                    "properties": {"key": l.key, "old": l.old, "new": l.new}
+                })
+            })
+            .collect();
+        invocation["toolConfigurationNotifications"] = Value::Array(notes);
+    }
+    let doc = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            results: [],
+            invocations: [invocation],
+            tool: json!({"driver": {
                 "name": "seedance-preflight",
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "rules": rules
-            }},
-            "columnKind": "unicodeCodePoints",
-            "invocations": [{"executionSuccessful": true}],
-            "results": []
-        }]
-    });
+            }}),
+        }],
+        version: "2.1.0",
+    };
     Ok(serde_json::to_string_pretty(&doc)?)
 }
 

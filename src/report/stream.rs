@@ -1,13 +1,14 @@
 //! Reports written as the run goes: each request as soon as it is judged,
 //! then the closing summary, so that a run of a million requests keeps none
-//! of them for its output. Every format streams but JUnit, whose header
-//! counts the whole run. [`render`](super::render) writes a whole report
+//! of them for its output. JUnit, whose header counts the whole run, writes
+//! its suites to a temporary file as the run goes, then the header, the
+//! suites and the end. [`render`](super::render) writes a whole report
 //! through this same path, so a streamed output and a whole one are the
 //! same bytes.
 
 use std::io::{self, Write};
 
-use super::{github, human, json, sarif, Format, RequestReport, Summary};
+use super::{github, human, json, junit, sarif, Format, RequestReport, Summary};
 
 /// A report being written request by request ([`Stream::requests`]), closed
 /// by [`Stream::finish`].
@@ -16,6 +17,57 @@ pub struct Stream {
     /// For the JSON and SARIF documents: their one growing array, once its
     /// opening has been written.
     array: Option<OpenArray>,
+    /// For JUnit: the suites written so far (a temporary file, made at the
+    /// first request) and the run's counts.
+    junit: Option<(Spill, usize, usize)>,
+}
+
+/// A temporary file, removed when dropped (at once on Unix, where an open
+/// file lives on unlinked).
+struct Spill {
+    file: std::fs::File,
+    #[cfg(not(unix))]
+    path: std::path::PathBuf,
+}
+
+impl Spill {
+    fn new() -> io::Result<Spill> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static SEQ: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir();
+        loop {
+            let n = SEQ.fetch_add(1, Ordering::Relaxed);
+            let path = dir.join(format!(
+                ".seedance-preflight-{}-{n}.spill",
+                std::process::id()
+            ));
+            match std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(file) => {
+                    #[cfg(unix)]
+                    {
+                        let _ = std::fs::remove_file(&path);
+                        return Ok(Spill { file });
+                    }
+                    #[cfg(not(unix))]
+                    return Ok(Spill { file, path });
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1 << 20 => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+impl Drop for Spill {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// An array of a pretty-printed document whose opening is written.
@@ -28,12 +80,13 @@ struct OpenArray {
 }
 
 impl Stream {
-    /// A stream in `format`; `None` for a format that needs the whole run
-    /// before it writes anything (JUnit).
+    /// A stream in `format` (every format streams; the `Option` is kept
+    /// for callers of earlier versions).
     pub fn new(format: Format) -> Option<Stream> {
         format.streams().then_some(Stream {
             format,
             array: None,
+            junit: None,
         })
     }
 
@@ -68,25 +121,62 @@ impl Stream {
                 }
                 Ok(())
             }
-            Format::Junit => Ok(()),
+            Format::Junit => {
+                let (spill, cases, failures) = match &mut self.junit {
+                    Some(j) => j,
+                    None => self.junit.insert((Spill::new()?, 0, 0)),
+                };
+                let mut w = io::BufWriter::new(&mut spill.file);
+                for r in requests {
+                    let (c, f) = junit::counts(r);
+                    *cases += c;
+                    *failures += f;
+                    junit::render_suites([r], &mut w)?;
+                }
+                w.flush()
+            }
         }
     }
 
-    /// Writes the closing summary (and closes the document).
-    pub fn finish(mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    /// Writes the closing summary and what the settings loosen (and
+    /// closes the document): JSON `loosened`, SARIF
+    /// `invocations[].toolConfigurationNotifications`, GitHub warnings,
+    /// a JSONL summary member. Human output leaves them to standard error.
+    pub fn finish(
+        mut self,
+        summary: &Summary,
+        loosened: &[crate::config::Loosening],
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         match self.format {
             Format::Human(_) | Format::Verbose(_) => human::render_summary(summary, out),
-            Format::Github => github::render_summary(summary, out),
+            Format::Github => {
+                github::render_loosened(loosened, out)?;
+                github::render_summary(summary, out)
+            }
             Format::Jsonl => {
-                serde_json::to_writer(
-                    &mut *out,
-                    &serde_json::json!({"version": json::WIRE_VERSION, "summary": summary}),
-                )?;
+                let mut line =
+                    serde_json::json!({"version": json::WIRE_VERSION, "summary": summary});
+                if !loosened.is_empty() {
+                    line["loosened"] = serde_json::to_value(loosened)?;
+                }
+                serde_json::to_writer(&mut *out, &line)?;
                 writeln!(out)
             }
-            Format::Json => self.close(&json::skeleton(summary)?, json::ARRAY, out),
-            Format::Sarif => self.close(&sarif::skeleton()?, sarif::ARRAY, out),
-            Format::Junit => Ok(()),
+            Format::Json => self.close(&json::skeleton(summary, loosened)?, json::ARRAY, out),
+            Format::Sarif => self.close(&sarif::skeleton(loosened)?, sarif::ARRAY, out),
+            Format::Junit => {
+                use std::io::Seek;
+                match self.junit.take() {
+                    None => junit::render_header(0, 0, out)?,
+                    Some((mut spill, cases, failures)) => {
+                        junit::render_header(cases, failures, out)?;
+                        spill.file.seek(io::SeekFrom::Start(0))?;
+                        io::copy(&mut spill.file, out)?;
+                    }
+                }
+                junit::render_footer(out)
+            }
         }
     }
 
@@ -94,8 +184,8 @@ impl Stream {
     fn skeleton(&self) -> io::Result<(String, &'static str)> {
         match self.format {
             // The summary follows the requests: any will do for the opening.
-            Format::Json => Ok((json::skeleton(&Summary::default())?, json::ARRAY)),
-            _ => Ok((sarif::skeleton()?, sarif::ARRAY)),
+            Format::Json => Ok((json::skeleton(&Summary::default(), &[])?, json::ARRAY)),
+            _ => Ok((sarif::skeleton(&[])?, sarif::ARRAY)),
         }
     }
 

@@ -103,6 +103,46 @@ pub fn open_file(path: &Path, budget: u64) -> Result<(Budgeted<Windowed<File>>, 
 /// a FIFO returns at once (and no stat-then-open race remains); elsewhere
 /// the type is checked from the metadata first. The caller then checks the
 /// open file's own type.
+/// A reader that fails once a deadline has passed: a long decode (`--deep`,
+/// `fix`) stops at its next read when the run's time is up.
+#[derive(Debug)]
+pub(crate) struct Deadlined<R> {
+    pub(crate) inner: R,
+    pub(crate) deadline: Option<std::time::Instant>,
+}
+
+/// The error a [`Deadlined`] reader returns past its deadline.
+pub(crate) const DEADLINE_PASSED: &str = "the run's deadline passed (--deadline)";
+
+impl<R: Read> Read for Deadlined<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self
+            .deadline
+            .is_some_and(|d| std::time::Instant::now() >= d)
+        {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, DEADLINE_PASSED));
+        }
+        self.inner.read(buf)
+    }
+}
+
+impl<R: Seek> Seek for Deadlined<R> {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.inner.seek(pos)
+    }
+}
+
+/// Opens a local file for reading, refusing anything but a regular file
+/// (checked on the opened handle: a FIFO does not block the open).
+pub(crate) fn open_regular(path: &Path) -> Result<File, OpenError> {
+    let file = open_nonblocking(path)?;
+    let meta = file.metadata().map_err(|e| OpenError::from_io(&e))?;
+    if let Some(what) = not_regular(&meta.file_type()) {
+        return Err(OpenError::NotRegularFile(format!("{what}, not a file")));
+    }
+    Ok(file)
+}
+
 fn open_nonblocking(path: &Path) -> Result<File, OpenError> {
     #[cfg(unix)]
     {

@@ -161,18 +161,41 @@ impl Spec {
     }
 
     /// This spec with one more dialect, from a dialect file's text (`path`
-    /// names it in errors). A file whose `id` is already loaded replaces
-    /// that dialect.
+    /// names it in errors). A file cannot redefine a dialect already loaded
+    /// — a built-in one above all: a request the report calls "unified"
+    /// must be judged by the unified limits — that is an error naming both.
     pub fn with_dialect_text(&self, path: &Path, text: &str) -> Result<Spec, Error> {
         let at =
             |(msg, line): (String, usize)| Error::new(ErrorKind::Config, msg).at(path, Some(line));
         let table = dialect_table(text).map_err(at)?;
         let d = dialect_from_table(table, text).map_err(at)?;
-        let mut spec = self.clone();
-        match spec.dialects.iter_mut().find(|x| x.id == d.id) {
-            Some(slot) => *slot = d,
-            None => spec.dialects.push(d),
+        if let Some(old) = self.dialects.iter().find(|x| x.id == d.id) {
+            let line = crate::config::line_of_key(text, "id");
+            let by = match &old.origin {
+                None => format!(
+                    "the built-in dialect `{}` ({})",
+                    old.id,
+                    crate::report::escape_controls(&old.name)
+                ),
+                Some(f) => format!(
+                    "dialect `{}` from {}",
+                    old.id,
+                    crate::report::escape_controls(f)
+                ),
+            };
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "id `{}` is already taken by {by}: a file cannot redefine a loaded dialect; give yours another id",
+                    crate::report::escape_controls(&d.id)
+                ),
+            )
+            .at(path, line));
         }
+        let mut spec = self.clone();
+        let mut d = d;
+        d.origin = Some(path.display().to_string());
+        spec.dialects.push(d);
         Ok(spec)
     }
 
@@ -180,10 +203,9 @@ impl Spec {
     /// regular file).
     pub fn with_dialect_file(&self, path: &Path) -> Result<Spec, Error> {
         let io = |e: std::io::Error| Error::new(ErrorKind::Io, e.to_string()).at(path, None);
-        let meta = std::fs::metadata(path).map_err(io)?;
-        if !meta.is_file() {
-            return Err(Error::new(ErrorKind::Io, "not a regular file").at(path, None));
-        }
+        let file = crate::source::open_regular(path)
+            .map_err(|e| Error::new(ErrorKind::Io, e.to_string()).at(path, None))?;
+        let meta = file.metadata().map_err(io)?;
         if meta.len() > MAX_FILE_BYTES {
             return Err(Error::new(
                 ErrorKind::Config,
@@ -194,7 +216,12 @@ impl Spec {
             )
             .at(path, None));
         }
-        let text = std::fs::read_to_string(path).map_err(io)?;
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(file, MAX_FILE_BYTES + 1),
+            &mut text,
+        )
+        .map_err(io)?;
         self.with_dialect_text(path, &text)
     }
 

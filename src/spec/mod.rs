@@ -194,6 +194,9 @@ pub enum Mode {
 pub struct DialectSpec {
     /// The id (`unified`, `open`, `ark`, …).
     pub id: String,
+    /// The dialect file it came from (`None`: built in).
+    #[serde(skip)]
+    pub origin: Option<String>,
     /// A human name.
     pub name: String,
     /// Method and path, for messages.

@@ -280,6 +280,7 @@ fn check_reports_bytes_and_requests_per_asset_in_json() {
             &opts,
         )],
         assets_probed: 1,
+        loosened: Vec::new(),
     };
     let mut out = Vec::new();
     seedance_preflight::report::render(&report, seedance_preflight::report::Format::Json, &mut out)

@@ -206,6 +206,33 @@ impl Fetcher {
                 }
                 return Ok(());
             }
+            Some(Host::Domain(d)) if policy.pinned_elsewhere(d, port).is_some() => {
+                // `--allow-host NAME:PORT` allows that port only: on any
+                // other port the name's answers must pass without it (the
+                // resolver the client connects with knows no port).
+                let ports = policy.pinned_elsewhere(d, port).unwrap_or_default();
+                let port = port.unwrap_or(443);
+                let strict = policy.without_hosts();
+                let addrs = (d, port).to_socket_addrs().map_err(|e| {
+                    RemoteFailure::from(OpenError::Unreachable {
+                        cause: Unreachable::Dns,
+                        detail: format!("DNS lookup of `{d}` failed ({e})"),
+                    })
+                })?;
+                for a in addrs.filter(|a| !strict.permits(a.ip(), None, Some(port))) {
+                    if let Some(class) = classify_ip(a.ip()) {
+                        let allowed: Vec<String> = ports.iter().map(u16::to_string).collect();
+                        return Err(OpenError::NonPublicAddress(format!(
+                            "`{d}` resolves to {}, {}; --allow-host allows it on port {} only, not {port}; not requested",
+                            a.ip(),
+                            class.describe(),
+                            allowed.join(", ")
+                        ))
+                        .into());
+                    }
+                }
+                return Ok(());
+            }
             Some(Host::Domain(d)) => {
                 return match crate::addr::local_name(d) {
                     Some(why)
