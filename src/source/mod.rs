@@ -105,6 +105,7 @@ pub fn open_file(path: &Path, budget: u64) -> Result<(Budgeted<Windowed<File>>, 
 /// open file's own type.
 /// A reader that fails once a deadline has passed: a long decode (`--deep`,
 /// `fix`) stops at its next read when the run's time is up.
+#[cfg(feature = "fix")]
 #[derive(Debug)]
 pub(crate) struct Deadlined<R> {
     pub(crate) inner: R,
@@ -112,8 +113,10 @@ pub(crate) struct Deadlined<R> {
 }
 
 /// The error a [`Deadlined`] reader returns past its deadline.
+#[cfg(feature = "fix")]
 pub(crate) const DEADLINE_PASSED: &str = "the run's deadline passed (--deadline)";
 
+#[cfg(feature = "fix")]
 impl<R: Read> Read for Deadlined<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self
@@ -126,6 +129,7 @@ impl<R: Read> Read for Deadlined<R> {
     }
 }
 
+#[cfg(feature = "fix")]
 impl<R: Seek> Seek for Deadlined<R> {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
         self.inner.seek(pos)
