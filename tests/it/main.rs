@@ -1,6 +1,7 @@
 //! One integration-test binary (faster to link than one per file).
 
 mod adopt;
+mod attack;
 mod cli;
 mod contract;
 mod data;

@@ -48,6 +48,10 @@ fn action_yml_is_a_composite_action_with_the_documented_inputs() {
         "installs with --locked"
     );
     assert!(!a.contains("|| true"), "exit 2 must not be swallowed");
+    assert!(
+        a.contains("default: --isolated --require-urls"),
+        "untrusted checkouts by default"
+    );
     // The command line it runs is one the binary accepts.
     let o = run(
         &[
@@ -56,8 +60,8 @@ fn action_yml_is_a_composite_action_with_the_documented_inputs() {
             "github=-",
             "--output",
             "sarif=/dev/null",
+            "--isolated",
             "--require-urls",
-            "--no-config",
             "fixtures/requests/unified/ok-text-to-video.json",
         ],
         None,
