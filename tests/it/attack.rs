@@ -26,6 +26,7 @@ fn run_in(cwd: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+#[cfg(feature = "fix")]
 fn media(rel: &str) -> PathBuf {
     super::fixtures().join("media").join(rel)
 }
