@@ -44,8 +44,9 @@
 //! (configuration files), [`fix`] (rewriting a failing request and its
 //! media), [`input`] (documents from paths), [`probe`] (media facts),
 //! [`report`] (the report and its renderers), [`rules`] (the registry and
-//! rule docs), [`source`] (budgeted readers, the HTTP fetcher and its
-//! address guard) and [`spec`] (dialects and limits). The stages' own
+//! rule docs), [`settings`] (the settings of each request: configuration
+//! files under the caller's layer), [`source`] (budgeted readers, the HTTP
+//! fetcher and its address guard) and [`spec`] (dialects and limits). The stages' own
 //! machinery — the JSON parser, the request model, the prompt analysis,
 //! the address classifier, the rule units — is private.
 
@@ -72,6 +73,7 @@ mod prompt;
 pub mod report;
 mod request;
 pub mod rules;
+pub mod settings;
 pub mod source;
 pub mod spec;
 

@@ -6,9 +6,10 @@ use std::io::{self, IsTerminal};
 use super::args::{CheckArgs, ColorArg, FailOn, FormatArg};
 use super::flags::{request_from_flags, FLAGS};
 use super::run::{Dest, Run, Sink};
-use super::settings::{self, Configs, Layers};
+use super::settings;
 use super::usage_error;
 use seedance_preflight::report::{self, Format, HumanStyle};
+use seedance_preflight::settings::{ConfigChoice, Layers, Resolver};
 use seedance_preflight::{config, input, Dialect, Options};
 
 pub(super) fn check(mut args: CheckArgs) -> i32 {
@@ -16,57 +17,10 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         Ok(r) => r,
         Err(e) => return usage_error(&e),
     };
-    // The config of requests without a folder of their own, and of the
-    // walk's `exclude`/`include`: `--config`, else the nearest from the
-    // current folder (or --stdin-filename's) upward.
-    // `--isolated` reads only a config the command line names.
-    let fixed = if args.no_config || (args.isolated && args.config.is_none()) {
-        Some(None)
-    } else {
-        args.config.clone().map(Some)
-    };
-    let root = match &fixed {
-        Some(f) => f.clone(),
-        None => {
-            let start = args
-                .stdin_filename
-                .as_deref()
-                .and_then(|n| std::path::Path::new(n).parent())
-                .map(std::path::Path::to_path_buf)
-                .unwrap_or_default();
-            std::env::current_dir()
-                .ok()
-                .and_then(|d| config::discover(&d.join(start)))
-        }
-    };
-    let loaded = match root.as_ref().map(|p| config::load(p)).transpose() {
-        Ok(l) => l,
-        Err(e) => return usage_error(&format!("config: {}", String::from(e))),
-    };
     let cli_layer = match severity_layer(&args) {
         Ok(l) => l,
         Err(e) => return usage_error(&e),
     };
-    let baseline = match &args.baseline {
-        None => None,
-        Some(p) => match seedance_preflight::report::baseline::Baseline::load(p) {
-            Ok(b) => Some(b.matcher()),
-            Err(e) => return usage_error(&format!("baseline: {e}")),
-        },
-    };
-    let mut selection = input::Selection {
-        exclude: args.exclude.clone(),
-        include: args.include.clone(),
-        stdin_name: args.stdin_filename.clone(),
-        isolated: args.isolated,
-    };
-    if let Some(l) = &loaded {
-        selection.exclude.extend(l.config.exclude.iter().cloned());
-        selection.include.extend(l.config.include.iter().cloned());
-        if args.model.is_none() && wants_flag_request(&args) {
-            args.model = l.config.model.clone();
-        }
-    }
     let deadline = match std::time::Duration::try_from_secs_f64(args.deadline) {
         Ok(d) if d.is_zero() => None,
         Ok(d) => Some(d),
@@ -95,7 +49,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
     };
     let layers = Layers {
         bare,
-        cli: cli_layer,
+        severity: cli_layer,
         fail_on: args.fail_on.map(|f| match f {
             FailOn::Error => config::FailOn::Error,
             FailOn::Warning => config::FailOn::Warning,
@@ -104,8 +58,49 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         }),
         dialect_files: args.dialect_files.clone(),
     };
-    let mut configs = Configs::new(layers, fixed, root.clone(), loaded);
-    let mut opts = match configs.options(&root) {
+    // The config of requests without a folder of their own, and of the
+    // walk's `exclude`/`include`: `--config`, else the nearest from the
+    // current folder (or --stdin-filename's) upward.
+    // `--isolated` reads only a config the command line names.
+    let choice = match &args.config {
+        _ if args.no_config => ConfigChoice::None,
+        Some(p) => ConfigChoice::File(p.clone()),
+        None if args.isolated => ConfigChoice::None,
+        None => ConfigChoice::Nearest,
+    };
+    let start = args
+        .stdin_filename
+        .as_deref()
+        .and_then(|n| std::path::Path::new(n).parent())
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    let mut configs = match Resolver::new(layers, choice, &start) {
+        Ok(r) => r,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    settings::warn_new(&mut configs);
+    let baseline = match &args.baseline {
+        None => None,
+        Some(p) => match seedance_preflight::report::baseline::Baseline::load(p) {
+            Ok(b) => Some(b.matcher()),
+            Err(e) => return usage_error(&format!("baseline: {e}")),
+        },
+    };
+    let mut selection = input::Selection {
+        exclude: args.exclude.clone(),
+        include: args.include.clone(),
+        stdin_name: args.stdin_filename.clone(),
+        isolated: args.isolated,
+    };
+    if let Some(l) = configs.root_config() {
+        selection.exclude.extend(l.config.exclude.iter().cloned());
+        selection.include.extend(l.config.include.iter().cloned());
+        if args.model.is_none() && wants_flag_request(&args) {
+            args.model = l.config.model.clone();
+        }
+    }
+    let root = configs.root().map(std::path::Path::to_path_buf);
+    let mut opts = match settings::options(&mut configs, &root) {
         Ok(o) => o,
         Err(e) => return usage_error(&e),
     };
@@ -122,7 +117,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
     // Every config's options read every request as `--dialect` (the root's
     // come back from the cache).
     configs.set_dialect(given);
-    opts = match configs.options(&root) {
+    opts = match settings::options(&mut configs, &root) {
         Ok(o) => o,
         Err(e) => return usage_error(&e),
     };

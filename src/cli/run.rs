@@ -17,7 +17,7 @@ pub(super) struct Run {
     /// The options of the current chunk (of the config governing it).
     pub(super) opts: Options,
     /// Each request's config, and the options it makes.
-    pub(super) configs: super::settings::Configs,
+    pub(super) configs: seedance_preflight::settings::Resolver,
     /// The config governing the current chunk.
     pub(super) config: Option<std::path::PathBuf>,
     /// Where the report goes: one format each (`--format` to stdout, and
@@ -107,7 +107,7 @@ impl Run {
         let config = self.configs.config_of(&doc.source);
         if config != self.config {
             self.flush_chunk();
-            match self.configs.options(&config) {
+            match super::settings::options(&mut self.configs, &config) {
                 Ok(o) => {
                     self.opts = o;
                     self.config = config;
@@ -255,7 +255,7 @@ impl Run {
         let report = seedance_preflight::Report {
             requests: std::mem::take(&mut self.kept),
             assets_probed: self.summary.assets_probed,
-            loosened: std::mem::take(&mut self.configs.loosened),
+            loosened: self.configs.loosened().to_vec(),
         };
         let mut status = if self.input_errors > 0 {
             EXIT_TOOL_FAILURE
