@@ -218,13 +218,8 @@ pub(super) struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     pub(super) format: FormatArg,
-    /// Read every request as this dialect instead of detecting it (`unified`,
-    /// `open`, `ark`, or the id of a loaded dialect file).
-    #[arg(long, value_name = "ID")]
-    pub(super) dialect: Option<String>,
-    /// Load a dialect described in a file (repeatable; see docs/dialects.md).
-    #[arg(long = "dialect-file", value_name = "FILE")]
-    pub(super) dialect_files: Vec<std::path::PathBuf>,
+    #[command(flatten)]
+    pub(super) gate: GateArgs,
     /// Leave out what this glob matches when walking folders (repeatable;
     /// `node_modules`, `**/golden.json`). `.gitignore` is obeyed as well.
     #[arg(long, value_name = "GLOB")]
@@ -243,6 +238,46 @@ pub(super) struct CheckArgs {
     /// Record every finding of this run in FILE (a baseline) and exit 0.
     #[arg(long, value_name = "FILE")]
     pub(super) write_baseline: Option<std::path::PathBuf>,
+    /// Also write the report in FORMAT to FILE (`-`: standard output, instead
+    /// of --format); repeatable, all from one run: `--output sarif=out.sarif
+    /// --output github=-`.
+    #[arg(long, value_name = "FORMAT=FILE")]
+    pub(super) output: Vec<String>,
+    /// Print only the requests that fail, and the summary (human and jsonl
+    /// output).
+    #[arg(long, short = 'q')]
+    pub(super) quiet: bool,
+    /// Print the settings a request in PATH (the first PATH, or the current
+    /// folder) is checked with, and where each comes from (default, config
+    /// file, command line); check nothing.
+    #[arg(long)]
+    pub(super) show_settings: bool,
+    /// Show each request's facts in human output: the predicted output
+    /// (REQ090) and what was probed of each asset, a video's codec (VID008).
+    /// JSON carries them always (`predicted`, `assets[].probe`, `codec`).
+    #[arg(long = "show-facts", short = 'v', visible_alias = "verbose")]
+    pub show_facts: bool,
+    /// After the report, count the findings per code (on standard error, so
+    /// machine-readable output stays valid).
+    #[arg(long)]
+    pub(super) statistics: bool,
+    /// When to colour human output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub(super) color: ColorArg,
+}
+
+/// The settings of the gate, shared by `check` and `fix`: which config and
+/// dialect files are read, severities, the gate, where media may come
+/// from, and the run's bounds.
+#[derive(clap::Args)]
+pub(super) struct GateArgs {
+    /// Read every request as this dialect instead of detecting it (`unified`,
+    /// `open`, `ark`, or the id of a loaded dialect file).
+    #[arg(long, value_name = "ID")]
+    pub(super) dialect: Option<String>,
+    /// Load a dialect described in a file (repeatable; see docs/dialects.md).
+    #[arg(long = "dialect-file", value_name = "FILE")]
+    pub(super) dialect_files: Vec<std::path::PathBuf>,
     /// The lowest severity that fails a request (exit 1) [default: error, or the config's `fail_on`].
     #[arg(long, value_enum)]
     pub(super) fail_on: Option<FailOn>,
@@ -270,29 +305,6 @@ pub(super) struct CheckArgs {
     /// request from it.
     #[arg(long)]
     pub(super) isolated: bool,
-    /// Also write the report in FORMAT to FILE (`-`: standard output, instead
-    /// of --format); repeatable, all from one run: `--output sarif=out.sarif
-    /// --output github=-`.
-    #[arg(long, value_name = "FORMAT=FILE")]
-    pub(super) output: Vec<String>,
-    /// Print only the requests that fail, and the summary (human and jsonl
-    /// output).
-    #[arg(long, short = 'q')]
-    pub(super) quiet: bool,
-    /// Print the settings a request in PATH (the first PATH, or the current
-    /// folder) is checked with, and where each comes from (default, config
-    /// file, command line); check nothing.
-    #[arg(long)]
-    pub(super) show_settings: bool,
-    /// Show each request's facts in human output: the predicted output
-    /// (REQ090) and what was probed of each asset, a video's codec (VID008).
-    /// JSON carries them always (`predicted`, `assets[].probe`, `codec`).
-    #[arg(long = "show-facts", short = 'v', visible_alias = "verbose")]
-    pub show_facts: bool,
-    /// After the report, count the findings per code (on standard error, so
-    /// machine-readable output stays valid).
-    #[arg(long)]
-    pub(super) statistics: bool,
     /// Media entries must be http(s) URLs: a local path is SRC001 and is not
     /// opened.
     #[arg(long)]
@@ -309,9 +321,6 @@ pub(super) struct CheckArgs {
     /// Most distinct URLs one run fetches; the rest are reported unchecked.
     #[arg(long, value_name = "N", default_value_t = seedance_preflight::DEFAULT_MAX_URLS)]
     pub(super) max_urls: usize,
-    /// When to colour human output.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub(super) color: ColorArg,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -3,82 +3,44 @@
 
 use std::io::{self, IsTerminal};
 
-use super::args::{CheckArgs, ColorArg, FailOn, FormatArg};
+use super::args::{CheckArgs, ColorArg, FormatArg};
 use super::flags::{request_from_flags, FLAGS};
 use super::run::{Dest, Run, Sink};
 use super::settings;
 use super::usage_error;
 use seedance_preflight::report::{self, Format, HumanStyle};
-use seedance_preflight::settings::{ConfigChoice, Layers, Resolver};
-use seedance_preflight::{config, input, Dialect, Options};
+use seedance_preflight::{input, Options};
 
 pub(super) fn check(mut args: CheckArgs) -> i32 {
     let remote = match args.net.options() {
         Ok(r) => r,
         Err(e) => return usage_error(&e),
     };
-    let cli_layer = match severity_layer(&args) {
-        Ok(l) => l,
-        Err(e) => return usage_error(&e),
-    };
-    let deadline = match std::time::Duration::try_from_secs_f64(args.deadline) {
-        Ok(d) if d.is_zero() => None,
-        Ok(d) => Some(d),
-        Err(_) => {
-            return usage_error(&format!(
-                "--deadline must be a number of seconds (0 for none), not {}",
-                args.deadline
-            ))
-        }
-    };
     let bare = Options {
-        dialect: None,
-        rules: seedance_preflight::RuleOptions {
-            allow_local_paths: !args.require_urls,
-        },
         fetch: !args.no_fetch,
         budget: args.budget,
         jobs: args.jobs.unwrap_or(0),
         remote,
-        progress: None,
-        deadline,
-        max_urls: args.max_urls,
-        media_root: args.media_root.clone(),
         deep: super::args::DeepArg::mode(args.deep),
         ..Options::default()
-    };
-    let layers = Layers {
-        bare,
-        severity: cli_layer,
-        fail_on: args.fail_on.map(|f| match f {
-            FailOn::Error => config::FailOn::Error,
-            FailOn::Warning => config::FailOn::Warning,
-            FailOn::Info => config::FailOn::Info,
-            FailOn::Never => config::FailOn::Never,
-        }),
-        dialect_files: args.dialect_files.clone(),
     };
     // The config of requests without a folder of their own, and of the
     // walk's `exclude`/`include`: `--config`, else the nearest from the
     // current folder (or --stdin-filename's) upward.
-    // `--isolated` reads only a config the command line names.
-    let choice = match &args.config {
-        _ if args.no_config => ConfigChoice::None,
-        Some(p) => ConfigChoice::File(p.clone()),
-        None if args.isolated => ConfigChoice::None,
-        None => ConfigChoice::Nearest,
-    };
     let start = args
         .stdin_filename
         .as_deref()
         .and_then(|n| std::path::Path::new(n).parent())
         .map(std::path::Path::to_path_buf)
         .unwrap_or_default();
-    let mut configs = match Resolver::new(layers, choice, &start) {
-        Ok(r) => r,
-        Err(e) => return usage_error(&e.to_string()),
+    let super::gate::Gate {
+        resolver: mut configs,
+        root_opts: opts,
+        dialect: given,
+    } = match args.gate.resolve(bare, &start) {
+        Ok(g) => g,
+        Err(e) => return usage_error(&e),
     };
-    settings::warn_new(&mut configs);
     let baseline = match &args.baseline {
         None => None,
         Some(p) => match seedance_preflight::report::baseline::Baseline::load(p) {
@@ -90,7 +52,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         exclude: args.exclude.clone(),
         include: args.include.clone(),
         stdin_name: args.stdin_filename.clone(),
-        isolated: args.isolated,
+        isolated: args.gate.isolated,
     };
     if let Some(l) = configs.root_config() {
         selection.exclude.extend(l.config.exclude.iter().cloned());
@@ -100,27 +62,7 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         }
     }
     let root = configs.root().map(std::path::Path::to_path_buf);
-    let mut opts = match settings::options(&mut configs, &root) {
-        Ok(o) => o,
-        Err(e) => return usage_error(&e),
-    };
     let in_force = std::sync::Arc::new(opts.spec().clone());
-    let given = match args
-        .dialect
-        .as_deref()
-        .map(|id| known_dialect(&in_force, id))
-    {
-        Some(Err(e)) => return usage_error(&e),
-        Some(Ok(d)) => Some(d),
-        None => None,
-    };
-    // Every config's options read every request as `--dialect` (the root's
-    // come back from the cache).
-    configs.set_dialect(given);
-    opts = match settings::options(&mut configs, &root) {
-        Ok(o) => o,
-        Err(e) => return usage_error(&e),
-    };
     if args.show_settings {
         let at = args.paths.first().map_or(".", String::as_str);
         return match settings::show(&mut configs, at, &args) {
@@ -282,34 +224,6 @@ pub(super) fn wants_flag_request(args: &CheckArgs) -> bool {
 }
 
 /// The loaded dialect with this id; `Err` lists the loaded ones.
-fn known_dialect(spec: &seedance_preflight::Spec, id: &str) -> Result<Dialect, String> {
-    let d: Dialect = id.parse()?;
-    if spec.get(d).is_some() {
-        return Ok(d);
-    }
-    let ids: Vec<&str> = spec.ids().map(Dialect::as_str).collect();
-    Err(format!(
-        "unknown dialect `{id}` (loaded: {}; add one with --dialect-file)",
-        ids.join(", ")
-    ))
-}
-
-pub(super) fn severity_layer(args: &CheckArgs) -> Result<config::SeverityLayer, String> {
-    let mut layer = config::SeverityLayer::default();
-    for (keys, level, flag) in [
-        (&args.allow, config::Level::Off, "--allow"),
-        (&args.warn, config::Level::Warning, "--warn"),
-        (&args.deny, config::Level::Error, "--deny"),
-    ] {
-        for k in keys {
-            layer
-                .set(k, level)
-                .map_err(|e| format!("{flag} {k}: {e}"))?;
-        }
-    }
-    Ok(layer)
-}
-
 /// A progress bar on stderr for long runs, only when stderr is a terminal.
 pub(super) fn progress_bar(requests: usize) -> Option<indicatif::ProgressBar> {
     if requests < 50 || !io::stderr().is_terminal() {

@@ -22,6 +22,7 @@ mod dialects;
 #[cfg(feature = "fix")]
 mod fix;
 mod flags;
+mod gate;
 mod net;
 mod probe;
 mod run;

@@ -86,19 +86,19 @@ pub(super) fn show(
         "fail_on",
         fail_on,
         from(
-            args.fail_on.is_some(),
+            args.gate.fail_on.is_some(),
             file.is_some_and(|c| c.fail_on.is_some()),
         ),
     );
     line(
         "dialect",
-        match (&args.dialect, opts.default_dialect) {
+        match (&args.gate.dialect, opts.default_dialect) {
             (Some(d), _) => format!("{d:?} (every request)"),
             (None, Some(d)) => format!("{:?} (requests that do not tell)", d.as_str()),
             (None, None) => "detected per request".into(),
         },
         from(
-            args.dialect.is_some(),
+            args.gate.dialect.is_some(),
             file.is_some_and(|c| c.dialect.is_some()),
         ),
     );
@@ -117,9 +117,9 @@ pub(super) fn show(
         }
     }
     for (keys, level) in [
-        (&args.allow, "off"),
-        (&args.warn, "warning"),
-        (&args.deny, "error"),
+        (&args.gate.allow, "off"),
+        (&args.gate.warn, "warning"),
+        (&args.gate.deny, "error"),
     ] {
         for k in keys {
             line(
@@ -187,7 +187,7 @@ pub(super) fn show(
         "dialects",
         format!("{:?}", spec.ids().map(|d| d.as_str()).collect::<Vec<_>>()),
         from(
-            !args.dialect_files.is_empty(),
+            !args.gate.dialect_files.is_empty(),
             file.is_some_and(|c| !c.dialect_files.is_empty()),
         ),
     );
