@@ -57,6 +57,11 @@ pub struct Options {
     /// The whole run's time: assets not probed by then are reported
     /// unchecked (SRC003) and the report is still made (`None`: no limit).
     pub deadline: Option<std::time::Duration>,
+    /// When the run began: [`Options::deadline`] counts from it. `None`:
+    /// from the start of each call. A caller that checks its documents in
+    /// chunks (the command line does) sets it once, so that the deadline
+    /// is the whole run's, not each chunk's.
+    pub started: Option<std::time::Instant>,
     /// Most distinct URLs one run fetches; the rest are reported unchecked.
     pub max_urls: usize,
     /// Local media paths must lie inside this folder (after resolving `..`
@@ -120,6 +125,13 @@ impl Progress {
 }
 
 impl Options {
+    /// The instant the run's deadline falls at, for a call made at `now`
+    /// (`None`: no deadline).
+    pub fn deadline_at(&self, now: std::time::Instant) -> Option<std::time::Instant> {
+        self.deadline
+            .and_then(|d| self.started.unwrap_or(now).checked_add(d))
+    }
+
     /// The limits in force.
     pub fn spec(&self) -> &Spec {
         self.spec.as_deref().unwrap_or_else(|| Spec::builtin())
@@ -143,6 +155,7 @@ impl Default for Options {
             severity: config::SeverityMap::default(),
             progress: None,
             deadline: Some(DEFAULT_DEADLINE),
+            started: None,
             max_urls: DEFAULT_MAX_URLS,
             media_root: None,
             deep: Deep::Off,

@@ -337,3 +337,63 @@ mod tests {
         let _ = std::fs::remove_dir_all(&base);
     }
 }
+
+/// A temporary file for output too large to hold in memory, removed when
+/// dropped (at once on Unix, where an open file lives on unlinked).
+pub struct Spill {
+    /// The open file, for reading and writing.
+    pub file: std::fs::File,
+    #[cfg(not(unix))]
+    path: std::path::PathBuf,
+}
+
+impl Spill {
+    /// A new, empty temporary file in the system's temporary folder.
+    pub fn new() -> std::io::Result<Spill> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static SEQ: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir();
+        loop {
+            let n = SEQ.fetch_add(1, Ordering::Relaxed);
+            let path = dir.join(format!(
+                ".seedance-preflight-{}-{n}.spill",
+                std::process::id()
+            ));
+            match std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(file) => {
+                    #[cfg(unix)]
+                    {
+                        let _ = std::fs::remove_file(&path);
+                        return Ok(Spill { file });
+                    }
+                    #[cfg(not(unix))]
+                    return Ok(Spill { file, path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1 << 20 => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+impl Drop for Spill {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+impl std::io::Write for Spill {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}

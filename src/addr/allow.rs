@@ -194,6 +194,15 @@ mod tests {
         assert!(host.permits(ip("10.0.0.5"), Some("media.test"), Some(8080)));
         assert!(!host.permits(ip("10.0.0.5"), Some("media.test"), Some(9090)));
         assert!(!host.permits(ip("fe80::1"), Some("media.test"), Some(8080)));
+        // A name allowed only on a port: another port of it is pinned
+        // elsewhere (the fetcher then drops the host exceptions for that hop).
+        assert_eq!(
+            host.pinned_elsewhere("media.test", Some(9090)),
+            Some(vec![8080])
+        );
+        assert_eq!(host.pinned_elsewhere("MEDIA.test", Some(8080)), None);
+        assert_eq!(host.pinned_elsewhere("other.test", Some(9090)), None);
+        assert!(host.without_hosts().hosts.is_empty());
         assert_eq!(parse_host("[::1]:9").unwrap(), ("::1".to_string(), Some(9)));
         assert!(parse_cidr("10.0.0.0/33").is_err());
         assert!(parse_host("").is_err());

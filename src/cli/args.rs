@@ -395,12 +395,12 @@ pub(super) struct FixArgs {
     /// The largest file --download fetches, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 200_000_000)]
     pub(super) download_max: u64,
-    /// Read every request as this dialect instead of detecting it.
-    #[arg(long, value_name = "ID")]
-    pub(super) dialect: Option<String>,
-    /// Load a dialect described in a file (repeatable).
-    #[arg(long = "dialect-file", value_name = "FILE")]
-    pub(super) dialect_files: Vec<std::path::PathBuf>,
+    /// Most files --download fetches in one run; the jobs past it are not
+    /// run, and say why.
+    #[arg(long, value_name = "N", default_value_t = seedance_preflight::DEFAULT_MAX_URLS)]
+    pub(super) max_downloads: usize,
+    #[command(flatten)]
+    pub(super) gate: GateArgs,
     #[command(flatten)]
     pub(super) net: NetArgs,
     /// Output format.

@@ -52,6 +52,36 @@ pub struct Executed {
 /// `Err` when the output folder cannot be made or a write would replace an
 /// input (the tool cannot do its job).
 pub fn execute(plan: &Plan, opts: &FixOptions, check: &Options) -> Result<Executed, String> {
+    super::Fixer::new(opts.clone()).execute(plan, check)
+}
+
+impl super::Fixer {
+    /// Runs `plan` (one chunk of this run, planned by [`Fixer::plan`](super::Fixer::plan)):
+    /// see [`execute`]. Jobs not started by the run's deadline
+    /// (`check.deadline`, from `check.started`) are not run, external
+    /// programs are stopped at it, and downloads past
+    /// [`FixOptions::max_downloads`] for the run are not made.
+    pub fn execute(&mut self, plan: &Plan, check: &Options) -> Result<Executed, String> {
+        let (done, fetched) =
+            execute_chunk(plan, &self.opts, check, self.downloads, &self.written)?;
+        self.downloads += fetched;
+        for j in &done.jobs {
+            if self.written.len() <= j.id {
+                self.written.resize(j.id + 1, None);
+            }
+            self.written[j.id] = Some(j.ok);
+        }
+        Ok(done)
+    }
+}
+
+fn execute_chunk(
+    plan: &Plan,
+    opts: &FixOptions,
+    check: &Options,
+    downloaded: usize,
+    earlier: &[Option<bool>],
+) -> Result<(Executed, usize), String> {
     let inputs: Vec<PathBuf> = plan
         .requests
         .iter()
@@ -95,21 +125,61 @@ pub fn execute(plan: &Plan, opts: &FixOptions, check: &Options) -> Result<Execut
     }
     let ffmpeg = plan.ffmpeg.as_ref().map(PathBuf::from);
     let fetcher = Fetch::new(plan, check);
+    let deadline = check.deadline_at(std::time::Instant::now());
+    // The run's download cap: the downloads of this chunk, in job order,
+    // up to what the earlier chunks left.
+    let mut left = opts.max_downloads.saturating_sub(downloaded);
+    let allowed: Vec<bool> = plan
+        .jobs
+        .iter()
+        .map(|j| {
+            if j.download.is_none() {
+                return true;
+            }
+            let ok = left > 0;
+            left = left.saturating_sub(1);
+            ok
+        })
+        .collect();
+    let fetched = allowed
+        .iter()
+        .zip(&plan.jobs)
+        .filter(|(a, j)| **a && j.download.is_some())
+        .count();
     let jobs: Vec<JobResult> = plan
         .jobs
         .par_iter()
-        .map(|j| match fetcher.get(j, opts.download_max_bytes) {
-            Ok(()) => run_job(j, opts, ffmpeg.as_deref()),
-            Err(detail) => JobResult {
+        .zip(allowed.par_iter())
+        .map(|(j, allowed)| {
+            let refuse = |detail: String| JobResult {
                 id: j.id,
                 ok: false,
                 detail,
-            },
+            };
+            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                return refuse(format!(
+                    "not run: the run's deadline of {} s passed (--deadline)",
+                    check.deadline.unwrap_or_default().as_secs_f64()
+                ));
+            }
+            if !allowed {
+                return refuse(format!(
+                    "not fetched: this run made its {} downloads (--max-downloads)",
+                    opts.max_downloads
+                ));
+            }
+            match fetcher.get(j, opts.download_max_bytes) {
+                Ok(()) => run_job(j, opts, ffmpeg.as_deref(), deadline),
+                Err(detail) => refuse(detail),
+            }
         })
         .collect();
     // The converters' scratch folder, empty once every job removed its PNG
     // (a real folder: verified above).
     let _ = std::fs::remove_dir(opts.out.join(".decoded"));
+    // Whether each job of this chunk wrote its output (a request's entry
+    // is pointed at a job's output only then).
+    let ok: std::collections::HashMap<usize, bool> = jobs.iter().map(|j| (j.id, j.ok)).collect();
     let mut docs = Vec::new();
     let mut written = Vec::new();
     for r in &plan.requests {
@@ -121,7 +191,11 @@ pub fn execute(plan: &Plan, opts: &FixOptions, check: &Options) -> Result<Execut
         splices.extend(
             r.entry_splices
                 .iter()
-                .filter(|(id, _)| jobs[*id].ok)
+                .filter(|(id, _)| {
+                    ok.get(id)
+                        .copied()
+                        .unwrap_or(earlier.get(*id).copied().flatten() == Some(true))
+                })
                 .map(|(_, s)| s.clone()),
         );
         let (new, _dropped) = text::apply(&r.text, splices);
@@ -163,20 +237,34 @@ pub fn execute(plan: &Plan, opts: &FixOptions, check: &Options) -> Result<Execut
             },
         })
         .collect();
-    Ok(Executed {
-        jobs,
-        requests,
-        report,
-    })
+    Ok((
+        Executed {
+            jobs,
+            requests,
+            report,
+        },
+        fetched,
+    ))
 }
 
-fn run_job(j: &Job, opts: &FixOptions, ffmpeg: Option<&Path>) -> JobResult {
+fn run_job(
+    j: &Job,
+    opts: &FixOptions,
+    ffmpeg: Option<&Path>,
+    deadline: Option<std::time::Instant>,
+) -> JobResult {
+    // External programs stop at their own timeout or the run's deadline,
+    // whichever comes first.
+    let timeout = deadline.map_or(opts.ffmpeg_timeout, |d| {
+        d.saturating_duration_since(std::time::Instant::now())
+            .min(opts.ffmpeg_timeout)
+    });
     let (input, output) = (Path::new(&j.input), Path::new(&j.output));
     let r = match (&j.image, &j.audio, &j.video) {
         (Some(img), _, _) => match &j.lim {
             Some(lim) => {
                 let decoded = match &j.convert {
-                    Some(c) => decode_first(c, opts),
+                    Some(c) => decode_first(c, timeout),
                     None => Ok(()),
                 };
                 let input = j.convert.as_ref().map_or(input, |c| c.png.as_path());
@@ -232,7 +320,7 @@ fn run_job(j: &Job, opts: &FixOptions, ffmpeg: Option<&Path>) -> JobResult {
         }),
         (_, _, Some(_)) => match ffmpeg {
             Some(prog) => super::safe::fresh(output)
-                .and_then(|()| super::video::run(prog, &j.args, opts.ffmpeg_timeout))
+                .and_then(|()| super::video::run(prog, &j.args, timeout))
                 .map(|()| {
                     let bytes = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
                     format!("MP4, {bytes} bytes")
@@ -260,9 +348,9 @@ fn run_job(j: &Job, opts: &FixOptions, ffmpeg: Option<&Path>) -> JobResult {
 }
 
 /// Runs the external decoder of a HEIC, AVIF or SVG image into its PNG.
-fn decode_first(c: &super::image::Convert, opts: &FixOptions) -> Result<(), String> {
+fn decode_first(c: &super::image::Convert, timeout: std::time::Duration) -> Result<(), String> {
     super::safe::fresh(&c.png)?;
-    super::video::run_with(&c.prog, &c.args, c.stdin.as_deref(), opts.ffmpeg_timeout)?;
+    super::video::run_with(&c.prog, &c.args, c.stdin.as_deref(), timeout)?;
     match std::fs::metadata(&c.png) {
         Ok(m) if m.len() > 0 => Ok(()),
         _ => Err(format!(

@@ -85,7 +85,7 @@ impl Planner<'_> {
                         .opts
                         .out
                         .join(".decoded")
-                        .join(format!("{}-{stem}.png", self.jobs.len()));
+                        .join(format!("{}-{stem}.png", self.base + self.jobs.len()));
                     let tools = image::converters(f.format, self.ffmpeg.as_deref(), path, &temp);
                     match tools.into_iter().find(|c| c.prog.is_file()) {
                         Some(c) => {
@@ -310,9 +310,13 @@ impl Planner<'_> {
             video_job
         );
         if let Some(&id) = self.by_key.get(&key) {
-            for c in media.iter().map(|f| f.code) {
-                if !self.jobs[id].codes.contains(&c) {
-                    self.jobs[id].codes.push(c);
+            // A job of this chunk lists every finding it answers; one of an
+            // earlier chunk is planned (and written) already.
+            if let Some(job) = id.checked_sub(self.base).map(|i| &mut self.jobs[i]) {
+                for c in media.iter().map(|f| f.code) {
+                    if !job.codes.contains(&c) {
+                        job.codes.push(c);
+                    }
                 }
             }
             return Ok(id);
@@ -322,7 +326,7 @@ impl Planner<'_> {
         *n += 1;
         let file = if *n == 1 { base } else { suffixed(&base, *n) };
         let output = self.opts.out.join("assets").join(&file);
-        let id = self.jobs.len();
+        let id = self.base + self.jobs.len();
         let (command, args, blocked) = match (&video_job, &convert) {
             // The converter's arguments stay in `convert`.
             (_, Some(c)) => (Some(image::convert_line(c)), Vec::new(), None),

@@ -67,6 +67,9 @@ pub struct FixOptions {
     pub download: bool,
     /// The largest file fetched by `download`.
     pub download_max_bytes: u64,
+    /// Most files fetched by `download` in one run; the jobs past it are
+    /// not run, and say why.
+    pub max_downloads: usize,
 }
 
 impl FixOptions {
@@ -85,7 +88,57 @@ impl FixOptions {
             max_image_alloc: 1 << 30,
             download: false,
             download_max_bytes: 200_000_000,
+            max_downloads: crate::DEFAULT_MAX_URLS,
         }
+    }
+}
+
+/// A fix run, planned and executed chunk by chunk ([`Fixer::plan`],
+/// [`Fixer::execute`]): what carries over between chunks — the jobs planned
+/// (an asset shared by requests of different chunks is written once), the
+/// names taken under the output folder, the downloads made — and nothing
+/// else, so a run of any length holds one chunk of requests at a time.
+#[derive(Debug)]
+pub struct Fixer {
+    opts: FixOptions,
+    ffmpeg: Option<PathBuf>,
+    /// (input, settings) → job id.
+    by_key: std::collections::HashMap<String, usize>,
+    /// Asset output names taken.
+    names: std::collections::HashMap<String, usize>,
+    /// Request output names taken.
+    out_names: std::collections::HashMap<String, usize>,
+    /// The output of every job planned, by id.
+    outputs: Vec<String>,
+    /// Whether each job executed wrote its output, by id.
+    written: Vec<Option<bool>>,
+    /// Files fetched by `download` so far.
+    downloads: usize,
+}
+
+impl Fixer {
+    /// A run with these options (ffmpeg looked for once, here).
+    pub fn new(opts: FixOptions) -> Self {
+        Fixer {
+            ffmpeg: video::find_ffmpeg(opts.ffmpeg.as_deref()),
+            opts,
+            by_key: Default::default(),
+            names: Default::default(),
+            out_names: Default::default(),
+            outputs: Vec::new(),
+            written: Vec::new(),
+            downloads: 0,
+        }
+    }
+
+    /// The run's options.
+    pub fn options(&self) -> &FixOptions {
+        &self.opts
+    }
+
+    /// The ffmpeg used for video jobs, when one was found.
+    pub fn ffmpeg(&self) -> Option<&std::path::Path> {
+        self.ffmpeg.as_deref()
     }
 }
 

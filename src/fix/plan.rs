@@ -16,35 +16,61 @@ use crate::spec::{MediaKind, Spec};
 
 /// Plans the fixes of every request of `report`; `texts[i]` is the text of
 /// request `i` as read (`None` where it could not be read as UTF-8).
+/// One call plans one whole set; [`Fixer`](super::Fixer) plans a run in
+/// chunks.
 pub fn plan(
     report: &Report,
     texts: &[Option<String>],
     check: &crate::Options,
     opts: &FixOptions,
 ) -> Plan {
-    let spec = check.spec();
-    let ffmpeg = super::video::find_ffmpeg(opts.ffmpeg.as_deref());
-    let mut p = Planner {
-        opts,
-        check,
-        ffmpeg: ffmpeg.clone(),
-        jobs: Vec::new(),
-        by_key: HashMap::new(),
-        names: HashMap::new(),
-        left: None,
-    };
-    let mut out_names: HashMap<String, usize> = HashMap::new();
-    let requests = report
-        .requests
-        .iter()
-        .zip(texts)
-        .map(|(rr, t)| p.request(rr, t.as_deref(), spec, &mut out_names))
-        .collect();
-    Plan {
-        version: super::FORMAT_VERSION,
-        requests,
-        jobs: p.jobs,
-        ffmpeg: ffmpeg.map(|f| f.display().to_string()),
+    super::Fixer::new(opts.clone()).plan(report, texts, check)
+}
+
+impl super::Fixer {
+    /// Plans the fixes of the requests of `report` (one chunk of a run):
+    /// job ids, output names and shared assets carry over from the chunks
+    /// planned before, so an asset shared across chunks is one job, and no
+    /// two requests are written under one name.
+    pub fn plan(
+        &mut self,
+        report: &Report,
+        texts: &[Option<String>],
+        check: &crate::Options,
+    ) -> Plan {
+        let spec = check.spec();
+        let mut p = Planner {
+            opts: &self.opts,
+            check,
+            ffmpeg: self.ffmpeg.clone(),
+            jobs: Vec::new(),
+            base: self.outputs.len(),
+            earlier: &self.outputs,
+            by_key: std::mem::take(&mut self.by_key),
+            names: std::mem::take(&mut self.names),
+            left: None,
+        };
+        let requests = report
+            .requests
+            .iter()
+            .zip(texts)
+            .map(|(rr, t)| p.request(rr, t.as_deref(), spec, &mut self.out_names))
+            .collect();
+        let Planner {
+            jobs,
+            by_key,
+            names,
+            ..
+        } = p;
+        self.by_key = by_key;
+        self.names = names;
+        self.outputs.extend(jobs.iter().map(|j| j.output.clone()));
+        Plan {
+            version: super::FORMAT_VERSION,
+            requests,
+            jobs,
+            ffmpeg: self.ffmpeg.as_ref().map(|f| f.display().to_string()),
+        }
     }
 }
 
@@ -52,7 +78,12 @@ pub(super) struct Planner<'a> {
     pub(super) opts: &'a FixOptions,
     pub(super) check: &'a crate::Options,
     pub(super) ffmpeg: Option<PathBuf>,
+    /// The jobs of this plan; their ids start at `base`.
     pub(super) jobs: Vec<Job>,
+    /// The id of this plan's first job: the jobs of earlier chunks come first.
+    pub(super) base: usize,
+    /// The output of each job of earlier chunks, by id.
+    pub(super) earlier: &'a [String],
     /// (input, settings) → job: an asset shared by many requests is written once.
     pub(super) by_key: HashMap<String, usize>,
     /// Output file names taken.
@@ -67,6 +98,14 @@ fn informational(f: &crate::Finding) -> bool {
 }
 
 impl Planner<'_> {
+    /// The output of job `id`, of this chunk or an earlier one.
+    fn output_of(&self, id: usize) -> &str {
+        match id.checked_sub(self.base) {
+            Some(i) => &self.jobs[i].output,
+            None => &self.earlier[id],
+        }
+    }
+
     fn request(
         &mut self,
         rr: &RequestReport,
@@ -284,8 +323,8 @@ impl Planner<'_> {
                             });
                         }
                     }
-                    let job = &self.jobs[id];
-                    self.repoint(&root, text, a, Path::new(&job.output), Some(id), &mut rp);
+                    let output = PathBuf::from(self.output_of(id));
+                    self.repoint(&root, text, a, &output, Some(id), &mut rp);
                     if !rp.jobs.contains(&id) {
                         rp.jobs.push(id);
                     }

@@ -38,9 +38,10 @@ pub(crate) fn resolve_callbacks(
         .collect();
     hosts.sort();
     hosts.dedup();
-    let limit = opts
-        .deadline
-        .map_or(opts.remote.timeout, |d| d.min(opts.remote.timeout));
+    let now = std::time::Instant::now();
+    let limit = opts.deadline_at(now).map_or(opts.remote.timeout, |d| {
+        d.saturating_duration_since(now).min(opts.remote.timeout)
+    });
     resolve_all(hosts, limit, resolve_host)
 }
 

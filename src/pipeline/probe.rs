@@ -60,8 +60,7 @@ pub(crate) fn probe_all(keys: &[AssetTarget], opts: &Options) -> Vec<probe::Medi
 
 fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<probe::MediaFacts> {
     use rayon::prelude::*;
-    let started = std::time::Instant::now();
-    let deadline = opts.deadline.and_then(|d| started.checked_add(d));
+    let deadline = opts.deadline_at(std::time::Instant::now());
     #[cfg(feature = "remote")]
     let fetcher = remote.then(|| {
         let mut r = opts.remote.clone();

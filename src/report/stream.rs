@@ -9,6 +9,7 @@
 use std::io::{self, Write};
 
 use super::{github, human, json, junit, sarif, Format, RequestReport, Summary};
+use crate::outfile::Spill;
 
 /// A report being written request by request ([`Stream::requests`]), closed
 /// by [`Stream::finish`].
@@ -20,54 +21,6 @@ pub struct Stream {
     /// For JUnit: the suites written so far (a temporary file, made at the
     /// first request) and the run's counts.
     junit: Option<(Spill, usize, usize)>,
-}
-
-/// A temporary file, removed when dropped (at once on Unix, where an open
-/// file lives on unlinked).
-struct Spill {
-    file: std::fs::File,
-    #[cfg(not(unix))]
-    path: std::path::PathBuf,
-}
-
-impl Spill {
-    fn new() -> io::Result<Spill> {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static SEQ: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir();
-        loop {
-            let n = SEQ.fetch_add(1, Ordering::Relaxed);
-            let path = dir.join(format!(
-                ".seedance-preflight-{}-{n}.spill",
-                std::process::id()
-            ));
-            match std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create_new(true)
-                .open(&path)
-            {
-                Ok(file) => {
-                    #[cfg(unix)]
-                    {
-                        let _ = std::fs::remove_file(&path);
-                        return Ok(Spill { file });
-                    }
-                    #[cfg(not(unix))]
-                    return Ok(Spill { file, path });
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1 << 20 => continue,
-                Err(e) => return Err(e),
-            }
-        }
-    }
-}
-
-#[cfg(not(unix))]
-impl Drop for Spill {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
 }
 
 /// An array of a pretty-printed document whose opening is written.

@@ -8,6 +8,8 @@ mod data;
 mod dialects;
 #[cfg(feature = "fix")]
 mod fix;
+#[cfg(feature = "fix")]
+mod fix_run;
 mod formats;
 #[cfg(feature = "remote")]
 mod gate;

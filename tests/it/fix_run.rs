@@ -1,0 +1,286 @@
+//! `fix` as a run like `check`: the same settings (configs, `--isolated`,
+//! `--require-urls`, `--media-root`), chunks that carry shared assets over,
+//! and a download cap.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use super::cli::{run, text};
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("sp-fixrun-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn fix_json(args: &[&str]) -> (Option<i32>, Value, String) {
+    let mut all = vec!["fix", "--format", "json"];
+    all.extend(args);
+    let o = run(&all, None);
+    let v: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {} {}", text(&o.stdout), text(&o.stderr)));
+    (o.status.code(), v, text(&o.stderr))
+}
+
+fn media(rel: &str) -> String {
+    std::fs::canonicalize(Path::new("fixtures/media").join(rel))
+        .unwrap()
+        .display()
+        .to_string()
+}
+
+fn edits(v: &Value) -> Vec<String> {
+    v["plan"]["requests"][0]["edits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn fix_obeys_the_config_check_obeys_and_isolated_ignores_it() {
+    let d = dir("config");
+    std::fs::write(
+        d.join("seedance-preflight.toml"),
+        "[severity]\nREQ006 = \"off\"\n",
+    )
+    .unwrap();
+    let req = d.join("r.json");
+    std::fs::write(
+        &req,
+        json!({"model": "seedance-2.0-text-to-video", "prompt": "a cat", "duration": 16})
+            .to_string(),
+    )
+    .unwrap();
+    let out = d.join("out");
+    let (r, o) = (req.to_str().unwrap(), out.to_str().unwrap());
+    // check passes it under the config (and says the config loosens)...
+    let c = run(&["check", "--no-fetch", r], None);
+    assert_eq!(c.status.code(), Some(0), "{}", text(&c.stdout));
+    // ...so fix leaves the duration alone, and says so too.
+    let (code, v, err) = fix_json(&["--dry-run", "--out", o, r]);
+    assert_eq!(code, Some(0), "{v}");
+    assert!(edits(&v).is_empty(), "{v}");
+    assert!(err.contains("REQ006"), "{err}");
+    // Under --isolated the checkout's config is not read: the gate holds.
+    let (code, v, err) = fix_json(&["--dry-run", "--isolated", "--out", o, r]);
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(edits(&v), ["/duration"], "{v}");
+    assert!(!err.contains("warning"), "{err}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[test]
+fn fix_opens_no_local_file_the_flags_forbid() {
+    let d = dir("paths");
+    let req = d.join("r.json");
+    std::fs::write(
+        &req,
+        json!({
+            "model": "seedance-2.0-reference-to-video",
+            "prompt": "Image 1 in the rain",
+            "image_urls": [media("image/x-399x1000.png")],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let out = d.join("out");
+    let (r, o) = (req.to_str().unwrap(), out.to_str().unwrap());
+    let jobs = |v: &Value| v["plan"]["jobs"].as_array().unwrap().len();
+    let left = |v: &Value| -> Vec<String> {
+        v["plan"]["requests"][0]["unfixable"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (_, v, _) = fix_json(&["--dry-run", "--out", o, r]);
+    assert_eq!(jobs(&v), 1, "{v}");
+    let (code, v, _) = fix_json(&["--dry-run", "--require-urls", "--out", o, r]);
+    assert_eq!((code, jobs(&v)), (Some(1), 0), "{v}");
+    assert_eq!(left(&v), ["SRC001"], "{v}");
+    let (code, v, _) = fix_json(&[
+        "--dry-run",
+        "--media-root",
+        d.to_str().unwrap(),
+        "--out",
+        o,
+        r,
+    ]);
+    assert_eq!((code, jobs(&v)), (Some(1), 0), "{v}");
+    assert_eq!(left(&v), ["SRC001"], "{v}");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// More requests than one chunk holds, all naming one image that needs a
+/// fix: one job, written once, and every rewritten request passes.
+#[test]
+fn fix_runs_in_chunks_and_writes_a_shared_asset_once() {
+    let d = dir("chunks");
+    let reqs = d.join("requests");
+    std::fs::create_dir_all(&reqs).unwrap();
+    let body = json!({
+        "model": "seedance-2.0-reference-to-video",
+        "prompt": "Image 1 in the rain",
+        "image_urls": [media("image/x-399x1000.png")],
+    })
+    .to_string();
+    let n = 1100;
+    for i in 0..n {
+        std::fs::write(reqs.join(format!("r{i:04}.json")), &body).unwrap();
+    }
+    let out = d.join("out");
+    let (code, v, err) = fix_json(&["--out", out.to_str().unwrap(), reqs.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(v["plan"]["requests"].as_array().unwrap().len(), n);
+    assert_eq!(
+        v["plan"]["jobs"].as_array().unwrap().len(),
+        1,
+        "{}",
+        v["plan"]["jobs"]
+    );
+    let results = v["result"]["requests"].as_array().unwrap();
+    assert_eq!(results.len(), n);
+    assert!(results.iter().all(|r| r["passes"] == true));
+    assert!(v["plan"]["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["jobs"] == json!([0])));
+    assert_eq!(std::fs::read_dir(out.join("assets")).unwrap().count(), 1);
+    // The last request, from the second chunk, points at the one asset.
+    let last: Value =
+        serde_json::from_slice(&std::fs::read(out.join(format!("r{:04}.json", n - 1))).unwrap())
+            .unwrap();
+    assert_eq!(last["image_urls"][0], "assets/x-399x1000.png");
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// A JSONL batch is checked and reported line by line, never rewritten.
+#[test]
+fn fix_reports_a_large_jsonl_batch_without_rewriting_it() {
+    let d = dir("jsonl");
+    let batch = d.join("b.jsonl");
+    std::fs::write(&batch, "{}\n".repeat(3000)).unwrap();
+    let out = d.join("out");
+    let o = run(
+        &[
+            "fix",
+            "--out",
+            out.to_str().unwrap(),
+            batch.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let stdout = text(&o.stdout);
+    assert!(
+        stdout.ends_with("3000 requests: 0 pass after fixing, 3000 still fail\n"),
+        "{}",
+        &stdout[stdout.len().saturating_sub(300)..]
+    );
+    assert!(stdout.contains("a JSONL line is checked, not rewritten"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+#[cfg(feature = "remote")]
+#[test]
+fn fix_downloads_at_most_max_downloads_files() {
+    let server = super::server::Server::start();
+    let d = dir("downloads");
+    let req = d.join("r.json");
+    std::fs::write(
+        &req,
+        json!({
+            "model": "seedance-2.0-reference-to-video",
+            "prompt": "Image 1 and image 2 in the rain",
+            "image_urls": [
+                server.url("/files/image/x-399x1000.png"),
+                server.url("/files/image/x-1001x400.png"),
+            ],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let out = d.join("out");
+    let (code, v, _) = fix_json(&[
+        "--allow-loopback",
+        "--download",
+        "--max-downloads",
+        "1",
+        "--out",
+        out.to_str().unwrap(),
+        req.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1), "{v}");
+    let jobs = v["result"]["jobs"].as_array().unwrap();
+    assert_eq!(jobs.len(), 2, "{v}");
+    assert_eq!(jobs.iter().filter(|j| j["ok"] == true).count(), 1, "{v}");
+    assert!(jobs.iter().any(
+        |j| j["detail"].as_str().unwrap().contains("--max-downloads")
+            || j["detail"].as_str().unwrap().contains("downloads")
+    ));
+    assert_eq!(std::fs::read_dir(out.join("downloads")).unwrap().count(), 1);
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// `--allow-host HOST:PORT` lets that host through on that port only, on
+/// every hop: a redirect to another port of the same host is refused.
+#[cfg(feature = "remote")]
+#[test]
+fn allow_host_with_a_port_admits_no_other_port_on_any_hop() {
+    let a = super::server::Server::start();
+    let b = super::server::Server::start();
+    let port = |s: &super::server::Server| {
+        s.base
+            .trim_end_matches('/')
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let d = dir("allowport");
+    let probe = |url: &str| -> (bool, String) {
+        let req = d.join("r.json");
+        std::fs::write(
+            &req,
+            json!({
+                "model": "seedance-2.0-image-to-video",
+                "prompt": "The cat turns",
+                "image_urls": [url],
+            })
+            .to_string(),
+        )
+        .unwrap();
+        let host = format!("127.0.0.1:{}", port(&a));
+        let o = run(
+            &[
+                "check",
+                "--format",
+                "json",
+                "--allow-host",
+                &host,
+                req.to_str().unwrap(),
+            ],
+            None,
+        );
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let req = &v["requests"][0];
+        (
+            req["assets"][0]["probe"]["width"] == 1280,
+            req["findings"].to_string(),
+        )
+    };
+    let (fetched, findings) = probe(&a.url("/files/image/ok-1280x720.jpg"));
+    assert!(fetched, "{findings}");
+    // Port A redirects to port B of the same address: not allowed there.
+    let hop = a.url(&format!("/to/{}", b.url("/files/image/ok-1280x720.jpg")));
+    let (fetched, findings) = probe(&hop);
+    assert!(!fetched, "{findings}");
+    assert!(findings.contains("SRC00"), "{findings}");
+    let _ = std::fs::remove_dir_all(&d);
+}
