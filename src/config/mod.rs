@@ -158,8 +158,26 @@ pub fn load(path: &Path) -> Result<Loaded, crate::Error> {
         &mut text,
     )
     .map_err(|e| io(e.to_string()))?;
-    let config: Config = toml::from_str(&text).map_err(|e| {
-        let line = e.span().map_or(1, |s| line_of(&text, s.start));
+    parse(path, &text)
+}
+
+/// Validates the text of a config file read from `path` (its dialect files
+/// are read relative to that path's folder); what [`load`] does after
+/// reading. Never panics, whatever the text.
+pub fn parse(path: &Path, text: &str) -> Result<Loaded, crate::Error> {
+    use crate::{Error, ErrorKind};
+    if text.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!(
+                "{} bytes: a config file is at most {MAX_CONFIG_BYTES}",
+                text.len()
+            ),
+        )
+        .at(path, None));
+    }
+    let config: Config = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(text, s.start));
         Error::new(ErrorKind::Config, with_hint(e.message())).at(path, Some(line))
     })?;
     let globs = config.exclude.len() + config.include.len();
@@ -168,17 +186,17 @@ pub fn load(path: &Path) -> Result<Loaded, crate::Error> {
             ErrorKind::Config,
             format!("{globs} `exclude`/`include` globs: a config gives at most {MAX_GLOBS}"),
         )
-        .at(path, line_of_key(&text, "exclude")));
+        .at(path, line_of_key(text, "exclude")));
     }
     let mut severity = SeverityLayer::default();
     for (key, level) in &config.severity {
         severity.set(key, *level).map_err(|e| {
-            let line = line_of_key(&text, key).unwrap_or(1);
+            let line = line_of_key(text, key).unwrap_or(1);
             Error::new(ErrorKind::Config, format!("[severity] {e}")).at(path, Some(line))
         })?;
     }
     let mut spec = merged_spec(&config.limits).map_err(|(key, e)| {
-        let line = line_of_key(&text, &key).unwrap_or(1);
+        let line = line_of_key(text, &key).unwrap_or(1);
         Error::new(ErrorKind::Config, format!("[limits] {e}")).at(path, Some(line))
     })?;
     let dir = path.parent().unwrap_or(Path::new(""));
@@ -194,18 +212,18 @@ pub fn load(path: &Path) -> Result<Loaded, crate::Error> {
         });
     };
     if let Some(change) = config.fail_on.and_then(loosen::fail_on) {
-        note("fail_on", line_of_key(&text, "fail_on"), change);
+        note("fail_on", line_of_key(text, "fail_on"), change);
     }
     for (key, level) in &config.severity {
         if let Some(change) = loosen::severity(key, *level) {
-            note(&format!("severity.{key}"), line_of_key(&text, key), change);
+            note(&format!("severity.{key}"), line_of_key(text, key), change);
         }
     }
     for (locate, key, old, new) in loosen::limits(&config.limits) {
-        note(&key, line_of_key(&text, &locate), (old, new));
+        note(&key, line_of_key(text, &locate), (old, new));
     }
     if !config.exclude.is_empty() {
-        let line = line_of_key(&text, "exclude").or_else(|| line_of_key(&text, "extend-exclude"));
+        let line = line_of_key(text, "exclude").or_else(|| line_of_key(text, "extend-exclude"));
         note(
             "exclude",
             line,
@@ -231,7 +249,7 @@ pub fn load(path: &Path) -> Result<Loaded, crate::Error> {
                     crate::report::escape_controls(&file.display().to_string())
                 ),
             )
-            .at(path, line_of_key(&text, "dialect_files")));
+            .at(path, line_of_key(text, "dialect_files")));
         }
         let before: Vec<String> = spec.ids().map(|d| d.as_str().to_string()).collect();
         spec = spec.with_dialect_file(&dir.join(file))?;
@@ -242,7 +260,7 @@ pub fn load(path: &Path) -> Result<Loaded, crate::Error> {
             .collect();
         note(
             "dialect_files",
-            line_of_key(&text, "dialect_files"),
+            line_of_key(text, "dialect_files"),
             (
                 "the built-in dialects".into(),
                 format!(
