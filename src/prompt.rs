@@ -97,8 +97,34 @@ pub fn analyse(prompt: &str) -> PromptFacts {
         .find_iter(scanned)
         .map(|m| m.range())
         .collect();
-    f.first_last_wording = patterns().first_last.find(scanned).map(|m| m.range());
+    // Wording that names an image as the frame ("首帧为图片1", "image 1 as
+    // the first frame") is how the provider's guide asks for a frame in
+    // reference mode: only wording not tied to an image counts.
+    f.first_last_wording = patterns()
+        .first_last
+        .find_iter(scanned)
+        .map(|m| m.range())
+        .find(|w| !names_an_image(scanned, w, &f.references));
     f
+}
+
+/// Whether frame wording at `w` is tied to an image mention: one starts or
+/// ends within a few bytes of it, with no sentence break between.
+fn names_an_image(text: &str, w: &Range<usize>, refs: &[MediaMention]) -> bool {
+    const NEAR: usize = 16;
+    refs.iter().filter(|m| m.kind == MediaKind::Image).any(|m| {
+        let gap = if m.span.start >= w.end {
+            w.end..m.span.start
+        } else if w.start >= m.span.end {
+            m.span.end..w.start
+        } else {
+            return true;
+        };
+        gap.len() <= NEAR
+            && text.get(gap).is_some_and(|g| {
+                !g.contains(['。', '.', ';', '；', '!', '！', '?', '？', '\n', ',', '，'])
+            })
+    })
 }
 
 /// How much of a prompt is searched for references, tags and wording. Counting
@@ -257,6 +283,19 @@ mod tests {
             .first_last_wording
             .is_some());
         assert!(analyse("首帧是一只猫").first_last_wording.is_some());
+        // Naming an image as the frame is the guide's own form.
+        assert!(analyse("首帧为图片1，视频1的运镜")
+            .first_last_wording
+            .is_none());
+        assert!(analyse("use image 1 as the first frame")
+            .first_last_wording
+            .is_none());
+        assert!(analyse("the first frame is image 2")
+            .first_last_wording
+            .is_none());
+        assert!(analyse("图片1是猫。首帧是一只狗")
+            .first_last_wording
+            .is_some());
         assert!(analyse("a frame of a cat").first_last_wording.is_none());
     }
 

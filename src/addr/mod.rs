@@ -176,11 +176,27 @@ pub fn local_name(host: &str) -> Option<&'static str> {
         Some("`.local` names are resolved only on the local network (mDNS)")
     } else if h.ends_with(".internal") || h.ends_with(".lan") || h.ends_with(".home.arpa") {
         Some("this name is reserved for private networks")
+    } else if placeholder(&h) {
+        Some("this is a placeholder left in a template, not a host name (the URL was never filled in)")
     } else if !h.contains('.') {
         Some("a single-label name resolves only on a local network")
     } else {
         None
     }
+}
+
+/// Whether a host is a template's placeholder: `...`, `<host>`, `{domain}`,
+/// `xxx`, `your-domain`, `HOST`.
+fn placeholder(h: &str) -> bool {
+    let h = h.trim_matches('.');
+    h.is_empty()
+        || h.chars().all(|c| c == '.' || c == '…')
+        || ["<", ">", "{", "}", "%3c", "%7b", "…", "$"]
+            .iter()
+            .any(|p| h.contains(p))
+        || h.chars().all(|c| c == 'x' || c == '*')
+        || (h.starts_with("your") && !h.contains('.'))
+        || ["host", "hostname", "domain", "server", "bucket", "cdn"].contains(&h)
 }
 
 /// Whether a host name is reserved for documentation and tests (RFC 2606 and

@@ -272,18 +272,14 @@ fn detect_dialect(members: &[Member], spec: &Spec) -> (Dialect, DialectSource) {
         .rev()
         .find(|m| m.key == "model")
         .and_then(|m| m.node.value.as_str());
-    if let Some((d, _)) = model.and_then(|id| spec.find_model(id)) {
-        return (d, DialectSource::Model);
-    }
-    if let Some(id) = model {
-        if let Some(d) = spec
-            .dialects()
+    let by_model = model.and_then(|id| spec.find_model(id)).map(|(d, _)| d);
+    let by_model = by_model.or_else(|| {
+        let id = model?;
+        spec.dialects()
             .iter()
             .find(|d| d.model_patterns.iter().any(|p| id.starts_with(&p.prefix)))
-        {
-            return (Dialect::new(&d.id), DialectSource::Model);
-        }
-    }
+            .map(|d| Dialect::new(&d.id))
+    });
     let all = spec.dialects();
     let score = |d: &DialectSpec| {
         let known = members
@@ -305,6 +301,33 @@ fn detect_dialect(members: &[Member], spec: &Spec) -> (Dialect, DialectSource) {
     let scores: Vec<(usize, usize)> = all.iter().map(score).collect();
     let best = scores.iter().copied().max().unwrap_or_default();
     let winners: Vec<usize> = (0..all.len()).filter(|&i| scores[i] == best).collect();
+    // A family id (`seedance-2.0`) that another dialect's models extend
+    // (`seedance-2.0-text-to-video`) is sent to both surfaces.
+    let shared = model.is_some_and(|id| {
+        let family = format!("{id}-");
+        all.iter()
+            .filter(|s| Some(s.id.as_str()) != by_model.as_ref().map(|d| d.as_str()))
+            .any(|s| s.models.iter().any(|m| m.id.starts_with(&family)))
+    });
+    if let Some(d) = by_model.filter(|_| !shared) {
+        return (d, DialectSource::Model);
+    }
+    if let Some(d) = by_model {
+        // A shared model decides, unless the member names say another
+        // dialect outright: it defines more of them, some that no other
+        // dialect does, while the model's dialect has none of its own among
+        // them (`seedance-2.0` with `image_urls`).
+        let mine = all
+            .iter()
+            .position(|s| s.id == d.as_str())
+            .map_or((0, 0), |i| scores[i]);
+        return match winners.as_slice() {
+            [one] if all[*one].id != d.as_str() && mine.1 == 0 && best.1 > 0 && best.0 > mine.0 => {
+                (Dialect::new(&all[*one].id), DialectSource::Fields)
+            }
+            _ => (d, DialectSource::Model),
+        };
+    }
     match winners.as_slice() {
         [one] if best.0 > 0 => (Dialect::new(&all[*one].id), DialectSource::Fields),
         [first, ..] => (Dialect::new(&all[*first].id), DialectSource::Default),
@@ -350,6 +373,18 @@ mod tests {
             (Dialect::UNIFIED, DialectSource::Fields)
         );
         assert_eq!(detected(r#"{"prompt":"x"}"#).1, DialectSource::Default);
+        // A model id another surface shares: the member names decide.
+        assert_eq!(
+            detected(r#"{"model":"seedance-2.0","prompt":"x","image_urls":["a"],"duration":5}"#),
+            (Dialect::UNIFIED, DialectSource::Fields)
+        );
+        // One name of another dialect is a slip to point out, not a switch.
+        assert_eq!(
+            detected(
+                r#"{"model":"seedance-2.0","prompt":"x","mediaUrls":["a"],"aspect_ratio":"16:9"}"#
+            ),
+            (Dialect::OPEN, DialectSource::Model)
+        );
     }
 
     #[test]

@@ -6,6 +6,16 @@ use crate::finding::{Code, Finding, Fix, Limit, Unit};
 use crate::json::{Node, Value};
 use crate::spec::{join_or, FieldType};
 
+/// Whether a model id names a Seedance 1.x model (`doubao-seedance-1-0-pro-250528`,
+/// `seedance-1-5-pro`, `bytedance/seedance-1.0-lite`), which the provider's
+/// endpoints take beside 2.0 with other limits.
+pub(super) fn is_seedance_1x(id: &str) -> bool {
+    let id = id.to_ascii_lowercase();
+    ["seedance-1-", "seedance-1.", "seedance_1", "seedance1"]
+        .iter()
+        .any(|p| id.contains(p))
+}
+
 /// REQ002: `model` missing or not a model of the dialect.
 pub(super) fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
     let ids = || ctx.spec.models.iter().map(|m| m.id.as_str());
@@ -46,6 +56,23 @@ pub(super) fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
         return;
     }
     if ctx.model.is_some() {
+        return;
+    }
+    if is_seedance_1x(id) {
+        out.push(
+            Finding::new(
+                Code::REQ002,
+                format!(
+                    "model `{id}` is a Seedance 1.x model, not a Seedance 2.0 model: its limits are not the ones checked here ({} dialect models: {})",
+                    ctx.req.dialect,
+                    all()
+                ),
+            )
+            .at_node(&field.pointer, &field.node)
+            .measured(id, Unit::Value)
+            .limit(Limit::one_of(ids(), Unit::Value))
+            .help("send it as it is if you mean Seedance 1.x (this check does not apply), or name a Seedance 2.0 model"),
+        );
         return;
     }
     let mut f = Finding::new(
@@ -123,7 +150,7 @@ pub(super) fn required(ctx: &Ctx, out: &mut Vec<Finding>) {
         } else {
             ctx.req.assets.iter().any(|a| a.slot() == field)
         };
-        if range.min > 0 && !present {
+        if range.min > 0 && !present && !range.optional {
             out.push(
                 Finding::new(
                     Code::REQ003,

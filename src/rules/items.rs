@@ -178,10 +178,11 @@ pub(super) fn unknown_types(ctx: &Ctx, out: &mut Vec<Finding>) {
                 let f = Finding::new(
                     Code::REQ004,
                     format!(
-                        "item type `{ty}` is not one of {}",
+                        "item type `{ty}` is not one of {}; the service refuses the request",
                         join_or(&type_names(spec))
                     ),
-                );
+                )
+                .case("item-type");
                 match did_you_mean(ty, names.map(String::as_str)) {
                     Some(near) => f.help(format!("did you mean `{near}`?")),
                     None => f.help("remove the item, or give it one of the types above"),

@@ -186,6 +186,11 @@ pub(super) fn legacy_flags(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some((text, field)) = prompt(ctx).filter(|_| !flags.is_empty()) else {
         return;
     };
+    // Seedance 1.x does read them (REQ002 names the model as 1.x).
+    let model = ctx.req.field("model").and_then(|m| m.node.value.as_str());
+    if ctx.model.is_none() && model.is_some_and(super::fields::is_seedance_1x) {
+        return;
+    }
     let mut found: Vec<&str> = Vec::new();
     for (i, word) in text.split_whitespace().enumerate() {
         let name = word.split('=').next().unwrap_or(word);

@@ -57,6 +57,7 @@ use Severity::{Error, Info, Warning};
 cases! {
     REQ002 Some("pattern") => Fixed(Info), "a model id accepted by prefix (an endpoint id), checked as the model the dialect file names";
     REQ004 Some("other-generation") => Fixed(Error), "a field or item type of another model generation, which the model refuses (dialect file `notes`)";
+    REQ004 Some("item-type") => Fixed(Error), "an item of the items array (`content[]`) whose `type` the dialect does not define: the provider validates the discriminator, and an item it skipped would be lost silently";
     REQ004 Some("undocumented") => Fixed(Warning), "a field of an older generation, undocumented for this one (dialect file `notes`)";
     REQ005 Some("fraction") => Fixed(Warning), "an accepted duration written as a fraction (`5.0`)";
     REQ010 Some("token-cap") => Fixed(Error), "above the hard token cap";

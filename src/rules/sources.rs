@@ -130,6 +130,13 @@ fn entry(ctx: &Ctx, index: usize, a: &AssetRef, out: &mut Vec<Finding>) {
             format!("`{}` uses the `{s}:` scheme; the service fetches only https:// URLs", a.pointer),
         )
         .help("publish the object and pass a public (or pre-signed) https:// URL"))),
+        MediaRef::BadUrl(_) if ["<", ">", "{", "}", "…", "..."].iter().any(|p| a.uri.contains(p)) => {
+            out.push(at(Finding::new(
+                Code::SRC001,
+                format!("`{}` is a placeholder left in a template (`{}`), not a URL: it was never filled in", a.pointer, a.uri.chars().take(120).collect::<String>()),
+            )
+            .help("put the real https:// URL of the file here")))
+        }
         MediaRef::BadUrl(why) => out.push(at(Finding::new(
             Code::SRC001,
             format!("`{}` does not parse as a URL: {why}", a.pointer),

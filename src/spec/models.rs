@@ -90,6 +90,10 @@ pub struct CountRange {
     pub min: usize,
     /// Most items.
     pub max: usize,
+    /// The field may be left out (the request is then text-to-video);
+    /// when it is given, it holds `min` to `max` items.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
 }
 
 impl ModelSpec {

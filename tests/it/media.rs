@@ -359,7 +359,7 @@ fn mixed_media_kinds_come_from_content_when_probed() {
     std::fs::copy(media("video/ok-h264-24fps.mp4"), &clip).unwrap();
     let body = serde_json::json!({
         "model": "seedance-2.0",
-        "prompt": "Start on the first frame of image 1, move like video 2",
+        "prompt": "Start on a first frame of a dark room, then image 1, move like video 2",
         "mediaUrls": [still, clip],
     });
     let bytes = serde_json::to_vec(&body).unwrap();
