@@ -73,6 +73,8 @@ mod prompt;
 pub mod report;
 mod request;
 pub mod rules;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod settings;
 pub mod source;
 pub mod spec;

@@ -34,6 +34,10 @@ pub(super) enum Command {
     /// fields, images, audio, and video through ffmpeg. Originals are never
     /// modified; the output is checked again.
     Fix(Box<FixArgs>),
+    /// A validating proxy in front of the API: requests to a dialect's
+    /// endpoint are judged like `check`; a rejected one is answered with a
+    /// 400 in the dialect's own error shape, the rest is forwarded.
+    Serve(Box<ServeArgs>),
     /// List the loaded dialects, or describe one: endpoint, where the prompt
     /// and media are, item types, roles and modes, fields, models.
     Dialects {
@@ -59,6 +63,43 @@ pub(super) enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<std::path::PathBuf>,
     },
+}
+
+#[derive(clap::Args)]
+pub(super) struct ServeArgs {
+    /// Where to listen.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub(super) listen: std::net::SocketAddr,
+    /// The real API's base URL (`https://ark.cn-beijing.volces.com`).
+    #[arg(long, value_name = "URL")]
+    pub(super) upstream: String,
+    /// Forward everything and only report (response headers and metrics):
+    /// for a gentle rollout.
+    #[arg(long)]
+    pub(super) dry_run: bool,
+    /// Judge request fields only: fetch no media.
+    #[arg(long)]
+    pub(super) no_fetch: bool,
+    /// Requests handled at once; more wait their turn.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub(super) max_concurrency: usize,
+    /// Seconds a client may take to send its request headers.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub(super) header_timeout: f64,
+    /// Seconds a client may take to send its body.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub(super) body_timeout: f64,
+    /// Seconds the judging of one request may take (media not checked by
+    /// then is SRC003).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub(super) judge_deadline: f64,
+    /// Seconds the upstream may take to answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    pub(super) upstream_timeout: f64,
+    #[command(flatten)]
+    pub(super) gate: GateArgs,
+    #[command(flatten)]
+    pub(super) net: NetArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -26,6 +26,8 @@ mod gate;
 mod net;
 mod probe;
 mod run;
+#[cfg(feature = "serve")]
+mod serve;
 mod settings;
 
 use args::{Cli, Command, ListFormat};
@@ -53,6 +55,10 @@ pub fn run() -> i32 {
         Command::Fix(args) => fix::fix(*args),
         #[cfg(not(feature = "fix"))]
         Command::Fix(_) => usage_error("this build has no `fix` (the `fix` feature is off)"),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::serve(*args),
+        #[cfg(not(feature = "serve"))]
+        Command::Serve(_) => usage_error("this build has no `serve` (the `serve` feature is off)"),
         Command::Dialects {
             id,
             dialect_files,

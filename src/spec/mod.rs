@@ -266,6 +266,12 @@ pub struct DialectSpec {
     /// REQ002.
     #[serde(default)]
     pub endpoint_model: Option<String>,
+    /// The body of the service's own answer to a rejected request, for a
+    /// proxy to answer in the callers' shape (`serve`): a JSON object in
+    /// which the strings `{message}`, `{param}`, `{code}` and `{codes}` are
+    /// replaced (`None`: an OpenAI-style `{"error": {…}}`).
+    #[serde(default)]
+    pub error_envelope: Option<serde_json::Value>,
     /// Model ids that name no model of the table but are accepted by prefix
     /// (an endpoint id), checked as another model.
     #[serde(default)]

@@ -22,6 +22,8 @@ mod packaging;
 mod remote;
 #[cfg(feature = "remote")]
 mod runtime;
+#[cfg(feature = "serve")]
+mod serve;
 #[cfg(feature = "remote")]
 mod server;
 
