@@ -103,6 +103,14 @@ impl Request {
             (d, _) => d,
         });
         let d = spec.dialect(dialect);
+        let members = if d.null_is_absent {
+            members
+                .into_iter()
+                .filter(|m| !matches!(m.node.value, Value::Null))
+                .collect()
+        } else {
+            members
+        };
         let root = Node {
             value: Value::Object(members),
             ..root

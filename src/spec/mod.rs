@@ -272,6 +272,10 @@ pub struct DialectSpec {
     /// replaced (`None`: an OpenAI-style `{"error": {…}}`).
     #[serde(default)]
     pub error_envelope: Option<serde_json::Value>,
+    /// A top-level member whose value is `null` is read as absent: the
+    /// official SDK sends `null` for every parameter it was not given.
+    #[serde(default)]
+    pub null_is_absent: bool,
     /// Model ids that name no model of the table but are accepted by prefix
     /// (an endpoint id), checked as another model.
     #[serde(default)]

@@ -378,3 +378,46 @@ fn oversized_bodies_slow_clients_and_many_clients() {
     #[cfg(unix)]
     assert_eq!(proxy.stop(), Some(0));
 }
+
+/// The Python interpreter for the real-client tests: `SEEDANCE_PYTHON`
+/// (`.ci/run` sets it to its virtual environment), else `python3`.
+fn python_with(module: &str) -> Option<String> {
+    let py = std::env::var("SEEDANCE_PYTHON").unwrap_or_else(|_| "python3".into());
+    let ok = Command::new(&py)
+        .args(["-c", &format!("import {module}")])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if ok {
+        Some(py)
+    } else {
+        eprintln!("SKIPPED: {py} cannot import {module} (.ci/run installs it: pip install volcengine-ark-runtime)");
+        None
+    }
+}
+
+#[test]
+fn the_official_ark_sdk_gets_its_own_error_naming_the_rule_and_then_a_task_id() {
+    let Some(py) = python_with("volcenginesdkarkruntime") else {
+        return;
+    };
+    let up = Upstream::start();
+    let proxy = Proxy::start(&up.base, &[]);
+    let o = Command::new(py)
+        .arg("tests/python/ark_sdk_serve.py")
+        .arg(&proxy.base)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        out.contains("rejected:") && out.contains("accepted: cgt-20261204-upstream"),
+        "{out}"
+    );
+    // Only the good request reached the upstream.
+    assert_eq!(up.received().len(), 1);
+}
