@@ -36,9 +36,20 @@ use args::{Cli, Command, ListFormat};
 pub(crate) const EXIT_FINDINGS: i32 = 1;
 /// Exit status when the tool could not do its job.
 pub(crate) const EXIT_TOOL_FAILURE: i32 = 2;
-/// Parses arguments, runs the command, and returns the exit status.
+/// Parses the process's arguments, runs the command, and returns the exit
+/// status.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    run_from(std::env::args_os())
+}
+
+/// Parses `args` (the program name first), runs the command, and returns
+/// the exit status: what the Python package's console script calls.
+pub fn run_from<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { EXIT_TOOL_FAILURE } else { 0 };

@@ -1,0 +1,163 @@
+"""The Python API against the real extension, real fixture media and the
+real command line installed with it."""
+
+import asyncio
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+import seedance_preflight as sp
+from seedance_preflight import fix
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+MEDIA = ROOT / "fixtures" / "media"
+BAD = {"model": "seedance-2.0-text-to-video", "prompt": "a cat on a roof", "duration": 16}
+GOOD = {"model": "seedance-2.0-text-to-video", "prompt": "a cat on a roof", "duration": 5}
+
+
+def test_a_failing_request_is_a_report_with_its_finding():
+    r = sp.check(BAD, fetch=False)
+    assert r.verdict == "fail" and not r.passed
+    assert [f.code for f in r.findings] == ["REQ006"]
+    f = r.findings[0]
+    assert (f.name, f.severity, f.pointer) == ("duration-out-of-range", "error", "/duration")
+    assert f.measured == {"value": 16, "unit": "s"}
+    assert f.limit["max"] == 15
+    assert f.fix == {"kind": "set", "pointer": "/duration", "value": 15}
+    assert r.dialect == "unified" and r.model == "seedance-2.0-text-to-video"
+    assert sp.check(GOOD, fetch=False).verdict == "pass"
+
+
+def test_str_bytes_and_paths_are_requests_and_to_dict_is_the_cli_wire_format(tmp_path):
+    body = json.dumps(BAD)
+    assert sp.check(body, fetch=False).to_dict()["findings"] == sp.check(
+        body.encode(), fetch=False).to_dict()["findings"]
+    p = tmp_path / "bad.json"
+    p.write_text(body)
+    r = sp.check(p, fetch=False)
+    cli = subprocess.run(
+        [sys.executable, "-m", "seedance_preflight", "check", "--no-fetch", "--isolated",
+         "--format", "json", str(p)],
+        capture_output=True, text=True)
+    assert cli.returncode == 1, cli.stderr
+    assert r.to_dict() == json.loads(cli.stdout)["requests"][0]
+
+
+def test_broken_json_is_req001_and_misuse_raises():
+    r = sp.check(b'{"model": ', fetch=False)
+    assert [f.code for f in r.findings] == ["REQ001"]
+    with pytest.raises(TypeError):
+        sp.check(42, fetch=False)  # type: ignore[arg-type]
+    with pytest.raises(sp.SettingsError):
+        sp.check(GOOD, dialect="nope")
+    with pytest.raises(sp.SettingsError):
+        sp.check(GOOD, fail_on="sometimes")
+    with pytest.raises(sp.PreflightError):
+        sp.check(pathlib.Path("/nonexistent/request.json"))
+
+
+def test_the_config_a_caller_names_applies(tmp_path):
+    cfg = tmp_path / "seedance-preflight.toml"
+    cfg.write_text('[severity]\nREQ006 = "warning"\n')
+    r = sp.check(BAD, fetch=False, config=cfg)
+    assert r.verdict == "pass" and r.findings[0].severity == "warning"
+
+
+def test_check_many_streams_in_order_and_releases_the_gil():
+    n = 40_000
+    ticks = []
+    stop = threading.Event()
+
+    def tick():
+        while not stop.is_set():
+            ticks.append(time.perf_counter())
+            time.sleep(0.001)
+
+    t = threading.Thread(target=tick)
+    t.start()
+    reqs = ({**GOOD, "duration": 4 + i % 14} for i in range(n))
+    verdicts = [r.verdict for r in sp.check_many(reqs, fetch=False)]
+    stop.set()
+    t.join()
+    assert len(verdicts) == n
+    assert verdicts[:14] == ["pass"] * 12 + ["fail"] * 2
+    assert len(ticks) > 20, "the other thread did not run during check_many"
+
+
+def test_check_many_probes_each_distinct_asset_and_reads_media():
+    img = str(MEDIA / "image" / "x-299x400.png")
+    reqs = [{"model": "seedance-2.0-image-to-video", "prompt": "image 1 turns",
+             "image_urls": [img]}] * 50
+    reports = list(sp.check_many(reqs, chunk=20))
+    assert all(r.verdict == "fail" for r in reports)
+    assert all([f.code for f in r.findings] == ["IMG003"] for r in reports)
+    assert reports[0].assets[0].probe.width == 299
+
+
+def test_asyncio_to_thread():
+    async def main():
+        return await asyncio.gather(*(asyncio.to_thread(sp.check, BAD, fetch=False)
+                                      for _ in range(8)))
+    assert all(r.verdict == "fail" for r in asyncio.run(main()))
+
+
+def test_probe_paths_and_bytes():
+    f = sp.probe(MEDIA / "image" / "ok-1280x720.jpg")
+    assert (f.format, f.width, f.height) == ("jpeg", 1280, 720)
+    g = sp.probe((MEDIA / "image" / "ok-1280x720.jpg").read_bytes())
+    assert (g.width, g.height) == (1280, 720)
+    v = sp.probe(MEDIA / "video" / "ok-h264-24fps.mp4")
+    assert v.fps == pytest.approx(24, abs=0.01)
+
+
+def test_fix_plans_and_executes(tmp_path):
+    req = tmp_path / "r.json"
+    req.write_text(json.dumps({"model": "seedance-2.0-reference-to-video",
+                               "prompt": "Image 1 in the rain",
+                               "image_urls": [str(MEDIA / "image" / "x-399x1000.png")]}))
+    out = tmp_path / "out"
+    p = fix.plan(req, out=out)
+    assert len(p.jobs) == 1 and p.jobs[0]["kind"] == "image"
+    assert not out.exists(), "planning writes nothing"
+    done = fix.execute(p)
+    assert done["requests"][0]["passes"] is True
+    assert sp.check(out / "r.json").verdict == "pass"
+
+
+def test_the_console_script_is_the_cli(tmp_path):
+    p = tmp_path / "bad.json"
+    p.write_text(json.dumps(BAD))
+    exe = pathlib.Path(sys.executable).with_name("seedance-preflight")
+    for cmd in ([str(exe)], [sys.executable, "-m", "seedance_preflight"]):
+        r = subprocess.run(cmd + ["check", "--no-fetch", str(p)], capture_output=True, text=True)
+        assert r.returncode == 1 and "REQ006" in r.stdout, (cmd, r.stdout, r.stderr)
+        r = subprocess.run(cmd + ["rules"], capture_output=True, text=True)
+        assert r.returncode == 0 and "REQ001" in r.stdout
+        r = subprocess.run(cmd + ["check", "--bogus"], capture_output=True, text=True)
+        assert r.returncode == 2
+
+
+def test_ark_guard_raises_before_any_connection():
+    ark = pytest.importorskip("volcenginesdkarkruntime")
+    from seedance_preflight.ark import RequestRejected, guard
+
+    # Port 9 (discard) is closed here: a request that got through would fail
+    # to connect, with the SDK's own connection error.
+    client = guard(ark.Ark(base_url="http://127.0.0.1:9/api/v3", api_key="k", max_retries=0,
+                           timeout=5))
+    content = [{"type": "text", "text": "A lighthouse at dusk"}]
+    with pytest.raises(RequestRejected) as e:
+        client.content_generation.tasks.create(model="doubao-seedance-2-0-260128",
+                                               content=content, duration=16)
+    assert "REQ006" in str(e.value) and e.value.report.verdict == "fail"
+    with pytest.raises(Exception) as e:
+        client.content_generation.tasks.create(model="doubao-seedance-2-0-260128",
+                                               content=content, duration=5)
+    assert not isinstance(e.value, RequestRejected)
+    assert "onnect" in type(e.value).__name__ + str(e.value)
