@@ -38,6 +38,8 @@ pub struct Layers {
     pub fail_on: Option<FailOn>,
     /// Dialect files named by the caller, loaded after the file's.
     pub dialect_files: Vec<PathBuf>,
+    /// Shipped dialects to load ([`crate::spec::SHIPPED`] ids), after those.
+    pub shipped: Vec<String>,
 }
 
 impl Layers {
@@ -64,12 +66,18 @@ impl Layers {
         severity.push(self.severity.clone());
         o.severity = severity;
         o.fail_on = self.fail_on.unwrap_or(fail_on).severity();
-        if !self.dialect_files.is_empty() {
+        if !self.dialect_files.is_empty() || !self.shipped.is_empty() {
             let mut s = spec.unwrap_or_else(|| Spec::builtin().clone());
             for f in &self.dialect_files {
                 s = s
                     .with_dialect_file(f)
                     .map_err(|e| Error::new(e.kind, format!("dialect file: {e}")))?;
+            }
+            for id in &self.shipped {
+                if s.ids().any(|d| d.as_str() == id) {
+                    continue;
+                }
+                s = s.with_shipped(id)?;
             }
             spec = Some(s);
         }

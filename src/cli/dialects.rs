@@ -12,6 +12,13 @@ use super::{print_out, usage_error};
 
 pub(super) fn dialects(id: Option<String>, files: Vec<PathBuf>, format: ListFormat) -> i32 {
     let mut spec = Spec::builtin().clone();
+    // The shipped reseller dialects are listed too (loaded by `--dialect ID`).
+    for (sid, _, _) in seedance_preflight::spec::SHIPPED {
+        spec = match spec.with_shipped(sid) {
+            Ok(s) => s,
+            Err(e) => return usage_error(&format!("shipped dialect: {e}")),
+        };
+    }
     for f in &files {
         spec = match spec.with_dialect_file(f) {
             Ok(s) => s,
@@ -46,12 +53,20 @@ pub(super) fn dialects(id: Option<String>, files: Vec<PathBuf>, format: ListForm
         ListFormat::Human if id.is_none() => chosen
             .iter()
             .map(|d| {
+                let shipped = seedance_preflight::spec::SHIPPED
+                    .iter()
+                    .any(|(i, _, _)| *i == d.id);
                 format!(
-                    "{:<10} {:<46} {} ({} models)\n",
+                    "{:<10} {:<46} {} ({} models{})\n",
                     d.id,
                     d.name,
                     d.endpoint,
-                    d.models.len()
+                    d.models.len(),
+                    if shipped {
+                        "; shipped, loaded by --dialect"
+                    } else {
+                        ""
+                    }
                 )
             })
             .collect(),

@@ -82,6 +82,17 @@ impl GateArgs {
                 FailOn::Never => config::FailOn::Never,
             }),
             dialect_files: self.dialect_files.clone(),
+            // `--dialect ID` of a shipped reseller dialect loads it.
+            shipped: self
+                .dialect
+                .iter()
+                .filter(|id| {
+                    seedance_preflight::spec::SHIPPED
+                        .iter()
+                        .any(|(i, _, _)| i == id)
+                })
+                .cloned()
+                .collect(),
         };
         let mut resolver = Resolver::new(layers, self.choice(), start).map_err(String::from);
         if let Ok(r) = &mut resolver {

@@ -111,11 +111,32 @@ impl Request {
         } else {
             members
         };
+        // A body whose request sits in one member (`{"input": {…}}`,
+        // Replicate): that object is the request, its pointers below it.
+        let (members, base) = match &d.body_root {
+            Some(key) => {
+                let mut members = members;
+                match members
+                    .iter()
+                    .rposition(|m| &m.key == key && matches!(m.node.value, Value::Object(_)))
+                {
+                    Some(i) => {
+                        let m = members.swap_remove(i);
+                        let Value::Object(inner) = m.node.value else {
+                            unreachable!("matched an object")
+                        };
+                        (inner, json::child_pointer("", key))
+                    }
+                    None => (Vec::new(), String::new()),
+                }
+            }
+            None => (members, String::new()),
+        };
         let root = Node {
             value: Value::Object(members),
             ..root
         };
-        let prompt = path::select(&root, "", &d.prompt_field)
+        let prompt = path::select(&root, &base, &d.prompt_field)
             .into_iter()
             .next()
             .map(|s| Field {
@@ -130,14 +151,14 @@ impl Request {
                 key_end: s.key.map_or(s.node.offset, |k| k.1),
                 node: s.node.clone(),
             });
-        let assets = collect_assets(&root, d);
+        let assets = collect_assets(&root, d, &base);
         let Value::Object(members) = root.value else {
             unreachable!("built from an object above")
         };
         let fields: Vec<Field> = members
             .into_iter()
             .map(|m| Field {
-                pointer: json::child_pointer("", &m.key),
+                pointer: json::child_pointer(&base, &m.key),
                 name: m.key,
                 key_offset: m.key_offset,
                 key_end: m.key_end,
@@ -173,7 +194,7 @@ impl Request {
 
 /// Every media entry of a request, in document order: the strings of the
 /// dialect's media arrays, and the URLs of its typed items with their roles.
-fn collect_assets(root: &Node, d: &DialectSpec) -> Vec<AssetRef> {
+fn collect_assets(root: &Node, d: &DialectSpec, base: &str) -> Vec<AssetRef> {
     let Value::Object(members) = &root.value else {
         return Vec::new();
     };
@@ -182,10 +203,27 @@ fn collect_assets(root: &Node, d: &DialectSpec) -> Vec<AssetRef> {
         let Some(m) = path::member(members, name) else {
             continue;
         };
+        let pointer = json::child_pointer(base, name);
+        // A single-URL field (`"image_url": "https://…"`): one entry.
+        if let Value::String(uri) = &m.node.value {
+            if d.fields.get(name) == Some(&crate::spec::FieldType::String) {
+                out.push(AssetRef {
+                    field: name.clone(),
+                    kind,
+                    index: 0,
+                    uri: uri.clone(),
+                    pointer,
+                    offset: m.node.offset,
+                    position: 0,
+                    role: None,
+                    slot_index: 0,
+                });
+            }
+            continue;
+        }
         let Value::Array(items) = &m.node.value else {
             continue;
         };
-        let pointer = json::child_pointer("", name);
         for (index, item) in items.iter().enumerate() {
             if let Value::String(uri) = &item.value {
                 out.push(AssetRef {
@@ -205,7 +243,7 @@ fn collect_assets(root: &Node, d: &DialectSpec) -> Vec<AssetRef> {
     if let Some(spec) = &d.items {
         if let Some(Value::Array(items)) = path::member(members, &spec.array).map(|m| &m.node.value)
         {
-            let pointer = json::child_pointer("", &spec.array);
+            let pointer = json::child_pointer(base, &spec.array);
             let type_of = |item: &Node| match &item.value {
                 Value::Object(ms) => path::member(ms, &spec.type_key)
                     .and_then(|m| m.node.value.as_str())
@@ -290,6 +328,13 @@ fn detect_dialect(members: &[Member], spec: &Spec) -> (Dialect, DialectSource) {
     });
     let all = spec.dialects();
     let score = |d: &DialectSpec| {
+        // A dialect whose request sits in one member (`input`) is told by it.
+        if let Some(key) = &d.body_root {
+            return match members.iter().find(|m| &m.key == key) {
+                Some(m) if matches!(m.node.value, Value::Object(_)) => (1, 1),
+                _ => (0, 0),
+            };
+        }
         let known = members
             .iter()
             .filter(|m| d.fields.contains_key(&m.key))

@@ -33,14 +33,21 @@ pub(super) fn fraction(ctx: &Ctx, f: &crate::request::Field, out: &mut Vec<Findi
 
 /// REQ006: `duration` outside the model's range or set.
 pub(super) fn duration(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let (Some(model), Some(f)) = (ctx.model, ctx.req.field("duration")) else {
+    let (Some(model), Some(f)) = (ctx.model, ctx.req.field(&ctx.spec.duration_field)) else {
         return;
     };
-    let Value::Number(n) = &f.node.value else {
-        return;
+    // A number, or (where the dialect types it as a string or a scalar: fal,
+    // OpenAI-style `seconds`) a string holding a whole number; `"auto"` and
+    // other words are the service's to read.
+    let (whole, raw, v, as_text) = match &f.node.value {
+        Value::Number(n) => (n.as_whole(), n.raw().to_string(), n.as_f64(), false),
+        Value::String(t) => match t.trim().parse::<i64>() {
+            Ok(w) => (Some(w), t.clone(), w as f64, true),
+            Err(_) => return,
+        },
+        _ => return,
     };
     let rule = &model.duration;
-    let whole = n.as_whole();
     let msg = match whole {
         Some(v) if rule.accepts(v) => return,
         Some(v) => format!(
@@ -49,13 +56,11 @@ pub(super) fn duration(ctx: &Ctx, out: &mut Vec<Finding>) {
             rule.describe()
         ),
         None => format!(
-            "duration {} is not a whole number of seconds; `{}` takes {}",
-            n.raw(),
+            "duration {raw} is not a whole number of seconds; `{}` takes {}",
             model.id,
             rule.describe()
         ),
     };
-    let v = n.as_f64();
     let (help, nearest, limit) = match (&rule.set, rule.min, rule.max) {
         (Some(set), _, _) => (
             format!("set duration to {}", rule.describe()),
@@ -88,7 +93,11 @@ pub(super) fn duration(ctx: &Ctx, out: &mut Vec<Finding>) {
     finding = match nearest {
         Some(value) => finding.fix(Fix::Set {
             pointer: f.pointer.clone(),
-            value: value.into(),
+            value: if as_text {
+                value.to_string().into()
+            } else {
+                value.into()
+            },
         }),
         None => finding.fix(Fix::Remove {
             pointer: f.pointer.clone(),

@@ -329,7 +329,7 @@ pub(super) fn types(ctx: &Ctx, out: &mut Vec<Finding>) {
         if !ok {
             out.push(wrong_type(&f.name, &f.pointer, &f.node, ty.describe()));
         }
-        if f.name == "duration" {
+        if f.name == ctx.spec.duration_field {
             super::duration::fraction(ctx, f, out);
         }
         if let (FieldType::StringArray, Value::Array(items)) = (ty, v) {

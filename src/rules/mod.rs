@@ -116,6 +116,12 @@ impl Ctx<'_> {
     pub fn media_len(&self, field: &str) -> Option<usize> {
         match &self.req.field(field)?.node.value {
             crate::json::Value::Array(items) => Some(items.len()),
+            // A single-URL media field (`image_url`): one entry.
+            crate::json::Value::String(_)
+                if self.spec.fields.get(field) == Some(&crate::spec::FieldType::String) =>
+            {
+                Some(1)
+            }
             _ => None,
         }
     }

@@ -68,7 +68,11 @@ pub(super) fn predict(ctx: &Ctx) -> Option<Predicted> {
     )
     .ok()?;
     let mut notes = Vec::new();
-    let duration_s = match ctx.req.field("duration").map(|f| &f.node.value) {
+    let duration_s = match ctx
+        .req
+        .field(&ctx.spec.duration_field)
+        .map(|f| &f.node.value)
+    {
         None => model.duration.default,
         Some(Value::Number(n)) if n.as_whole().is_some() && n.as_whole() == model.duration.auto => {
             notes.push(format!(
@@ -119,7 +123,7 @@ pub(super) fn predict(ctx: &Ctx) -> Option<Predicted> {
             None
         }
     };
-    if duration_s.is_none() && ctx.req.field("duration").is_none() {
+    if duration_s.is_none() && ctx.req.field(&ctx.spec.duration_field).is_none() {
         notes.push("duration not given, and the dialect documents no default".into());
     }
     let videos: Vec<Option<f64>> = ctx

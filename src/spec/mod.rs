@@ -214,6 +214,13 @@ pub struct DialectSpec {
     pub prompt_optional_with_media: bool,
     /// The largest accepted request body (JSON plus media, the conservative reading).
     pub body_max_bytes: u64,
+    /// The member that holds the request (`input` for Replicate's
+    /// `{"input": {…}}`); `None`: the body is the request.
+    #[serde(default)]
+    pub body_root: Option<String>,
+    /// The name of the duration field (`seconds` on OpenAI-style gateways).
+    #[serde(default = "default_duration")]
+    pub duration_field: String,
     /// The name of the completion-callback field.
     pub callback_field: String,
     /// The name of the output-quality field (`quality` / `resolution`).
@@ -294,6 +301,10 @@ pub struct DialectSpec {
     pub models: Vec<ModelSpec>,
 }
 
+fn default_duration() -> String {
+    "duration".into()
+}
+
 fn default_prompt() -> String {
     "prompt".into()
 }
@@ -361,3 +372,33 @@ pub use load::{builtin_tables, dialect_table, BUILTIN_DIALECT_FILES};
 
 #[cfg(test)]
 mod tests;
+
+/// The reseller dialects shipped with the tool but not loaded by default
+/// (their shapes would otherwise compete in detection): `(id, file, text)`.
+/// `--dialect ID` loads one; `seedance-preflight dialects` lists them.
+pub const SHIPPED: &[(&str, &str, &str)] = &[
+    (
+        "fal-i2v",
+        "dialects/fal-image-to-video.toml",
+        include_str!("../../dialects/fal-image-to-video.toml"),
+    ),
+    (
+        "replicate",
+        "dialects/replicate.toml",
+        include_str!("../../dialects/replicate.toml"),
+    ),
+];
+
+impl Spec {
+    /// This table with the shipped dialect `id` loaded (an error when no
+    /// shipped dialect has that id, or it is loaded already).
+    pub fn with_shipped(&self, id: &str) -> Result<Spec, crate::Error> {
+        match SHIPPED.iter().find(|(i, _, _)| *i == id) {
+            Some((_, file, text)) => self.with_dialect_text(std::path::Path::new(file), text),
+            None => Err(crate::Error::new(
+                crate::ErrorKind::Usage,
+                format!("no shipped dialect `{id}`"),
+            )),
+        }
+    }
+}

@@ -76,8 +76,13 @@ impl DialectSpec {
             }
         }
         for field in self.media_fields.keys() {
-            if self.fields.get(field) != Some(&FieldType::StringArray) {
-                return Err(format!("media field `{field}` is not a string-array field"));
+            if !matches!(
+                self.fields.get(field),
+                Some(FieldType::StringArray | FieldType::String)
+            ) {
+                return Err(format!(
+                    "media field `{field}` is neither a string-array field (a list of URLs) nor a string field (one URL)"
+                ));
             }
         }
         for f in [

@@ -28,6 +28,7 @@ mod serve;
 mod server;
 
 mod requests;
+mod resellers;
 mod select;
 
 use std::path::PathBuf;

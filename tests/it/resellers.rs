@@ -1,0 +1,119 @@
+//! The shipped reseller dialects (dialects/*.toml) on their providers'
+//! documented examples: fal's single-URL fields and string durations,
+//! Replicate's `{"input": {…}}` body; and `dialects` listing them.
+
+use serde_json::{json, Value};
+
+use super::cli::{run, text};
+
+/// `check --no-fetch --dialect ID` on a body: the request's findings.
+fn findings(dialect: &str, body: &Value) -> Vec<Value> {
+    let dir = std::env::temp_dir().join(format!("sp-resellers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join(format!("{dialect}-{}.json", body.to_string().len()));
+    std::fs::write(&f, body.to_string()).unwrap();
+    let o = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--isolated",
+            "--format",
+            "json",
+            "--dialect",
+            dialect,
+            f.to_str().unwrap(),
+        ],
+        None,
+    );
+    let v: Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&o.stderr)));
+    assert_eq!(v["requests"][0]["dialect"], dialect);
+    v["requests"][0]["findings"].as_array().unwrap().clone()
+}
+
+fn codes(f: &[Value]) -> Vec<&str> {
+    f.iter().map(|f| f["code"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn fal_image_to_video_reads_single_url_fields_and_string_durations() {
+    // fal's own quick-start body.
+    let doc = json!({
+        "prompt": "An octopus finds a football in the ocean and excitedly calls its octopus friends to come and play.",
+        "image_url": "https://v3b.fal.media/files/b/0a8eba37/Cqg-4Uwzyz4DELfceT1CF.jpg"
+    });
+    assert_eq!(codes(&findings("fal-i2v", &doc)), Vec::<&str>::new());
+    let mut long = doc.clone();
+    long["duration"] = json!("16");
+    long["end_image_url"] = json!("https://v3b.fal.media/files/end.jpg");
+    let f = findings("fal-i2v", &long);
+    assert_eq!(codes(&f), ["REQ006"]);
+    // The fix keeps the field's type: a string.
+    assert_eq!(
+        f[0]["fix"],
+        json!({"kind": "set", "pointer": "/duration", "value": "15"})
+    );
+    let mut list = doc.clone();
+    list["end_image_url"] = json!(["https://v3b.fal.media/files/end.jpg"]);
+    assert_eq!(codes(&findings("fal-i2v", &list)), ["REQ005"]);
+    let mut missing = doc.clone();
+    missing.as_object_mut().unwrap().remove("image_url");
+    assert_eq!(codes(&findings("fal-i2v", &missing)), ["REQ003"]);
+    let mut auto = doc;
+    auto["duration"] = json!("auto");
+    assert_eq!(codes(&findings("fal-i2v", &auto)), Vec::<&str>::new());
+}
+
+#[test]
+fn replicate_reads_the_input_object_with_pointers_below_it() {
+    // Replicate's own example prediction.
+    let doc = json!({"input": {
+        "aspect_ratio": "16:9", "duration": 15, "generate_audio": true,
+        "prompt": "按 Image 1 的故事版生成视频",
+        "reference_audios": [], "reference_images": ["https://replicate.delivery/pbxt/P0gc/HHAglbTXAAAR3bD.jpeg"],
+        "reference_videos": [], "resolution": "480p", "seed": 99
+    }});
+    assert_eq!(codes(&findings("replicate", &doc)), Vec::<&str>::new());
+    let mut bad = doc.clone();
+    bad["input"]["duration"] = json!(16);
+    bad["input"]["reference_images"] = json!((0..10)
+        .map(|i| format!("https://replicate.delivery/{i}.jpg"))
+        .collect::<Vec<_>>());
+    let f = findings("replicate", &bad);
+    assert_eq!(codes(&f), ["REQ006", "REQ013"], "{f:?}");
+    assert_eq!(f[0]["location"], "/input/duration");
+    assert_eq!(f[1]["location"], "/input/reference_images");
+    // -1: the model picks the length.
+    let mut auto = doc;
+    auto["input"]["duration"] = json!(-1);
+    assert_eq!(codes(&findings("replicate", &auto)), Vec::<&str>::new());
+}
+
+#[test]
+fn dialects_lists_the_shipped_ones_with_their_endpoints() {
+    let o = run(&["dialects"], None);
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("fal-i2v")
+            && out.contains("https://fal.run/bytedance/seedance-2.0/image-to-video"),
+        "{out}"
+    );
+    assert!(
+        out.contains("replicate") && out.contains("/v1/models/bytedance/seedance-2.0/predictions"),
+        "{out}"
+    );
+    // Not loaded by default: detection never picks them on its own.
+    let c = run(
+        &[
+            "check",
+            "--no-fetch",
+            "--format",
+            "json",
+            "--isolated",
+            "fixtures/requests/unified/ok-text-to-video.json",
+        ],
+        None,
+    );
+    let v: Value = serde_json::from_slice(&c.stdout).unwrap();
+    assert_eq!(v["requests"][0]["dialect"], "unified");
+}
