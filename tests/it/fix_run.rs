@@ -284,3 +284,92 @@ fn allow_host_with_a_port_admits_no_other_port_on_any_hop() {
     assert!(findings.contains("SRC00"), "{findings}");
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// The rules decide the remedy: an ark request asking for 1080p may carry a
+/// 1920×1080 reference clip (check reports only its 61 fps, VID006), so fix
+/// re-times it and leaves its size alone.
+#[test]
+fn fix_keeps_a_1080p_clip_where_the_request_allows_1080p() {
+    let Some(ffmpeg) = seedance_preflight::fix::find_ffmpeg(None) else {
+        eprintln!("SKIPPED: no ffmpeg on PATH; this test makes its 1920x1080 61 fps clip with it");
+        return;
+    };
+    let d = dir("ark1080");
+    let clip = d.join("clip.mp4");
+    let made = std::process::Command::new(ffmpeg)
+        .args([
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=1920x1080:rate=61",
+            "-t",
+            "2.5",
+        ])
+        .args([
+            "-pix_fmt",
+            "yuv420p",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-y",
+        ])
+        .arg(&clip)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let req = d.join("r.json");
+    std::fs::write(
+        &req,
+        json!({
+            "model": "doubao-seedance-2-0-260128",
+            "content": [
+                {"type": "text", "text": "The dancer moves like video 1"},
+                {"type": "video_url", "video_url": {"url": clip.to_str().unwrap()}, "role": "reference_video"}
+            ],
+            "resolution": "1080p",
+            "ratio": "16:9",
+            "duration": 5
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let c = run(
+        &[
+            "check",
+            "--isolated",
+            "--format",
+            "json",
+            req.to_str().unwrap(),
+        ],
+        None,
+    );
+    let v: Value = serde_json::from_slice(&c.stdout).unwrap();
+    let codes: Vec<&str> = v["requests"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != "info")
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["VID006"], "{v}");
+    let out = d.join("out");
+    let (_, v, _) = fix_json(&[
+        "--dry-run",
+        "--isolated",
+        "--out",
+        out.to_str().unwrap(),
+        req.to_str().unwrap(),
+    ]);
+    let job = &v["plan"]["jobs"][0];
+    assert_eq!(job["kind"], "video", "{v}");
+    assert!(job["video"]["scale"].is_null(), "{job}");
+    assert!(
+        !job["actions"].to_string().contains("scale"),
+        "{}",
+        job["actions"]
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
