@@ -293,3 +293,45 @@ fn kill_group(child: &mut std::process::Child) {
     }
     let _ = child.kill();
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// At the timeout the whole process group goes, not only the program:
+    /// a child it started (ffmpeg's filters, a converter's delegates) does
+    /// not outlive it.
+    #[test]
+    fn the_timeout_kills_the_programs_children_too() {
+        let dir = std::env::temp_dir().join(format!("sp-pgroup-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pidfile = dir.join("child.pid");
+        let script = format!("sleep 30 & echo $! > {}; wait", pidfile.display());
+        let started = std::time::Instant::now();
+        let r = run_with(
+            Path::new("/bin/sh"),
+            &["-c".to_string(), script],
+            None,
+            Duration::from_millis(500),
+        );
+        assert!(r.is_err_and(|e| e.contains("did not finish")));
+        assert!(started.elapsed() < Duration::from_secs(10));
+        let pid = std::fs::read_to_string(&pidfile)
+            .unwrap()
+            .trim()
+            .to_string();
+        // Give the kernel a moment to reap it, then look for it.
+        let mut alive = true;
+        for _ in 0..50 {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // Gone, or a zombie waiting for its (killed) parent's reaper.
+            if stat.is_empty() || stat.split_whitespace().nth(2) == Some("Z") {
+                alive = false;
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!alive, "the grandchild {pid} survived the timeout");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
