@@ -62,6 +62,10 @@ pub struct Options {
     /// chunks (the command line does) sets it once, so that the deadline
     /// is the whole run's, not each chunk's.
     pub started: Option<std::time::Instant>,
+    /// URLs fetched so far by the run this call belongs to, shared by its
+    /// calls (a run checked in chunks sets it once), so that
+    /// [`Options::max_urls`] is the whole run's. `None`: each call's own.
+    pub urls_fetched: Option<Arc<std::sync::atomic::AtomicUsize>>,
     /// Most distinct URLs one run fetches; the rest are reported unchecked.
     pub max_urls: usize,
     /// Local media paths must lie inside this folder (after resolving `..`
@@ -156,6 +160,7 @@ impl Default for Options {
             progress: None,
             deadline: Some(DEFAULT_DEADLINE),
             started: None,
+            urls_fetched: None,
             max_urls: DEFAULT_MAX_URLS,
             media_root: None,
             deep: Deep::Off,

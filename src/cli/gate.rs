@@ -36,6 +36,9 @@ impl GateArgs {
                 allow_local_paths: !self.require_urls,
             },
             deadline,
+            // The run's deadline and URL cap count from here, across chunks.
+            started: Some(std::time::Instant::now()),
+            urls_fetched: Some(Default::default()),
             max_urls: self.max_urls,
             media_root: self.media_root.clone(),
             ..bare

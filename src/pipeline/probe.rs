@@ -67,8 +67,13 @@ fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<pro
         r.run_deadline = deadline;
         source::http::Fetcher::new(r)
     });
-    // The first `max_urls` distinct URLs are fetched, in order of appearance.
-    let mut urls = 0usize;
+    // The first `max_urls` distinct URLs are fetched, in order of appearance
+    // (counting those the run's earlier calls fetched).
+    let earlier = opts
+        .urls_fetched
+        .as_ref()
+        .map_or(0, |c| c.load(std::sync::atomic::Ordering::Relaxed));
+    let mut urls = earlier;
     let over_cap: Vec<bool> = keys
         .iter()
         .map(|k| {
@@ -77,6 +82,12 @@ fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<pro
             url && urls > opts.max_urls
         })
         .collect();
+    if let Some(c) = &opts.urls_fetched {
+        c.store(
+            urls.min(opts.max_urls.max(earlier)),
+            std::sync::atomic::Ordering::Relaxed,
+        );
+    }
     let root = opts.media_root.as_deref().map(MediaRoot::new);
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let jobs = match opts.jobs {

@@ -358,6 +358,7 @@ async fn judge(shared: &Shared, dialect: Dialect, body: Bytes) -> Option<crate::
     opts.dialect = Some(dialect);
     opts.deadline = Some(shared.opts.judge_deadline);
     opts.started = None;
+    opts.urls_fetched = None;
     opts.progress = None;
     tokio::task::spawn_blocking(move || {
         let rr = crate::check_bytes("request.json", &body, &opts);

@@ -373,3 +373,58 @@ fn fix_keeps_a_1080p_clip_where_the_request_allows_1080p() {
     );
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// `--max-urls` and `--deadline` are the run's, not each chunk's: a URL in
+/// the second chunk of 4,096 requests is over a cap of 1 that the first
+/// chunk used.
+#[cfg(feature = "remote")]
+#[test]
+fn max_urls_counts_across_chunks() {
+    let server = super::server::Server::start();
+    let d = dir("maxurls");
+    let n = 4100;
+    for i in 0..n {
+        let mut body = json!({"model": "seedance-2.0-text-to-video", "prompt": "a cat"});
+        if i == 0 || i == n - 1 {
+            body = json!({
+                "model": "seedance-2.0-image-to-video",
+                "prompt": "image 1 turns",
+                "image_urls": [server.url(if i == 0 { "/files/image/ok-1280x720.jpg" } else { "/files/image/ok-1000x400.png" })],
+            });
+        }
+        std::fs::write(d.join(format!("r{i:05}.json")), body.to_string()).unwrap();
+    }
+    let o = run(
+        &[
+            "check",
+            "--isolated",
+            "--allow-loopback",
+            "--max-urls",
+            "1",
+            "--format",
+            "jsonl",
+            d.to_str().unwrap(),
+        ],
+        None,
+    );
+    let out = text(&o.stdout);
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let of = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l["file"].as_str().is_some_and(|f| f.ends_with(name)))
+            .unwrap_or_else(|| panic!("no report for {name}"))
+            .clone()
+    };
+    let first = of("r00000.json");
+    assert_eq!(first["assets"][0]["probe"]["width"], 1280, "{first}");
+    let last = of(&format!("r{:05}.json", n - 1));
+    assert!(
+        last["findings"].to_string().contains("--max-urls"),
+        "{last}"
+    );
+    let _ = std::fs::remove_dir_all(&d);
+}
