@@ -88,7 +88,7 @@ pub use options::{
 };
 pub use pipeline::{
     check_bytes, check_document, check_documents, check_source, probe_targets, AssetId,
-    AssetTarget, ResolvedAsset,
+    AssetTarget, ProbeCache, ResolvedAsset,
 };
 pub use report::{Report, RequestReport, Source, Summary};
 pub use request::AssetRef;

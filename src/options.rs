@@ -66,6 +66,9 @@ pub struct Options {
     /// calls (a run checked in chunks sets it once), so that
     /// [`Options::max_urls`] is the whole run's. `None`: each call's own.
     pub urls_fetched: Option<Arc<std::sync::atomic::AtomicUsize>>,
+    /// Facts of URLs probed by earlier calls, reused while fresh (`serve`
+    /// shares one across requests). `None`: every call fetches.
+    pub probe_cache: Option<Arc<crate::ProbeCache>>,
     /// Most distinct URLs one run fetches; the rest are reported unchecked.
     pub max_urls: usize,
     /// Local media paths must lie inside this folder (after resolving `..`
@@ -161,6 +164,7 @@ impl Default for Options {
             deadline: Some(DEFAULT_DEADLINE),
             started: None,
             urls_fetched: None,
+            probe_cache: None,
             max_urls: DEFAULT_MAX_URLS,
             media_root: None,
             deep: Deep::Off,

@@ -96,6 +96,10 @@ pub(super) struct ServeArgs {
     /// Seconds the upstream may take to answer.
     #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
     pub(super) upstream_timeout: f64,
+    /// Seconds what was probed of a media URL is reused by later requests
+    /// (at most 10,000 URLs; 0: every request fetches its media).
+    #[arg(long, value_name = "SECONDS", default_value_t = 600.0)]
+    pub(super) cache_ttl: f64,
     #[command(flatten)]
     pub(super) gate: GateArgs,
     #[command(flatten)]

@@ -38,6 +38,9 @@ pub(super) fn serve(args: ServeArgs) -> i32 {
             secs(args.upstream_timeout, "--upstream-timeout")?,
         ))
     })();
+    let Ok(cache_ttl) = Duration::try_from_secs_f64(args.cache_ttl) else {
+        return usage_error("--cache-ttl must be a number of seconds (0: no cache)");
+    };
     let (header_timeout, body_timeout, judge_deadline, upstream_timeout) = match times {
         Ok(t) => t,
         Err(e) => return usage_error(&e),
@@ -58,6 +61,7 @@ pub(super) fn serve(args: ServeArgs) -> i32 {
         body_timeout,
         judge_deadline,
         upstream_timeout,
+        cache_ttl,
         ..ServeOptions::new(args.listen, upstream)
     };
     let rt = match tokio::runtime::Builder::new_multi_thread()

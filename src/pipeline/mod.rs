@@ -21,7 +21,7 @@ mod parse;
 mod probe;
 mod resolve;
 
-pub use probe::probe_targets;
+pub use probe::{probe_targets, ProbeCache};
 pub use resolve::{AssetId, AssetTarget, ResolvedAsset};
 
 use std::sync::Arc;

@@ -42,6 +42,94 @@ pub fn probe_targets(targets: &[String], opts: &Options) -> Vec<probe::MediaFact
 /// never built or dropped on a thread that drives an async runtime (calling
 /// the library from inside tokio is fine).
 pub(crate) fn probe_all(keys: &[AssetTarget], opts: &Options) -> Vec<probe::MediaFacts> {
+    let Some(cache) = &opts.probe_cache else {
+        return probe_uncached(keys, opts);
+    };
+    // URLs probed recently (by earlier calls sharing the cache) are not
+    // fetched again; what is probed now and read whole is kept.
+    let now = std::time::Instant::now();
+    let mut out: Vec<Option<probe::MediaFacts>> = keys
+        .iter()
+        .map(|k| match k {
+            AssetTarget::Remote(u) => cache.get(u.as_str(), now),
+            AssetTarget::Local(_) => None,
+        })
+        .collect();
+    let missing: Vec<AssetTarget> = keys
+        .iter()
+        .zip(&out)
+        .filter(|(_, o)| o.is_none())
+        .map(|(k, _)| k.clone())
+        .collect();
+    let mut fresh = missing.iter().zip(probe_uncached(&missing, opts));
+    for slot in out.iter_mut().filter(|o| o.is_none()) {
+        let Some((k, f)) = fresh.next() else { break };
+        if let (AssetTarget::Remote(u), None) = (k, &f.error) {
+            cache.put(u.as_str(), &f, now);
+        }
+        *slot = Some(f);
+    }
+    out.into_iter().flatten().collect()
+}
+
+/// What recent calls probed of each URL, for a caller that checks many
+/// requests over time (`serve`): an asset seen within `ttl` is not fetched
+/// again. Bounded: at most `max_entries` URLs (the oldest go first).
+#[derive(Debug)]
+pub struct ProbeCache {
+    ttl: std::time::Duration,
+    max_entries: usize,
+    map: std::sync::Mutex<
+        std::collections::HashMap<String, (std::time::Instant, probe::MediaFacts)>,
+    >,
+}
+
+impl ProbeCache {
+    /// A cache keeping each URL's facts for `ttl`, at most `max_entries`.
+    pub fn new(ttl: std::time::Duration, max_entries: usize) -> Self {
+        ProbeCache {
+            ttl,
+            max_entries: max_entries.max(1),
+            map: Default::default(),
+        }
+    }
+
+    fn get(&self, url: &str, now: std::time::Instant) -> Option<probe::MediaFacts> {
+        let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        map.get(url)
+            .filter(|(at, _)| now.saturating_duration_since(*at) < self.ttl)
+            .map(|(_, f)| f.clone())
+    }
+
+    fn put(&self, url: &str, facts: &probe::MediaFacts, now: std::time::Instant) {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= self.max_entries {
+            map.retain(|_, (at, _)| now.saturating_duration_since(*at) < self.ttl);
+        }
+        if map.len() >= self.max_entries {
+            if let Some(oldest) = map
+                .iter()
+                .min_by_key(|(_, (at, _))| *at)
+                .map(|(k, _)| k.clone())
+            {
+                map.remove(&oldest);
+            }
+        }
+        map.insert(url.to_string(), (now, facts.clone()));
+    }
+
+    /// URLs held now.
+    pub fn len(&self) -> usize {
+        self.map.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Whether it holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn probe_uncached(keys: &[AssetTarget], opts: &Options) -> Vec<probe::MediaFacts> {
     // No pool and no thread for nothing to probe (`check_bytes` in a loop).
     if keys.is_empty() {
         return Vec::new();

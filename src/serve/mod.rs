@@ -51,11 +51,15 @@ pub struct ServeOptions {
     /// Bytes allowed above the dialect's body limit before a request is
     /// refused (413) without being read whole.
     pub body_margin: u64,
+    /// How long what was probed of a URL is reused across requests (zero:
+    /// every request fetches its media).
+    pub cache_ttl: Duration,
 }
 
 impl ServeOptions {
     /// Defaults: 64 at once, 10 s for headers, 60 s for a body, 30 s to
-    /// judge, 120 s for the upstream, 1 MiB of margin.
+    /// judge, 120 s for the upstream, 1 MiB of margin, media facts reused
+    /// for 10 minutes.
     pub fn new(listen: SocketAddr, upstream: url::Url) -> Self {
         ServeOptions {
             listen,
@@ -67,6 +71,7 @@ impl ServeOptions {
             judge_deadline: Duration::from_secs(30),
             upstream_timeout: Duration::from_secs(120),
             body_margin: 1 << 20,
+            cache_ttl: Duration::from_secs(600),
         }
     }
 }
@@ -93,6 +98,10 @@ pub async fn run(
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), crate::Error> {
     use crate::{Error, ErrorKind};
+    let mut check = check;
+    if !opts.cache_ttl.is_zero() {
+        check.probe_cache = Some(Arc::new(crate::ProbeCache::new(opts.cache_ttl, 10_000)));
+    }
     let routes = routes(&check);
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())

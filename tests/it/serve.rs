@@ -107,21 +107,20 @@ pub struct Proxy {
 }
 
 impl Proxy {
+    /// Judging request fields only (no media fetched).
     pub fn start(upstream: &str, extra: &[&str]) -> Proxy {
+        let mut args = vec!["--isolated", "--no-fetch"];
+        args.extend(extra);
+        Proxy::spawn(upstream, &args)
+    }
+
+    pub fn spawn(upstream: &str, extra: &[&str]) -> Proxy {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_seedance-preflight"));
-        cmd.args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--upstream",
-            upstream,
-            "--isolated",
-            "--no-fetch",
-        ])
-        .args(extra)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--upstream", upstream])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap();
         let mut err = BufReader::new(child.stderr.take().unwrap());
         let mut line = String::new();
@@ -420,4 +419,58 @@ fn the_official_ark_sdk_gets_its_own_error_naming_the_rule_and_then_a_task_id() 
     );
     // Only the good request reached the upstream.
     assert_eq!(up.received().len(), 1);
+}
+
+/// Media are fetched through the guard, and a URL seen by an earlier
+/// request is not fetched again while fresh (`--cache-ttl`).
+#[cfg(feature = "remote")]
+#[test]
+fn media_urls_are_judged_and_cached_across_requests() {
+    use std::sync::atomic::Ordering;
+    let media = super::server::Server::start();
+    let up = Upstream::start();
+    let body = |path: &str| {
+        json!({
+            "model": "seedance-2.0-image-to-video",
+            "prompt": "The cat in image 1 turns its head",
+            "image_urls": [media.url(path)],
+        })
+        .to_string()
+    };
+    let send = |proxy: &Proxy, b: String| {
+        client()
+            .post(format!("{}/v1/videos/generations", proxy.base))
+            .body(b)
+            .send()
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    // The test server is on loopback, which the service itself could not
+    // reach (SRC002): turned off here, fetched through --allow-loopback.
+    let proxy = Proxy::spawn(
+        &up.base,
+        &["--isolated", "--allow-loopback", "--allow", "SRC002"],
+    );
+    // A 299-pixel-wide image: IMG003, answered here.
+    assert_eq!(send(&proxy, body("/files/image/x-299x400.png")), 400);
+    let seen = media.connections.load(Ordering::SeqCst);
+    assert!(seen > 0);
+    assert_eq!(send(&proxy, body("/files/image/x-299x400.png")), 400);
+    assert_eq!(
+        media.connections.load(Ordering::SeqCst),
+        seen,
+        "fetched again"
+    );
+    assert_eq!(send(&proxy, body("/files/image/ok-1280x720.jpg")), 200);
+    assert_eq!(up.received().len(), 1);
+    // Without the cache every request fetches.
+    let nocache = Proxy::spawn(
+        &up.base,
+        &["--isolated", "--allow-loopback", "--cache-ttl", "0"],
+    );
+    let before = media.connections.load(Ordering::SeqCst);
+    assert_eq!(send(&nocache, body("/files/image/x-299x400.png")), 400);
+    assert_eq!(send(&nocache, body("/files/image/x-299x400.png")), 400);
+    assert!(media.connections.load(Ordering::SeqCst) >= before + 2);
 }
