@@ -141,6 +141,9 @@ class Asset:
     uri: str
     pointer: str
     probe: Optional[Facts]
+    accepts: Optional[Dict[str, Any]]
+    """What the slot accepts in this request: formats, max_bytes, side,
+    ratio, pixels, fps, duration_s (docs/json-format.md)."""
 
     @classmethod
     def _from(cls, d: Mapping[str, Any]) -> "Asset":
@@ -152,6 +155,7 @@ class Asset:
             uri=d["uri"],
             pointer=d["location"],
             probe=Facts(p) if p is not None else None,
+            accepts=d.get("accepts"),
         )
 
 

@@ -98,6 +98,7 @@ def test_check_many_probes_each_distinct_asset_and_reads_media():
     assert all(r.verdict == "fail" for r in reports)
     assert all([f.code for f in r.findings] == ["IMG003"] for r in reports)
     assert reports[0].assets[0].probe.width == 299
+    assert reports[0].assets[0].accepts["side"] == [300, 6000]
 
 
 def test_asyncio_to_thread():

@@ -242,7 +242,8 @@ impl Planner<'_> {
                         Some(Fix::Reencode(r)) if f.code == Code::VID005 => r.max_pixels,
                         _ => None,
                     })
-                    .unwrap_or(totals.max_video_pixels);
+                    .or_else(|| totals.max_pixels.get(&index).copied())
+                    .unwrap_or(lim.max_pixels);
                 let trim = totals.video.get(&index).copied().flatten();
                 if let Some(d) = f.duration_s.filter(|d| *d < lim.min_duration_s) {
                     return Err(format!(

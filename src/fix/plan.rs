@@ -239,7 +239,7 @@ impl Planner<'_> {
         };
         rp.text = text.to_string();
         // Media: one job per asset whose findings a rewrite answers.
-        let totals = Totals::of(rr, d).with_quality_of(&root, rr, d);
+        let totals = Totals::of(rr, d);
         for (i, a) in rr.assets.iter().enumerate() {
             let findings: Vec<&crate::Finding> = rr
                 .findings

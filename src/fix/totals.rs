@@ -16,10 +16,9 @@ pub(super) struct Totals {
     pub(super) video: HashMap<usize, Option<f64>>,
     /// Each clip's length, where known (measured, or stated by its container).
     pub(super) lens: HashMap<usize, f64>,
-    /// The most pixels a video frame may have in this request: the
-    /// family's, or the larger budget of the quality the request asks for
-    /// where its model offers it (ark's 1080p) — what VID005 judges by.
-    pub(super) max_video_pixels: u64,
+    /// The most pixels a frame of each video may have: its envelope's (the
+    /// rules' `accepts`, with the 1080p allowance) — what VID005 judges by.
+    pub(super) max_pixels: HashMap<usize, u64>,
 }
 
 impl Totals {
@@ -90,46 +89,13 @@ impl Totals {
                 .collect(),
             audio: audio.into_iter().map(|(i, (_, t))| (i, t)).collect(),
             video: video.into_iter().map(|(i, (_, t))| (i, t)).collect(),
-            max_video_pixels: d.video.max_pixels,
+            max_pixels: rr
+                .accepts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, a)| Some((i, a.as_ref()?.pixels?[1])))
+                .collect(),
         }
-    }
-
-    /// Sets the frame budget from the request's own quality, as the rule
-    /// reads it: the quality field's string, when the model offers it.
-    pub(super) fn with_quality_of(
-        mut self,
-        root: &crate::json::Node,
-        rr: &RequestReport,
-        d: &DialectSpec,
-    ) -> Totals {
-        use crate::json::Value;
-        let members = |n: &crate::json::Node| match &n.value {
-            Value::Object(ms) => Some(ms.clone()),
-            _ => None,
-        };
-        let Some(mut ms) = members(root) else {
-            return self;
-        };
-        if let Some(k) = &d.body_root {
-            match crate::request::path::member(&ms, k).and_then(|m| members(&m.node)) {
-                Some(inner) => ms = inner,
-                None => return self,
-            }
-        }
-        let quality = crate::request::path::member(&ms, &d.quality_field)
-            .and_then(|m| m.node.value.as_str().map(str::to_string));
-        let model = rr
-            .model
-            .as_deref()
-            .and_then(|id| d.models.iter().find(|m| m.id == id));
-        if let (Some(q), Some(m)) = (quality, model) {
-            if m.qualities.allowed.contains(&q) {
-                if let Some(px) = d.video.max_pixels_by_quality.get(&q) {
-                    self.max_video_pixels = *px;
-                }
-            }
-        }
-        self
     }
 }
 

@@ -38,6 +38,12 @@ pub(crate) fn judge(
         facts: &view,
     };
     let (mut findings, predicted) = rules::check_request(&ctx);
+    let accepts = req
+        .assets
+        .iter()
+        .enumerate()
+        .map(|(i, a)| rules::envelope::accepts(&ctx, i, a))
+        .collect();
     // Stage 6a: each finding's default severity, by code, case and dialect,
     // from the declared table (overrides follow in `finish`).
     for f in &mut findings {
@@ -54,5 +60,6 @@ pub(crate) fn judge(
     report.facts = facts;
     report.assets = req.assets;
     report.resolved = resolved;
+    report.accepts = accepts;
     report.finish(&opts.verdict())
 }

@@ -64,6 +64,9 @@ struct WireAsset<'a> {
     /// A video's codec (the VID008 fact).
     #[serde(skip_serializing_if = "Option::is_none")]
     codec: Option<WireCodec<'a>>,
+    /// What the entry's slot accepts in this request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepts: Option<&'a crate::rules::Accepts>,
 }
 
 /// A video's codec: its id, usual name, and whether the provider is known
@@ -93,8 +96,13 @@ fn finding(f: &Finding) -> WireFinding<'_> {
     }
 }
 
-fn asset<'a>(a: &'a AssetRef, facts: Option<&'a crate::probe::MediaFacts>) -> WireAsset<'a> {
+fn asset<'a>(
+    a: &'a AssetRef,
+    facts: Option<&'a crate::probe::MediaFacts>,
+    accepts: Option<&'a crate::rules::Accepts>,
+) -> WireAsset<'a> {
     WireAsset {
+        accepts,
         field: &a.field,
         index: a.index,
         kind: a.kind.as_str(),
@@ -124,7 +132,13 @@ fn request(r: &RequestReport) -> WireRequest<'_> {
             .assets
             .iter()
             .enumerate()
-            .map(|(i, a)| asset(a, r.facts.get(i).and_then(Option::as_deref)))
+            .map(|(i, a)| {
+                asset(
+                    a,
+                    r.facts.get(i).and_then(Option::as_deref),
+                    r.accepts.get(i).and_then(Option::as_ref),
+                )
+            })
             .collect(),
         predicted: &r.predicted,
     }

@@ -100,6 +100,10 @@ pub struct RequestReport {
     /// run-wide id and the file or URL it means; `None` where nothing was
     /// opened (inline data, another scheme, `--no-fetch`).
     pub resolved: Vec<Option<ResolvedAsset>>,
+    /// What each entry's slot accepts in this request (same order as
+    /// `assets`): the envelope the media rules judge by and `fix` aims for;
+    /// `None` where the kind is not known.
+    pub accepts: Vec<Option<crate::rules::Accepts>>,
 }
 
 impl RequestReport {
@@ -114,6 +118,7 @@ impl RequestReport {
             facts: Vec::new(),
             failed: false,
             resolved: Vec::new(),
+            accepts: Vec::new(),
         }
     }
 

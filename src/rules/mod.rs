@@ -20,6 +20,8 @@ pub mod docs;
 mod document;
 mod duplicates;
 mod duration;
+pub(crate) mod envelope;
+pub use envelope::Accepts;
 mod fields;
 mod image;
 mod items;

@@ -57,17 +57,9 @@ fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
         )
         .map(at),
     );
-    // A larger pixel budget when the request asks for a quality that has one.
-    let max_pixels = ctx
-        .req
-        .str_field(&ctx.spec.quality_field)
-        .and_then(|(q, _)| {
-            ctx.model
-                .filter(|m| m.qualities.allowed.iter().any(|x| x == q))
-                .and(lim.max_pixels_by_quality.get(q))
-        })
-        .copied()
-        .unwrap_or(lim.max_pixels);
+    // A larger pixel budget when the request asks for a quality that has
+    // one: the asset's envelope says it (`fix` reads the same).
+    let max_pixels = super::envelope::max_video_pixels(ctx);
     if let (Some(w), Some(h)) = (f.display_width, f.display_height) {
         let px = w as u64 * h as u64;
         let ratio = w as f64 / h as f64;

@@ -355,6 +355,10 @@ fn fix_keeps_a_1080p_clip_where_the_request_allows_1080p() {
         .map(|f| f["code"].as_str().unwrap())
         .collect();
     assert_eq!(codes, ["VID006"], "{v}");
+    // The envelope the rule judged by, and fix aims for: 1080p's budget.
+    let accepts = &v["requests"][0]["assets"][0]["accepts"];
+    assert_eq!(accepts["pixels"], json!([409600, 2073600]), "{accepts}");
+    assert_eq!(accepts["fps"], json!([24.0, 60.0]), "{accepts}");
     let out = d.join("out");
     let (_, v, _) = fix_json(&[
         "--dry-run",
