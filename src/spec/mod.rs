@@ -387,6 +387,11 @@ pub const SHIPPED: &[(&str, &str, &str)] = &[
         "dialects/replicate.toml",
         include_str!("../../dialects/replicate.toml"),
     ),
+    (
+        "xenodia",
+        "dialects/xenodia.toml",
+        include_str!("../../dialects/xenodia.toml"),
+    ),
 ];
 
 impl Spec {

@@ -90,6 +90,36 @@ fn replicate_reads_the_input_object_with_pointers_below_it() {
 }
 
 #[test]
+fn xenodia_reads_first_and_last_frame_urls_and_reference_arrays() {
+    // Xenodia's own examples.
+    let frames = json!({
+        "model": "seedance-2",
+        "prompt": "Animate a product reveal from the first frame into the final packaging frame.",
+        "first_frame_url": "https://example.com/first.png",
+        "last_frame_url": "https://example.com/last.png",
+        "resolution": "1080p", "aspect_ratio": "16:9", "duration": 8
+    });
+    assert_eq!(codes(&findings("xenodia", &frames)), Vec::<&str>::new());
+    let refs = json!({
+        "model": "seedance-2-fast",
+        "prompt": "Use the references to create a fast, polished launch video.",
+        "reference_image_urls": ["https://example.com/style.png"],
+        "reference_video_urls": ["https://example.com/motion.mp4"],
+        "reference_audio_urls": ["https://example.com/music.mp3"],
+        "resolution": "720p", "aspect_ratio": "9:16", "duration": 10,
+        "web_search": false, "nsfw_checker": false
+    });
+    assert_eq!(codes(&findings("xenodia", &refs)), Vec::<&str>::new());
+    // The fast tier has no 1080p; a frame given as a list is the wrong type.
+    let mut bad = refs;
+    bad["resolution"] = json!("1080p");
+    assert_eq!(codes(&findings("xenodia", &bad)), ["REQ007"]);
+    let mut listed = frames;
+    listed["first_frame_url"] = json!(["https://example.com/first.png"]);
+    assert_eq!(codes(&findings("xenodia", &listed)), ["REQ005"]);
+}
+
+#[test]
 fn dialects_lists_the_shipped_ones_with_their_endpoints() {
     let o = run(&["dialects"], None);
     let out = text(&o.stdout);
