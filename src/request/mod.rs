@@ -155,7 +155,47 @@ impl Request {
         let Value::Object(members) = root.value else {
             unreachable!("built from an object above")
         };
-        let fields: Vec<Field> = members
+        // Fields the dialect declares below an object (`metadata.ratio` on
+        // gateways that pass the provider's fields in `metadata`), read as
+        // fields of their own under their dotted names.
+        let mut nested: Vec<Field> = Vec::new();
+        for name in d.fields.keys().filter(|k| k.contains('.')) {
+            let mut parts = name.split('.');
+            let Some(head) = parts.next() else { continue };
+            let Some(mut m) = path::member(&members, head) else {
+                continue;
+            };
+            let mut pointer = json::child_pointer(&base, head);
+            let mut found = true;
+            for p in parts {
+                match &m.node.value {
+                    Value::Object(ms) => match path::member(ms, p) {
+                        Some(next) => {
+                            pointer = json::child_pointer(&pointer, p);
+                            m = next;
+                        }
+                        None => {
+                            found = false;
+                            break;
+                        }
+                    },
+                    _ => {
+                        found = false;
+                        break;
+                    }
+                }
+            }
+            if found {
+                nested.push(Field {
+                    name: name.clone(),
+                    pointer,
+                    key_offset: m.key_offset,
+                    key_end: m.key_end,
+                    node: m.node.clone(),
+                });
+            }
+        }
+        let mut fields: Vec<Field> = members
             .into_iter()
             .map(|m| Field {
                 pointer: json::child_pointer(&base, &m.key),
@@ -165,6 +205,7 @@ impl Request {
                 node: m.node,
             })
             .collect();
+        fields.extend(nested);
         Ok(Request {
             dialect,
             fields,
@@ -178,6 +219,22 @@ impl Request {
     /// JSON decoders, the service's included, keep the last).
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().rev().find(|f| f.name == name)
+    }
+
+    /// The node a path of members leads to (`metadata.content`), with its
+    /// pointer: a top-level field, then members of objects below it.
+    pub fn node_at(&self, path: &str) -> Option<(String, &Node)> {
+        let mut parts = path.split('.');
+        let f = self.field(parts.next()?)?;
+        let (mut pointer, mut node) = (f.pointer.clone(), &f.node);
+        for p in parts {
+            let Value::Object(ms) = &node.value else {
+                return None;
+            };
+            node = &path::member(ms, p)?.node;
+            pointer = json::child_pointer(&pointer, p);
+        }
+        Some((pointer, node))
     }
 
     /// The string value of a member, when it is a string.
@@ -241,9 +298,33 @@ fn collect_assets(root: &Node, d: &DialectSpec, base: &str) -> Vec<AssetRef> {
         }
     }
     if let Some(spec) = &d.items {
-        if let Some(Value::Array(items)) = path::member(members, &spec.array).map(|m| &m.node.value)
+        // The array, at the top level or down a path of members.
+        let mut at: Option<(String, &Node)> = None;
+        for (n, p) in spec.array.split('.').enumerate() {
+            let ms: &[Member] = match at.as_ref().map(|(_, node)| &node.value) {
+                None if n == 0 => members,
+                Some(Value::Object(ms)) => ms,
+                _ => {
+                    at = None;
+                    break;
+                }
+            };
+            at = path::member(ms, p).map(|m| {
+                let parent = at.as_ref().map_or(base, |(ptr, _)| ptr.as_str());
+                (json::child_pointer(parent, p), &m.node)
+            });
+            if at.is_none() {
+                break;
+            }
+        }
+        if let Some((
+            pointer,
+            Node {
+                value: Value::Array(items),
+                ..
+            },
+        )) = at
         {
-            let pointer = json::child_pointer(base, &spec.array);
             let type_of = |item: &Node| match &item.value {
                 Value::Object(ms) => path::member(ms, &spec.type_key)
                     .and_then(|m| m.node.value.as_str())

@@ -99,7 +99,7 @@ pub(super) fn model(ctx: &Ctx, out: &mut Vec<Finding>) {
 
 pub(super) fn required(ctx: &Ctx, out: &mut Vec<Finding>) {
     let items = ctx.spec.items.as_ref();
-    if let Some(spec) = items.filter(|i| ctx.req.field(&i.array).is_none()) {
+    if let Some(spec) = items.filter(|i| !i.optional && ctx.req.node_at(&i.array).is_none()) {
         out.push(
             Finding::new(
                 Code::REQ003,

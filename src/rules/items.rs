@@ -30,8 +30,8 @@ impl Item<'_> {
 /// has no items or the array is absent or not an array: REQ003/REQ005 say it).
 pub(super) fn items<'a>(ctx: &'a Ctx) -> Option<(&'a ItemsSpec, Vec<Item<'a>>)> {
     let spec = ctx.spec.items.as_ref()?;
-    let field = ctx.req.field(&spec.array)?;
-    let Value::Array(nodes) = &field.node.value else {
+    let (array_pointer, node) = ctx.req.node_at(&spec.array)?;
+    let Value::Array(nodes) = &node.value else {
         return None;
     };
     let items = nodes
@@ -46,7 +46,7 @@ pub(super) fn items<'a>(ctx: &'a Ctx) -> Option<(&'a ItemsSpec, Vec<Item<'a>>)> 
                 .and_then(|ms| path::member(ms, &spec.type_key))
                 .and_then(|m| m.node.value.as_str());
             Item {
-                pointer: format!("{}/{i}", field.pointer),
+                pointer: format!("{array_pointer}/{i}"),
                 node,
                 members,
                 ty,

@@ -110,11 +110,11 @@ pub(super) fn roles(ctx: &Ctx, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        let item_pointer = format!(
-            "{}/{}",
-            crate::json::child_pointer("", &spec.array),
-            a.index
-        );
+        let array_pointer = ctx
+            .req
+            .node_at(&spec.array)
+            .map_or_else(|| crate::json::child_pointer("", &spec.array), |(p, _)| p);
+        let item_pointer = format!("{array_pointer}/{}", a.index);
         out.push(
             Finding::new(
                 Code::REQ023,

@@ -58,8 +58,14 @@ pub struct ModelPattern {
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ItemsSpec {
-    /// The array (`content`).
+    /// The array (`content`), or a path of members to it
+    /// (`metadata.content`: gateways that pass the provider's items below
+    /// their own fields).
     pub array: String,
+    /// The array may be left out (the request then carries no media this
+    /// way); otherwise it is required (REQ003).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
     /// The member naming an item's type (`type`).
     pub type_key: String,
     /// The member naming an item's role (`role`).

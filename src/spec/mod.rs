@@ -388,6 +388,11 @@ pub const SHIPPED: &[(&str, &str, &str)] = &[
         include_str!("../../dialects/replicate.toml"),
     ),
     (
+        "relaydance",
+        "dialects/relaydance.toml",
+        include_str!("../../dialects/relaydance.toml"),
+    ),
+    (
         "xenodia",
         "dialects/xenodia.toml",
         include_str!("../../dialects/xenodia.toml"),

@@ -120,6 +120,55 @@ fn xenodia_reads_first_and_last_frame_urls_and_reference_arrays() {
 }
 
 #[test]
+fn relaydance_reads_the_providers_items_and_fields_under_metadata() {
+    // RelayDance's own shape: seconds as a string, the provider's fields
+    // and content[] inside metadata.
+    let doc = json!({
+        "model": "doubao-seedance-2-0-1080p",
+        "prompt": "A timelapse of storm clouds rolling over a mountain range, like @image1",
+        "seconds": "10",
+        "metadata": {"ratio": "16:9", "resolution": "1080p", "generate_audio": true,
+                     "content": [{"type": "image_url", "image_url": {"url": "https://example.com/ref.jpg"},
+                                  "role": "reference_image"}]}
+    });
+    let f = findings("relaydance", &doc);
+    assert!(f.iter().all(|f| f["severity"] == "info"), "{f:?}");
+    let bad = json!({
+        "model": "doubao-seedance-2-0-1080p",
+        "prompt": "storm clouds",
+        "seconds": "20",
+        "metadata": {"ratio": "5:4", "callback_url": "http://hooks.example.com/x",
+                     "content": [{"type": "image", "image_url": {"url": "https://example.com/ref.jpg"}},
+                                 {"type": "video_url", "video_url": {"url": "data:video/mp4;base64,AAAA"},
+                                  "role": "reference_video"}]}
+    });
+    let f = findings("relaydance", &bad);
+    let mut at: Vec<(&str, &str)> = f
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap(), f["location"].as_str().unwrap()))
+        .collect();
+    at.sort();
+    assert_eq!(
+        at,
+        [
+            ("REQ004", "/metadata/content/0/type"),
+            ("REQ006", "/seconds"),
+            ("REQ008", "/metadata/ratio"),
+            ("REQ011", "/metadata/callback_url"),
+            ("REQ019", "/metadata/content/1/video_url/url"),
+        ],
+        "{f:?}"
+    );
+    // The fix of a string duration stays a string.
+    let req006 = f.iter().find(|f| f["code"] == "REQ006").unwrap();
+    assert_eq!(req006["fix"]["value"], "15");
+    // Without media the items array may be left out.
+    let text =
+        json!({"model": "doubao-seedance-2-0-1080p", "prompt": "storm clouds", "seconds": "5"});
+    assert_eq!(codes(&findings("relaydance", &text)), Vec::<&str>::new());
+}
+
+#[test]
 fn dialects_lists_the_shipped_ones_with_their_endpoints() {
     let o = run(&["dialects"], None);
     let out = text(&o.stdout);
