@@ -314,8 +314,9 @@ def check_many(
     dialect_files: Sequence["os.PathLike[str] | str"] = (),
 ) -> Iterator[Report]:
     """Checks requests in order, ``chunk`` at a time (bounded memory for
-    any length): within a chunk every distinct asset is probed once, in
-    parallel on ``jobs`` threads. Yields one report per request."""
+    any length): every distinct asset is probed once, in parallel on
+    ``jobs`` threads — a URL probed in one chunk is not fetched again by a
+    later one. Yields one report per request."""
     if chunk < 1:
         raise ValueError("chunk must be at least 1")
     checker = _settings(fetch, dialect, config, fail_on, jobs, deadline, require_urls,

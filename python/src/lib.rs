@@ -106,8 +106,15 @@ struct Checker {
 impl Checker {
     #[new]
     fn new(settings: &str) -> PyResult<Self> {
+        let mut opts = options(settings)?;
+        // One checker serves a whole `check_many` stream: a URL probed in
+        // one chunk is not fetched again by a later one.
+        opts.probe_cache = Some(Arc::new(seedance_preflight::ProbeCache::new(
+            std::time::Duration::from_secs(3600),
+            100_000,
+        )));
         Ok(Checker {
-            opts: Arc::new(options(settings)?),
+            opts: Arc::new(opts),
         })
     }
 
@@ -136,8 +143,9 @@ impl Checker {
     }
 
     /// Many bodies at once (a chunk of `check_many`): every distinct asset
-    /// is probed once, in parallel → per request, in order, its verdict and
-    /// its wire report (parsed by Python only when read).
+    /// is probed once, in parallel, and a URL probed by an earlier chunk is
+    /// not fetched again → per request, in order, its verdict and its wire
+    /// report (parsed by Python only when read).
     fn check_batch(&self, py: Python<'_>, bodies: Vec<Vec<u8>>) -> Vec<(&'static str, String)> {
         let opts = self.opts.clone();
         py.detach(move || {

@@ -162,3 +162,33 @@ def test_ark_guard_raises_before_any_connection():
                                                content=content, duration=5)
     assert not isinstance(e.value, RequestRejected)
     assert "onnect" in type(e.value).__name__ + str(e.value)
+
+
+def test_check_many_fetches_each_url_once_across_chunks():
+    import http.server
+    import socketserver
+
+    png = (MEDIA / "image" / "ok-1280x720.jpg").read_bytes()
+    hits = []
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Content-Length", str(len(png)))
+            self.end_headers()
+            self.wfile.write(png)
+
+        def log_message(self, *a):
+            pass
+
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), H) as srv:
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{srv.server_address[1]}/cat.jpg"
+        reqs = [{"model": "seedance-2.0-image-to-video", "prompt": "image 1 turns",
+                 "image_urls": [url]}] * 30
+        reports = list(sp.check_many(reqs, chunk=7, allow_loopback=True))
+        srv.shutdown()
+    assert all(r.assets[0].probe.width == 1280 for r in reports)
+    assert len(hits) <= 2, hits  # one probe (a Range request, maybe a retry)
