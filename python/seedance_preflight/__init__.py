@@ -13,10 +13,12 @@ as the ``seedance-preflight`` command line. Every call releases the GIL.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import (Any, AsyncIterable, AsyncIterator, Dict, Iterable, Iterator, List, Mapping,
+                    Optional, Sequence, Union)
 
 from . import _native
 
@@ -28,8 +30,11 @@ __all__ = [
     "Report",
     "SettingsError",
     "check",
+    "check_async",
     "check_many",
+    "check_many_async",
     "probe",
+    "probe_async",
     "__version__",
 ]
 
@@ -257,6 +262,14 @@ def _settings(*args: Any, **kwargs: Any) -> "_native.Checker":
         raise SettingsError(str(e)) from None
 
 
+def _check_path(checker: "_native.Checker", path: "os.PathLike[str]") -> Report:
+    try:
+        doc = json.loads(checker.check_path(os.fspath(path)))
+    except OSError as e:
+        raise PreflightError(str(e)) from None
+    return Report._from(doc["requests"][0])
+
+
 def _body(request: Request) -> bytes:
     if isinstance(request, (bytes, bytearray)):
         return bytes(request)
@@ -289,11 +302,7 @@ def check(
     checker = _settings(fetch, dialect, config, fail_on, jobs, deadline, require_urls,
                         media_root, allow_loopback, dialect_files)
     if isinstance(request, os.PathLike):
-        try:
-            doc = json.loads(checker.check_path(os.fspath(request)))
-        except OSError as e:
-            raise PreflightError(str(e)) from None
-        return Report._from(doc["requests"][0])
+        return _check_path(checker, request)
     doc = json.loads(checker.check("request.json", _body(request)))
     return Report._from(doc["requests"][0])
 
@@ -328,16 +337,33 @@ def check_many(
             yield Report(verdict, text)
 
     for request in requests:
-        if isinstance(request, os.PathLike):
-            with open(request, "rb") as f:
-                batch.append(f.read())
-        else:
-            batch.append(_body(request))
+        body = _many_body(request)
+        if body is None:
+            # Read from its size alone, in its place in the order.
+            yield from run(batch)
+            batch = []
+            yield _check_path(checker, request)  # type: ignore[arg-type]
+            continue
+        batch.append(body)
         if len(batch) >= chunk:
             yield from run(batch)
             batch = []
     if batch:
         yield from run(batch)
+
+
+# The largest request file read into memory (the engine's
+# MAX_DOCUMENT_BYTES): a larger one is judged from its size alone (REQ018).
+_MAX_DOCUMENT_BYTES = 100_000_000
+
+
+def _many_body(request: Request) -> Optional[bytes]:
+    """The body to check, or None for a file too large to read whole."""
+    if isinstance(request, os.PathLike):
+        with open(request, "rb") as f:
+            body = f.read(_MAX_DOCUMENT_BYTES + 1)
+        return None if len(body) > _MAX_DOCUMENT_BYTES else body
+    return _body(request)
 
 
 def probe(path_or_bytes: Union["os.PathLike[str]", str, bytes, bytearray],
@@ -347,3 +373,86 @@ def probe(path_or_bytes: Union["os.PathLike[str]", str, bytes, bytearray],
     if isinstance(path_or_bytes, (bytes, bytearray)):
         return Facts(json.loads(_native.probe(None, bytes(path_or_bytes), budget)))
     return Facts(json.loads(_native.probe(os.fspath(path_or_bytes), None, budget)))
+
+
+# --- asyncio ---------------------------------------------------------------
+#
+# The engine runs on a worker thread with the GIL released, so the event loop
+# keeps serving while a request, a batch or a probe is judged. A cancelled
+# await stops waiting at once; the batch already handed to the engine finishes
+# on its thread (bounded by ``deadline``) and is dropped.
+
+
+async def check_async(request: Request, **settings: Any) -> Report:
+    """:func:`check` for asyncio: ``await sp.check_async(body, fetch=False)``.
+    Takes the same keyword settings."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, functools.partial(check, request, **settings))
+
+
+async def check_many_async(
+    requests: Union[Iterable[Request], AsyncIterable[Request]],
+    *,
+    chunk: int = 1024,
+    **settings: Any,
+) -> AsyncIterator[Report]:
+    """:func:`check_many` for asyncio: ``async for r in sp.check_many_async(...)``.
+    ``requests`` may be an async iterable (a queue, a database cursor); it is
+    read ``chunk`` at a time, each chunk judged on a worker thread while the
+    event loop runs, and reports come in order. Takes the same keyword
+    settings as :func:`check_many`."""
+    import asyncio
+
+    if chunk < 1:
+        raise ValueError("chunk must be at least 1")
+    checker = _settings(
+        settings.pop("fetch", True), settings.pop("dialect", None), settings.pop("config", None),
+        settings.pop("fail_on", None), settings.pop("jobs", None), settings.pop("deadline", None),
+        settings.pop("require_urls", False), settings.pop("media_root", None),
+        settings.pop("allow_loopback", False), settings.pop("dialect_files", ()),
+    )
+    if settings:
+        raise TypeError(f"unknown setting(s): {', '.join(sorted(settings))}")
+    loop = asyncio.get_running_loop()
+
+    def run(bodies: List[bytes]) -> List[Report]:
+        return [Report(v, t) for v, t in checker.check_batch(bodies)]
+
+    async def items() -> AsyncIterator[Request]:
+        if hasattr(requests, "__aiter__"):
+            async for r in requests:  # type: ignore[union-attr]
+                yield r
+        else:
+            for r in requests:  # type: ignore[union-attr]
+                yield r
+
+    batch: List[bytes] = []
+    async for request in items():
+        body = await loop.run_in_executor(None, _many_body, request) if isinstance(
+            request, os.PathLike) else _body(request)
+        if body is None:
+            for r in await loop.run_in_executor(None, run, batch):
+                yield r
+            batch = []
+            yield await loop.run_in_executor(None, _check_path, checker, request)
+            continue
+        batch.append(body)
+        if len(batch) >= chunk:
+            for r in await loop.run_in_executor(None, run, batch):
+                yield r
+            batch = []
+    if batch:
+        for r in await loop.run_in_executor(None, run, batch):
+            yield r
+
+
+async def probe_async(path_or_bytes: Union["os.PathLike[str]", str, bytes, bytearray],
+                      *, budget: Optional[int] = None) -> Facts:
+    """:func:`probe` for asyncio."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, functools.partial(probe, path_or_bytes,
+                                                              budget=budget))

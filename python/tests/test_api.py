@@ -108,6 +108,59 @@ def test_asyncio_to_thread():
     assert all(r.verdict == "fail" for r in asyncio.run(main()))
 
 
+def test_the_async_api_keeps_the_event_loop_running():
+    n = 40_000
+    bodies = [BAD if i % 2 else GOOD for i in range(n)]
+
+    async def source():
+        for b in bodies:
+            yield b
+
+    async def main():
+        ticks = 0
+        done = False
+
+        async def heartbeat():
+            nonlocal ticks
+            while not done:
+                ticks += 1
+                await asyncio.sleep(0.001)
+
+        hb = asyncio.create_task(heartbeat())
+        verdicts = [r.verdict async for r in sp.check_many_async(source(), fetch=False,
+                                                                 chunk=4096)]
+        one = await sp.check_async(BAD, fetch=False)
+        facts = await sp.probe_async(MEDIA / "image" / "ok-1280x720.jpg")
+        done = True
+        await hb
+        return verdicts, ticks, one, facts
+
+    verdicts, ticks, one, facts = asyncio.run(main())
+    assert verdicts == ["fail" if i % 2 else "pass" for i in range(n)]
+    # The loop ran while the engine judged: many ticks, not one per chunk.
+    assert ticks > 20, ticks
+    assert [f.code for f in one.findings] == ["REQ006"]
+    assert (facts.width, facts.height) == (1280, 720)
+
+
+def test_check_many_async_takes_a_plain_iterable_and_paths_in_order(tmp_path):
+    p = tmp_path / "bad.json"
+    p.write_text(json.dumps(BAD))
+
+    async def main():
+        return [r async for r in sp.check_many_async([GOOD, p, GOOD], fetch=False, chunk=2)]
+
+    rs = asyncio.run(main())
+    assert [r.verdict for r in rs] == ["pass", "fail", "pass"]
+    assert [[f.code for f in r.findings] for r in rs] == [[], ["REQ006"], []]
+    with pytest.raises(TypeError):
+        asyncio.run(_drain(sp.check_many_async([GOOD], fetch=False, colour="red")))
+
+
+async def _drain(it):
+    return [r async for r in it]
+
+
 def test_probe_paths_and_bytes():
     f = sp.probe(MEDIA / "image" / "ok-1280x720.jpg")
     assert (f.format, f.width, f.height) == ("jpeg", 1280, 720)
@@ -192,3 +245,30 @@ def test_check_many_fetches_each_url_once_across_chunks():
         srv.shutdown()
     assert all(r.assets[0].probe.width == 1280 for r in reports)
     assert len(hits) <= 2, hits  # one probe (a Range request, maybe a retry)
+
+
+def test_the_hook_script_installs_the_wheel_once_and_runs_it(tmp_path):
+    """scripts/seedance-preflight (the pre-commit hook's and the Action's
+    entry) installs the wheel of its version with pip — here the one just
+    built, from a local folder — and two parallel first runs both work."""
+    wheels = sorted((ROOT / "target" / "wheels").glob("seedance_preflight-*.whl"))
+    if not wheels:
+        pytest.skip("no wheel in target/wheels (built by .ci/run)")
+    req = tmp_path / "r.json"
+    req.write_text(json.dumps(BAD))
+    cache = tmp_path / "cache"
+    env = dict(os.environ, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(wheels[0].parent),
+               SEEDANCE_PREFLIGHT_CACHE=str(cache))
+    # The interpreter whose pip installs (the test's venv), first on PATH.
+    env["PATH"] = str(pathlib.Path(sys.executable).parent) + os.pathsep + env["PATH"]
+    cmd = [str(ROOT / "scripts" / "seedance-preflight"), "check", "--no-fetch", "--isolated",
+           "--format", "json", str(req)]
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 1, err
+        codes = [f["code"] for f in json.loads(out)["requests"][0]["findings"]]
+        assert codes == ["REQ006"]
+    assert [d.name for d in cache.iterdir()] == [sp.__version__]
+    assert (cache / sp.__version__ / "lib" / "seedance_preflight").is_dir()

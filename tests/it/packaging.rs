@@ -44,8 +44,17 @@ fn action_yml_is_a_composite_action_with_the_documented_inputs() {
         assert!(a.contains(input), "{input}");
     }
     assert!(
-        a.contains("cargo install --locked"),
-        "installs with --locked"
+        a.contains("scripts/seedance-preflight"),
+        "installs through the shared script"
+    );
+    let script = file("scripts/seedance-preflight");
+    assert!(
+        script.contains("cargo install --quiet --locked"),
+        "the cargo fallback installs with --locked"
+    );
+    assert!(
+        script.contains("--only-binary=:all:") && script.contains("seedance-preflight==$version"),
+        "the wheel of the checkout's own version, never a source build"
     );
     assert!(!a.contains("|| true"), "exit 2 must not be swallowed");
     assert!(
@@ -96,6 +105,7 @@ fn pre_commit_hook_manifest_uses_documented_keys() {
     ];
     let keys: Vec<&str> = m
         .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
         .filter_map(|l| l.trim_start_matches("- ").trim_start().split_once(':'))
         .map(|(k, _)| k)
         .collect();
@@ -105,7 +115,22 @@ fn pre_commit_hook_manifest_uses_documented_keys() {
     for k in ["id", "name", "entry", "language"] {
         assert!(keys.contains(&k), "missing `{k}`");
     }
-    assert!(m.contains("language: rust"));
+    assert!(m.contains("language: rust"), "a cargo hook stays");
+    assert!(
+        m.contains("entry: scripts/seedance-preflight check --quiet")
+            && m.contains("language: script"),
+        "the default hook runs the released wheel through the script"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let p = super::fixtures().join("../scripts/seedance-preflight");
+        let mode = std::fs::metadata(p).unwrap().permissions().mode();
+        assert!(
+            mode & 0o111 != 0,
+            "a `language: script` entry is executable"
+        );
+    }
     assert!(m.contains(r"files: \.(json|jsonl)$"));
     // pre-commit passes file names after the entry.
     let o = run(
