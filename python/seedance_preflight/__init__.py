@@ -148,7 +148,7 @@ class Asset:
     probe: Optional[Facts]
     accepts: Optional[Dict[str, Any]]
     """What the slot accepts in this request: formats, max_bytes, side,
-    ratio, pixels, fps, duration_s (docs/json-format.md)."""
+    ratio, pixels, fps, duration_s, max_length_s (docs/json-format.md)."""
 
     @classmethod
     def _from(cls, d: Mapping[str, Any]) -> "Asset":

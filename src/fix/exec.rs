@@ -261,8 +261,8 @@ fn run_job(
     });
     let (input, output) = (Path::new(&j.input), Path::new(&j.output));
     let r = match (&j.image, &j.audio, &j.video) {
-        (Some(img), _, _) => match &j.lim {
-            Some(lim) => {
+        (Some(img), _, _) => match &j.slot {
+            Some(slot) => {
                 let decoded = match &j.convert {
                     Some(c) => decode_first(c, timeout),
                     None => Ok(()),
@@ -274,7 +274,7 @@ fn run_job(
                 let cap = held
                     .as_ref()
                     .map_or(opts.max_image_alloc, |h| h.bytes.min(opts.max_image_alloc));
-                let r = decoded.and_then(|()| super::image::run(input, output, img, lim, cap));
+                let r = decoded.and_then(|()| super::image::run(input, output, img, slot, cap));
                 drop(held);
                 if let Some(c) = &j.convert {
                     let _ = std::fs::remove_file(&c.png);
@@ -286,7 +286,7 @@ fn run_job(
                     )
                 })
             }
-            None => Err("no limits".into()),
+            None => Err("no envelope for the slot".into()),
         },
         (_, Some(a), _) => if a.copy_frames {
             super::audio::cut_mp3(

@@ -8,8 +8,8 @@ use std::path::Path;
 use image::{DynamicImage, GenericImageView, ImageDecoder, ImageReader, Rgba, RgbaImage};
 use serde::Serialize;
 
+use crate::rules::Accepts;
 use crate::source::Deadlined;
-use crate::spec::ImageLimits;
 
 /// One geometric step, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -93,7 +93,9 @@ impl ImageJob {
 /// its padded canvas may have — so no canvas is ever larger than the
 /// limits allow (a 65535×1 strip is scaled to 6000×1, then padded to
 /// 6000×2400, never padded to 65535×26214 first).
-pub fn steps(w: u32, h: u32, lim: &ImageLimits, ratio: Option<f64>, crop: bool) -> Vec<ImageStep> {
+pub fn steps(w: u32, h: u32, slot: &Accepts, ratio: Option<f64>, crop: bool) -> Vec<ImageStep> {
+    let (min_side, max_side) = slot.side_range();
+    let (min_ratio, max_ratio) = slot.ratio_range();
     let mut out = Vec::new();
     let (mut w, mut h) = (w.max(1), h.max(1));
     let target = |w: u32, h: u32| {
@@ -101,8 +103,8 @@ pub fn steps(w: u32, h: u32, lim: &ImageLimits, ratio: Option<f64>, crop: bool) 
         match ratio {
             Some(t) if (t - r).abs() / t > 1e-3 => Some(t),
             Some(_) => None,
-            None if r < lim.min_ratio => Some(lim.min_ratio),
-            None if r > lim.max_ratio => Some(lim.max_ratio),
+            None if r < min_ratio => Some(min_ratio),
+            None if r > max_ratio => Some(max_ratio),
             None => None,
         }
     };
@@ -120,10 +122,10 @@ pub fn steps(w: u32, h: u32, lim: &ImageLimits, ratio: Option<f64>, crop: bool) 
     // The scale that brings a canvas's sides into range (1: none).
     let side_scale = |w: f64, h: f64| {
         let (long, short) = (w.max(h), w.min(h));
-        if long > lim.max_side as f64 {
-            lim.max_side as f64 / long
-        } else if short < lim.min_side as f64 {
-            lim.min_side as f64 / short
+        if long > max_side as f64 {
+            max_side as f64 / long
+        } else if short < min_side as f64 {
+            min_side as f64 / short
         } else {
             1.0
         }
@@ -160,8 +162,8 @@ pub fn steps(w: u32, h: u32, lim: &ImageLimits, ratio: Option<f64>, crop: bool) 
         if let Some(t) = target(w, h) {
             let (pw, ph) = reshaped(w, h, t, false);
             out.push(ImageStep::Pad {
-                width: pw.min(lim.max_side.max(w)),
-                height: ph.min(lim.max_side.max(h)),
+                width: pw.min(max_side.max(w)),
+                height: ph.min(max_side.max(h)),
             });
         }
         return out;
@@ -170,8 +172,8 @@ pub fn steps(w: u32, h: u32, lim: &ImageLimits, ratio: Option<f64>, crop: bool) 
     if s != 1.0 {
         let (mut nw, mut nh) = (scaled(w, s), scaled(h, s));
         // Rounding must not push the ratio out of range (a few pixels at most).
-        let bounds = ratio.map_or((lim.min_ratio, lim.max_ratio), |t| {
-            (t.min(lim.min_ratio), t.max(lim.max_ratio))
+        let bounds = ratio.map_or((min_ratio, max_ratio), |t| {
+            (t.min(min_ratio), t.max(max_ratio))
         });
         for _ in 0..4 {
             let r = nw as f64 / nh as f64;
@@ -219,7 +221,7 @@ pub fn run(
     input: &Path,
     output: &Path,
     job: &ImageJob,
-    lim: &ImageLimits,
+    slot: &Accepts,
     max_alloc: u64,
 ) -> Result<(u32, u32, u64), String> {
     let mut decoder = reader(input, max_alloc, Some(65_535), None)?
@@ -231,16 +233,17 @@ pub fn run(
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| format!("cannot decode: {e}"))?;
     img.apply_orientation(orientation);
     let (w, h) = img.dimensions();
-    for step in steps(w, h, lim, job.ratio, job.crop) {
+    let max_side = slot.side_range().1;
+    for step in steps(w, h, slot, job.ratio, job.crop) {
         let (w, h) = img.dimensions();
         img = match step {
             ImageStep::Pad { width, height } => {
                 // Padding comes after scaling: a canvas is never larger
                 // than the slot's sides.
-                if width.max(height) > lim.max_side.max(w).max(h) {
+                if width.max(height) > max_side.max(w).max(h) {
                     return Err(format!(
                         "refusing a {width}×{height} canvas: above the {} px side limit",
-                        lim.max_side
+                        max_side
                     ));
                 }
                 let mut canvas = RgbaImage::from_pixel(width, height, Rgba(job.pad_color));
@@ -424,11 +427,20 @@ pub(super) fn convert_line(c: &Convert) -> String {
 mod tests {
     use super::*;
 
-    fn lim() -> ImageLimits {
-        crate::Spec::builtin()
-            .dialect(crate::Dialect::UNIFIED)
-            .image
-            .clone()
+    /// The unified dialect's image slot.
+    fn lim() -> Accepts {
+        let d = crate::Spec::builtin().dialect(crate::Dialect::UNIFIED);
+        Accepts {
+            kind: "image",
+            formats: d.image.formats.clone(),
+            max_bytes: d.image.max_bytes,
+            side: Some([d.image.min_side, d.image.max_side]),
+            ratio: Some([d.image.min_ratio, d.image.max_ratio]),
+            pixels: None,
+            fps: None,
+            duration_s: None,
+            max_length_s: None,
+        }
     }
 
     #[test]
@@ -498,6 +510,7 @@ mod tests {
     #[test]
     fn steps_end_inside_the_limits_and_never_grow_past_them() {
         let l = lim();
+        let ((min_side, max_side), (min_ratio, max_ratio)) = (l.side_range(), l.ratio_range());
         let sides = [
             1u32, 2, 7, 50, 299, 300, 301, 399, 1000, 2400, 5999, 6000, 6001, 9000, 65535,
         ];
@@ -520,11 +533,11 @@ mod tests {
                         continue;
                     }
                     assert!(
-                        cw.max(ch) <= l.max_side && cw.min(ch) >= l.min_side,
+                        cw.max(ch) <= max_side && cw.min(ch) >= min_side,
                         "{w}×{h} crop={crop}: ends {cw}×{ch}"
                     );
                     assert!(
-                        r >= l.min_ratio - 1e-9 && r <= l.max_ratio + 1e-9,
+                        r >= min_ratio - 1e-9 && r <= max_ratio + 1e-9,
                         "{w}×{h} crop={crop}: ends {cw}×{ch}"
                     );
                 }

@@ -1,5 +1,6 @@
 //! One job per asset to rewrite: what to do to an image, an audio clip or a
-//! video, decided from its probed facts, its findings and the limits.
+//! video, decided from its probed facts, its findings and its envelope (what
+//! the rules say its slot accepts in this request).
 
 use std::path::{Path, PathBuf};
 
@@ -8,7 +9,8 @@ use super::totals::{suffixed, Totals};
 use super::{image, video, Job};
 use crate::finding::{Code, Fix};
 use crate::probe::{Format, Kind, MediaFacts};
-use crate::spec::{DialectSpec, MediaKind};
+use crate::rules::Accepts;
+use crate::spec::MediaKind;
 
 /// Codes about a clip's length (or the total of its kind).
 pub(super) fn is_length(c: Code) -> bool {
@@ -28,7 +30,7 @@ impl Planner<'_> {
         f: &MediaFacts,
         slot: MediaKind,
         media: &[&&crate::Finding],
-        d: &DialectSpec,
+        slot_accepts: Option<&Accepts>,
         totals: &Totals,
         index: usize,
         download: Option<String>,
@@ -57,6 +59,12 @@ impl Planner<'_> {
                 ))
             }
         };
+        let Some(acc) = slot_accepts.filter(|a| a.kind == kind) else {
+            return Err(format!(
+                "the file is {}, not what this slot takes: replace it",
+                f.format.describe()
+            ));
+        };
         let stem = path
             .file_stem()
             .map_or("asset".into(), |s| s.to_string_lossy().into_owned());
@@ -76,7 +84,6 @@ impl Planner<'_> {
         let mut convert: Option<image::Convert> = None;
         let (ext, image_job, audio_job, video_job) = match kind {
             "image" => {
-                let lim = &d.image;
                 // Formats the `image` crate does not decode go through an
                 // external converter to a PNG first (the exact command when
                 // none is installed).
@@ -133,7 +140,7 @@ impl Planner<'_> {
                     actions.push("sizes: decided from the decoded image".into());
                     Vec::new()
                 } else {
-                    image::steps(w, h, lim, ratio, crop)
+                    image::steps(w, h, acc, ratio, crop)
                 };
                 if ratio.is_some() {
                     actions.push(format!(
@@ -157,10 +164,9 @@ impl Planner<'_> {
                     actions.push(format!("{verb} {cw}×{ch} → {nw}×{nh}"));
                     (cw, ch) = (nw, nh);
                 }
-                let accepted = |fmt: &str| lim.formats.iter().any(|x| x == fmt);
                 // JPEG stays JPEG, and a file too large becomes one; else PNG.
-                let jpeg = (accepted("jpeg") && (f.format == Format::Jpeg || has(Code::IMG005)))
-                    || !accepted("png");
+                let jpeg = (acc.takes("jpeg") && (f.format == Format::Jpeg || has(Code::IMG005)))
+                    || !acc.takes("png");
                 actions.push(format!(
                     "write {} from {}{}",
                     if jpeg { "JPEG" } else { "PNG" },
@@ -177,21 +183,21 @@ impl Planner<'_> {
                     crop,
                     pad_color: self.opts.pad_color,
                     steps,
-                    max_bytes: lim.max_bytes,
+                    max_bytes: acc.max_bytes,
                     pixels: u64::from(w) * u64::from(h),
                 };
                 (if jpeg { "jpg" } else { "png" }, Some(job), None, None)
             }
             "audio" => {
-                let lim = &d.audio;
+                let (min_s, max_s) = acc.duration_range();
                 let len = f.duration_s.or_else(|| totals.lens.get(&index).copied());
                 let mut a = super::AudioJob {
                     max_s: None,
                     min_s: None,
                     copy_frames: false,
-                    cap_s: lim.max_duration_s,
+                    cap_s: max_s,
                 };
-                if let Some(t) = totals.audio.get(&index).copied().flatten() {
+                if let Some(t) = totals.trim.get(&index).copied() {
                     let why =
                         format!("the clip must be cut to {t:.3} s: trimming needs --allow-lossy");
                     if !self.opts.allow_lossy {
@@ -206,19 +212,16 @@ impl Planner<'_> {
                         actions.push(format!("trim {:.3} s → {t:.3} s", len.unwrap_or(0.0)));
                     }
                 }
-                if let Some(len) = len.filter(|l| *l < lim.min_duration_s) {
+                if let Some(len) = len.filter(|l| *l < min_s) {
                     if !self.opts.pad_silence {
-                        return Err(format!("{len:.3} s is shorter than {} s: pad it with silence (--pad-silence) or use a longer clip", lim.min_duration_s));
+                        return Err(format!("{len:.3} s is shorter than {min_s} s: pad it with silence (--pad-silence) or use a longer clip"));
                     }
-                    a.min_s = Some(lim.min_duration_s);
-                    actions.push(format!(
-                        "pad with silence {len:.3} s → {} s",
-                        lim.min_duration_s
-                    ));
+                    a.min_s = Some(min_s);
+                    actions.push(format!("pad with silence {len:.3} s → {min_s} s"));
                 }
                 // An accepted MP3 that only needs cutting keeps its encoding.
                 let mp3_cut = f.format == Format::Mp3
-                    && lim.formats.iter().any(|x| x == "mp3")
+                    && acc.takes("mp3")
                     && a.max_s.is_some()
                     && a.min_s.is_none()
                     && media.iter().all(|f| is_length(f.code));
@@ -235,21 +238,12 @@ impl Planner<'_> {
                 }
             }
             _ => {
-                let lim = &d.video;
-                let max_pixels = media
-                    .iter()
-                    .find_map(|f| match &f.fix {
-                        Some(Fix::Reencode(r)) if f.code == Code::VID005 => r.max_pixels,
-                        _ => None,
-                    })
-                    .or_else(|| totals.max_pixels.get(&index).copied())
-                    .unwrap_or(lim.max_pixels);
-                let trim = totals.video.get(&index).copied().flatten();
-                if let Some(d) = f.duration_s.filter(|d| *d < lim.min_duration_s) {
+                let min_s = acc.duration_range().0;
+                let trim = totals.trim.get(&index).copied();
+                if let Some(d) = f.duration_s.filter(|d| *d < min_s) {
                     return Err(format!(
-                        "{d:.3} s is shorter than {} s: a longer take is needed (or extend it yourself: ffmpeg -i IN -vf tpad=stop_mode=clone:stop_duration={:.1} OUT.mp4)",
-                        lim.min_duration_s,
-                        lim.min_duration_s - d + 0.1
+                        "{d:.3} s is shorter than {min_s} s: a longer take is needed (or extend it yourself: ffmpeg -i IN -vf tpad=stop_mode=clone:stop_duration={:.1} OUT.mp4)",
+                        min_s - d + 0.1
                     ));
                 }
                 let trim = match trim {
@@ -265,7 +259,7 @@ impl Planner<'_> {
                     }
                     t => t,
                 };
-                let j = video::job(f, lim, max_pixels, trim);
+                let j = video::job(f, acc, trim);
                 if let Some(t) = j.trim_s {
                     lossy = true;
                     actions.push(format!(
@@ -293,7 +287,7 @@ impl Planner<'_> {
                     actions.push(format!(
                         "encode at {} kbit/s to stay under {} bytes",
                         b / 1000,
-                        lim.max_bytes
+                        acc.max_bytes
                     ));
                 }
                 actions.push(format!(
@@ -356,7 +350,7 @@ impl Planner<'_> {
             command,
             blocked,
             args,
-            lim: Some(d.image.clone()),
+            slot: Some(acc.clone()),
             download,
             convert,
         });

@@ -230,8 +230,10 @@ pub struct Job {
     pub blocked: Option<String>,
     #[serde(skip)]
     pub(crate) args: Vec<String>,
+    /// What the asset's slot accepts (the rules' envelope): the image job
+    /// decides its steps again from the decoded size.
     #[serde(skip)]
-    pub(crate) lim: Option<crate::spec::ImageLimits>,
+    pub(crate) slot: Option<crate::rules::Accepts>,
     /// The external decoder of an image job: program, arguments, the PNG
     /// it writes (removed after the job).
     #[serde(skip)]

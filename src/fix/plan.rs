@@ -12,7 +12,7 @@ use crate::finding::{Code, Fix, Severity};
 use crate::pipeline::AssetTarget;
 
 use crate::report::{Report, RequestReport};
-use crate::spec::{MediaKind, Spec};
+use crate::spec::MediaKind;
 
 /// Plans the fixes of every request of `report`; `texts[i]` is the text of
 /// request `i` as read (`None` where it could not be read as UTF-8).
@@ -38,7 +38,6 @@ impl super::Fixer {
         texts: &[Option<String>],
         check: &crate::Options,
     ) -> Plan {
-        let spec = check.spec();
         let mut p = Planner {
             opts: &self.opts,
             check,
@@ -54,7 +53,7 @@ impl super::Fixer {
             .requests
             .iter()
             .zip(texts)
-            .map(|(rr, t)| p.request(rr, t.as_deref(), spec, &mut self.out_names))
+            .map(|(rr, t)| p.request(rr, t.as_deref(), &mut self.out_names))
             .collect();
         let Planner {
             jobs,
@@ -110,7 +109,6 @@ impl Planner<'_> {
         &mut self,
         rr: &RequestReport,
         text: Option<&str>,
-        spec: &Spec,
         out_names: &mut HashMap<String, usize>,
     ) -> RequestPlan {
         let mut rp = RequestPlan {
@@ -147,7 +145,6 @@ impl Planner<'_> {
             leave_all(&mut rp, "the document is not JSON: nothing to rewrite");
             return rp;
         }
-        let d = spec.dialect(dialect);
         let name = Path::new(&rr.source.path)
             .file_name()
             .map_or("request.json".into(), |n| n.to_string_lossy().into_owned());
@@ -239,7 +236,7 @@ impl Planner<'_> {
         };
         rp.text = text.to_string();
         // Media: one job per asset whose findings a rewrite answers.
-        let totals = Totals::of(rr, d);
+        let totals = Totals::of(rr);
         for (i, a) in rr.assets.iter().enumerate() {
             let findings: Vec<&crate::Finding> = rr
                 .findings
@@ -312,7 +309,17 @@ impl Planner<'_> {
                 }
                 continue;
             };
-            match self.job(&path, &facts, a.kind, &media, d, &totals, i, remote.clone()) {
+            let slot = rr.accepts.get(i).and_then(Option::as_ref);
+            match self.job(
+                &path,
+                &facts,
+                a.kind,
+                &media,
+                slot,
+                &totals,
+                i,
+                remote.clone(),
+            ) {
                 Ok(id) => {
                     if let Some(why) = self.left.take() {
                         for f in media.iter().filter(|f| is_length(f.code)) {

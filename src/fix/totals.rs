@@ -6,96 +6,53 @@ use std::path::{Path, PathBuf};
 use crate::pipeline::AssetTarget;
 use crate::probe::Kind;
 use crate::report::RequestReport;
-use crate::spec::DialectSpec;
 
-/// Where clips must be cut: each to its own maximum, then, when all of a
-/// kind together exceed the total, from the last clip backwards (each kept
-/// at least at the minimum length).
+/// The clips to cut, and each clip's length: a clip longer than the
+/// longest its envelope allows in this request (`max_length_s`, the rules'
+/// reading of the per-clip and total limits) is cut to it.
 pub(super) struct Totals {
-    pub(super) audio: HashMap<usize, Option<f64>>,
-    pub(super) video: HashMap<usize, Option<f64>>,
+    /// Asset → the length to cut it to, seconds (whole milliseconds).
+    pub(super) trim: HashMap<usize, f64>,
     /// Each clip's length, where known (measured, or stated by its container).
     pub(super) lens: HashMap<usize, f64>,
-    /// The most pixels a frame of each video may have: its envelope's (the
-    /// rules' `accepts`, with the 1080p allowance) — what VID005 judges by.
-    pub(super) max_pixels: HashMap<usize, u64>,
 }
 
 impl Totals {
     /// Whether asset `i` is to be cut.
     pub(super) fn cut(&self, i: usize) -> bool {
-        matches!(self.audio.get(&i), Some(Some(_))) || matches!(self.video.get(&i), Some(Some(_)))
+        self.trim.contains_key(&i)
     }
 
-    pub(super) fn of(rr: &RequestReport, d: &DialectSpec) -> Totals {
-        let cut = |kind: Kind, max_each: f64, min_each: f64, max_total: f64| {
-            let clips: Vec<(usize, f64)> = rr
-                .facts
-                .iter()
-                .enumerate()
-                .filter_map(|(i, f)| {
-                    let f = f.as_ref()?;
-                    if f.kind != kind || f.error.is_some() {
-                        return None;
-                    }
-                    // A format the probes name but do not measure: the
-                    // container's own statement, where it makes one.
-                    let len = f.duration_s.or_else(|| {
-                        match (kind, &*rr.resolved.get(i)?.as_ref()?.target) {
-                            (Kind::Audio, AssetTarget::Local(p)) => super::audio::length(p),
-                            _ => None,
-                        }
-                    })?;
-                    Some((i, len))
-                })
-                .collect();
-            let mut target: Vec<f64> = clips.iter().map(|(_, l)| l.min(max_each)).collect();
-            let mut excess = target.iter().sum::<f64>() - max_total;
-            for t in target.iter_mut().rev() {
-                if excess <= 1e-9 {
-                    break;
-                }
-                let room = (*t - min_each).max(0.0);
-                let take = room.min(excess);
-                *t -= take;
-                excess -= take;
-            }
-            clips
-                .iter()
-                .zip(target)
-                .map(|((i, l), t)| {
-                    let cut = (t < l - 1e-6).then_some((t * 1000.0).floor() / 1000.0);
-                    (*i, (*l, cut))
-                })
-                .collect::<HashMap<_, _>>()
+    pub(super) fn of(rr: &RequestReport) -> Totals {
+        let mut t = Totals {
+            trim: HashMap::new(),
+            lens: HashMap::new(),
         };
-        let audio = cut(
-            Kind::Audio,
-            d.audio.max_duration_s,
-            d.audio.min_duration_s,
-            d.audio.max_total_duration_s,
-        );
-        let video = cut(
-            Kind::Video,
-            d.video.max_duration_s,
-            d.video.min_duration_s,
-            d.video.max_total_duration_s,
-        );
-        Totals {
-            lens: audio
-                .iter()
-                .chain(&video)
-                .map(|(i, (l, _))| (*i, *l))
-                .collect(),
-            audio: audio.into_iter().map(|(i, (_, t))| (i, t)).collect(),
-            video: video.into_iter().map(|(i, (_, t))| (i, t)).collect(),
-            max_pixels: rr
-                .accepts
-                .iter()
-                .enumerate()
-                .filter_map(|(i, a)| Some((i, a.as_ref()?.pixels?[1])))
-                .collect(),
+        for (i, f) in rr.facts.iter().enumerate() {
+            let (Some(f), Some(Some(slot))) = (f, rr.accepts.get(i)) else {
+                continue;
+            };
+            let Some(max) = slot.max_length_s else {
+                continue;
+            };
+            if f.error.is_some() {
+                continue;
+            }
+            // A format the probes name but do not measure: the container's
+            // own statement, where it makes one.
+            let len =
+                f.duration_s
+                    .or_else(|| match (f.kind, &*rr.resolved.get(i)?.as_ref()?.target) {
+                        (Kind::Audio, AssetTarget::Local(p)) => super::audio::length(p),
+                        _ => None,
+                    });
+            let Some(len) = len else { continue };
+            t.lens.insert(i, len);
+            if len > max + 1e-6 {
+                t.trim.insert(i, (max * 1000.0).floor() / 1000.0);
+            }
         }
+        t
     }
 }
 

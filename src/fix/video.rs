@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::probe::MediaFacts;
-use crate::spec::VideoLimits;
 
 /// What the command changes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -47,9 +46,14 @@ fn even(v: f64, up: bool) -> u32 {
     e.max(2)
 }
 
-/// The changes a clip needs to fit `lim`, from its facts; `trim_to` is the
-/// length to cut to when a trim is needed (per clip or for the total).
-pub fn job(f: &MediaFacts, lim: &VideoLimits, max_pixels: u64, trim_to: Option<f64>) -> VideoJob {
+/// The changes a clip needs to fit its slot's envelope, from its facts;
+/// `trim_to` is the length to cut to when a trim is needed (per clip or for
+/// the total).
+pub fn job(f: &MediaFacts, slot: &crate::rules::Accepts, trim_to: Option<f64>) -> VideoJob {
+    let (min_fps, max_fps) = slot.fps_range();
+    let (min_side, max_side) = slot.side_range();
+    let (min_ratio, max_ratio) = slot.ratio_range();
+    let (min_pixels, max_pixels) = slot.pixel_range();
     let mut j = VideoJob {
         trim_s: trim_to,
         audio: f.has_audio.unwrap_or(true),
@@ -57,40 +61,40 @@ pub fn job(f: &MediaFacts, lim: &VideoLimits, max_pixels: u64, trim_to: Option<f
     };
     if let Some(fps) = f.fps {
         let low = f.fps_min.map_or(fps, |m| m.min(fps));
-        if low < lim.min_fps || fps > lim.max_fps {
-            j.fps = Some(fps.round().clamp(lim.min_fps.ceil(), lim.max_fps.floor()) as u32);
+        if low < min_fps || fps > max_fps {
+            j.fps = Some(fps.round().clamp(min_fps.ceil(), max_fps.floor()) as u32);
         }
     }
     if let (Some(w), Some(h)) = (f.display_width, f.display_height) {
         let (w, h) = (w.max(1) as f64, h.max(1) as f64);
         let px = w * h;
         let (mut tw, mut th) = (w, h);
-        if px > max_pixels as f64 || w > lim.max_side as f64 || h > lim.max_side as f64 {
+        if px > max_pixels as f64 || w > max_side as f64 || h > max_side as f64 {
             let s = (max_pixels as f64 / px)
                 .sqrt()
-                .min(lim.max_side as f64 / w.max(h));
+                .min(max_side as f64 / w.max(h));
             (tw, th) = (even(w * s, false) as f64, even(h * s, false) as f64);
-        } else if px < lim.min_pixels as f64 || w.min(h) < lim.min_side as f64 {
-            let s = (lim.min_pixels as f64 / px)
+        } else if px < min_pixels as f64 || w.min(h) < min_side as f64 {
+            let s = (min_pixels as f64 / px)
                 .sqrt()
-                .max(lim.min_side as f64 / w.min(h));
+                .max(min_side as f64 / w.min(h));
             (tw, th) = (even(w * s, true) as f64, even(h * s, true) as f64);
         }
         if (tw, th) != (w, h) || w as u32 % 2 == 1 || h as u32 % 2 == 1 {
             j.scale = Some((tw as u32 & !1, th as u32 & !1));
         }
         let r = tw / th;
-        if r < lim.min_ratio {
-            j.pad = Some((even(th * lim.min_ratio, true), th as u32 & !1));
-        } else if r > lim.max_ratio {
-            j.pad = Some((tw as u32 & !1, even(tw / lim.max_ratio, true)));
+        if r < min_ratio {
+            j.pad = Some((even(th * min_ratio, true), th as u32 & !1));
+        } else if r > max_ratio {
+            j.pad = Some((tw as u32 & !1, even(tw / max_ratio, true)));
         }
     }
     if let (Some(size), Some(d)) = (f.size_bytes, f.duration_s) {
         let d = trim_to.unwrap_or(d).max(0.1);
-        if size > lim.max_bytes {
+        if size > slot.max_bytes {
             // 90 % of the cap over the clip's length, minus the audio.
-            let total = (lim.max_bytes as f64 * 8.0 * 0.9 / d) as u64;
+            let total = (slot.max_bytes as f64 * 8.0 * 0.9 / d) as u64;
             j.bitrate = Some(total.saturating_sub(128_000).max(100_000));
         }
     }

@@ -36,14 +36,15 @@ pub(crate) fn judge(
         opts: &opts.rules,
         callback_dns,
         facts: &view,
+        accepts: &[],
+    };
+    // Each asset's envelope first: the media rules judge by it.
+    let accepts = ctx.envelopes();
+    let ctx = rules::Ctx {
+        accepts: &accepts,
+        ..ctx
     };
     let (mut findings, predicted) = rules::check_request(&ctx);
-    let accepts = req
-        .assets
-        .iter()
-        .enumerate()
-        .map(|(i, a)| rules::envelope::accepts(&ctx, i, a))
-        .collect();
     // Stage 6a: each finding's default severity, by code, case and dialect,
     // from the declared table (overrides follow in `finish`).
     for f in &mut findings {

@@ -125,7 +125,7 @@ pub(crate) fn for_each_ctx(
         let spec = opts.spec().dialect(req.dialect);
         let asset_facts: Vec<Option<&crate::probe::MediaFacts>> =
             ids.iter().map(|k| k.map(|i| &facts[i.0])).collect();
-        f(&crate::rules::Ctx {
+        let ctx = crate::rules::Ctx {
             req,
             all: opts.spec(),
             spec,
@@ -133,6 +133,12 @@ pub(crate) fn for_each_ctx(
             opts: &opts.rules,
             callback_dns: None,
             facts: &asset_facts,
+            accepts: &[],
+        };
+        let accepts = ctx.envelopes();
+        f(&crate::rules::Ctx {
+            accepts: &accepts,
+            ..ctx
         });
     }
 }

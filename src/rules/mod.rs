@@ -73,6 +73,23 @@ pub(crate) struct Ctx<'a> {
     /// Probe facts per asset (same order as `req.assets`; empty or `None`
     /// where nothing was probed).
     pub facts: &'a AssetFacts<'a>,
+    /// What each asset's slot accepts (same order as `req.assets`): computed
+    /// once by [`Ctx::envelopes`], read by the media rules and by `fix`.
+    pub accepts: &'a [Option<Accepts>],
+}
+
+impl<'a> Ctx<'a> {
+    /// The envelope of every asset, computed from this context (whose
+    /// `accepts` may be empty): store it and hand it back with
+    /// `Ctx { accepts: &envelopes, ..ctx }`.
+    pub(crate) fn envelopes(&self) -> Vec<Option<Accepts>> {
+        envelope::all(self)
+    }
+
+    /// The envelope of asset `i`, when its kind is known.
+    pub(crate) fn accepts(&self, i: usize) -> Option<&'a Accepts> {
+        self.accepts.get(i).and_then(Option::as_ref)
+    }
 }
 
 impl Ctx<'_> {

@@ -10,7 +10,7 @@ use crate::spec::MediaKind;
 /// VID001–VID010 for every video slot, then the totals.
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (i, a, f) in judgeable_in(ctx, MediaKind::Video) {
-        video(ctx, f, out, &at_asset(i, a));
+        video(ctx, i, f, out, &at_asset(i, a));
     }
     let v = &ctx.spec.video;
     totals(
@@ -22,7 +22,13 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     );
 }
 
-fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding) -> Finding) {
+fn video(
+    ctx: &Ctx,
+    i: usize,
+    f: &MediaFacts,
+    out: &mut Vec<Finding>,
+    at: &dyn Fn(Finding) -> Finding,
+) {
     let lim = &ctx.spec.video;
     if !readable(
         f,
@@ -59,7 +65,7 @@ fn video(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding)
     );
     // A larger pixel budget when the request asks for a quality that has
     // one: the asset's envelope says it (`fix` reads the same).
-    let max_pixels = super::envelope::max_video_pixels(ctx);
+    let max_pixels = ctx.accepts(i).map_or(lim.max_pixels, |a| a.pixel_range().1);
     if let (Some(w), Some(h)) = (f.display_width, f.display_height) {
         let px = w as u64 * h as u64;
         let ratio = w as f64 / h as f64;

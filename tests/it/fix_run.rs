@@ -432,3 +432,58 @@ fn max_urls_counts_across_chunks() {
     );
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// Each clip's longest after the request's total is the envelope's
+/// (`accepts.max_length_s`), and `fix` cuts to exactly that: 15 s + 3 s of
+/// audio against a 15 s total cuts the last clip to its 2 s shortest, then
+/// the first to 13 s.
+#[test]
+fn clips_are_cut_to_the_length_their_envelope_allows_after_the_total() {
+    let d = dir("total");
+    let req = d.join("req.json");
+    std::fs::write(
+        &req,
+        json!({
+            "model": "seedance-2.0-reference-to-video",
+            "prompt": "The singer in image 1 sings along to audio 1 and audio 2",
+            "image_urls": [media("image/ok-1280x720.jpg")],
+            "audio_urls": [media("audio/ok-wav-15.0s.wav"), media("audio/ok-wav-44k-stereo-3s.wav")]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let c = run(
+        &[
+            "check",
+            "--isolated",
+            "--format",
+            "json",
+            req.to_str().unwrap(),
+        ],
+        None,
+    );
+    let v: Value = serde_json::from_slice(&c.stdout).unwrap();
+    let assets = v["requests"][0]["assets"].as_array().unwrap();
+    let max: Vec<&Value> = assets
+        .iter()
+        .map(|a| &a["accepts"]["max_length_s"])
+        .collect();
+    // (assets are listed by field: audio_urls, then image_urls)
+    assert_eq!(max, [&json!(13.0), &json!(2.0), &Value::Null], "{v}");
+    assert_eq!(assets[0]["accepts"]["duration_s"], json!([2.0, 15.0]));
+    let (_, v, _) = fix_json(&[
+        "--dry-run",
+        "--isolated",
+        "--allow-lossy",
+        "--out",
+        d.join("out").to_str().unwrap(),
+        req.to_str().unwrap(),
+    ]);
+    let cut: Vec<&Value> = v["plan"]["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| &j["audio"]["max_s"])
+        .collect();
+    assert_eq!(cut, [&json!(13.0), &json!(2.0)], "{v}");
+}
