@@ -10,7 +10,7 @@ use crate::spec::MediaKind;
 /// AUD001–AUD006 for every audio slot, then the totals.
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (i, a, f) in judgeable_in(ctx, MediaKind::Audio) {
-        audio(ctx, f, out, &at_asset(i, a));
+        audio(ctx, i, f, out, &at_asset(i, a));
     }
     let au = &ctx.spec.audio;
     totals(
@@ -22,31 +22,29 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     );
 }
 
-fn audio(ctx: &Ctx, f: &MediaFacts, out: &mut Vec<Finding>, at: &dyn Fn(Finding) -> Finding) {
-    let lim = &ctx.spec.audio;
+fn audio(
+    ctx: &Ctx,
+    i: usize,
+    f: &MediaFacts,
+    out: &mut Vec<Finding>,
+    at: &dyn Fn(Finding) -> Finding,
+) {
+    let slot = super::envelope::slot(ctx, i, MediaKind::Audio);
     if !readable(
         f,
         Kind::Audio,
-        &lim.formats,
+        &slot.formats,
         (Code::AUD001, Code::AUD002),
         out,
         at,
     ) {
         return;
     }
-    out.extend(
-        clip_length(
-            f,
-            (lim.min_duration_s, lim.max_duration_s),
-            Code::AUD003,
-            ("audio", "audio"),
-        )
-        .map(at),
-    );
+    out.extend(clip_length(f, slot.duration_range(), Code::AUD003, ("audio", "audio")).map(at));
     out.extend(
         too_large(
             f,
-            lim.max_bytes,
+            slot.max_bytes,
             Code::AUD005,
             "audio",
             "re-encode it as MP3 at 128–192 kbps",

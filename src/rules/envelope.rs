@@ -4,6 +4,8 @@
 //! and read by the media rules and by `fix`, so that the judge and the
 //! remedy agree by construction.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::Ctx;
@@ -193,9 +195,34 @@ fn accepts(ctx: &Ctx, i: usize, a: &AssetRef) -> Option<Accepts> {
         },
         k => k,
     };
+    Some(of_kind(ctx, kind))
+}
+
+/// What asset `i`'s slot accepts, judged as `kind`: its envelope, or (an
+/// entry of a mixed array whose bytes named no kind, judged by its name)
+/// the envelope of a slot of that kind in this request.
+pub(super) fn slot<'a>(ctx: &Ctx<'a>, i: usize, kind: MediaKind) -> Cow<'a, Accepts> {
+    match ctx.accepts(i).filter(|a| Some(a.kind) == kind_name(kind)) {
+        Some(a) => Cow::Borrowed(a),
+        None => Cow::Owned(of_kind(ctx, kind)),
+    }
+}
+
+fn kind_name(kind: MediaKind) -> Option<&'static str> {
+    match kind {
+        MediaKind::Image => Some("image"),
+        MediaKind::Video => Some("video"),
+        MediaKind::Audio => Some("audio"),
+        MediaKind::Any => None,
+    }
+}
+
+/// The envelope of a slot of `kind` in this request, before the totals
+/// (`Any`: an image slot's, as an entry of unknown kind is judged).
+fn of_kind(ctx: &Ctx, kind: MediaKind) -> Accepts {
     let d = ctx.spec;
-    Some(match kind {
-        MediaKind::Image => Accepts {
+    match kind {
+        MediaKind::Image | MediaKind::Any => Accepts {
             kind: "image",
             formats: d.image.formats.clone(),
             max_bytes: d.image.max_bytes,
@@ -228,8 +255,7 @@ fn accepts(ctx: &Ctx, i: usize, a: &AssetRef) -> Option<Accepts> {
             duration_s: Some([d.audio.min_duration_s, d.audio.max_duration_s]),
             max_length_s: None,
         },
-        MediaKind::Any => return None,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -13,24 +13,30 @@ use crate::spec::{MediaKind, Mode};
 /// IMG001–IMG008 for every image slot; IMG009 for a first/last pair.
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     for (i, a, f) in judgeable_in(ctx, MediaKind::Image) {
-        image(ctx, a, f, out, &at_asset(i, a));
+        image(ctx, i, a, f, out, &at_asset(i, a));
     }
     first_last(ctx, ctx.facts, out);
 }
 
 fn image(
     ctx: &Ctx,
+    i: usize,
     a: &AssetRef,
     f: &MediaFacts,
     out: &mut Vec<Finding>,
     at: &dyn Fn(Finding) -> Finding,
 ) {
-    let lim = &ctx.spec.image;
+    // What the slot accepts (the envelope); the sources' extra formats are
+    // the dialect's.
+    let slot = super::envelope::slot(ctx, i, MediaKind::Image);
+    let (min_side, max_side) = slot.side_range();
+    let (min_ratio, max_ratio) = slot.ratio_range();
+    let formats = &slot.formats;
+    let formats_warn = &ctx.spec.image.formats_warn;
     extension(a, f, Code::IMG006, out, at);
-    let listed = lim
-        .formats_warn
+    let listed = formats_warn
         .iter()
-        .find(|n| f.kind == Kind::Image && *n == f.format.name() && !lim.formats.contains(n));
+        .find(|n| f.kind == Kind::Image && *n == f.format.name() && !formats.contains(n));
     if let Some(name) = listed {
         out.push(at(Finding::new(
             Code::IMG001,
@@ -38,21 +44,21 @@ fn image(
                 "the bytes are {}; only some sources list {name} for the {} dialect, which documents {}",
                 f.format.describe(),
                 ctx.req.dialect,
-                crate::spec::join_or(&lim.formats)
+                crate::spec::join_or(formats)
             ),
         )
         .case("listed")
         .measured(f.format.name(), Unit::Format)
-        .limit(Limit::one_of(lim.formats.iter().map(String::as_str), Unit::Format))
+        .limit(Limit::one_of(formats.iter().map(String::as_str), Unit::Format))
         .fix(Fix::Transcode {
-            to: lim.formats.clone(),
+            to: formats.clone(),
         })
         .help(format!(
             "convert it to {} to be safe",
-            crate::spec::join_or(&lim.formats)
+            crate::spec::join_or(formats)
         ))));
     }
-    let accepted: Vec<String> = lim.formats.iter().chain(listed).cloned().collect();
+    let accepted: Vec<String> = formats.iter().chain(listed).cloned().collect();
     if !readable(
         f,
         Kind::Image,
@@ -78,60 +84,60 @@ fn image(
         format!("{w}×{h}")
     };
     for (side, v) in [("width", w), ("height", h)] {
-        if v < lim.min_side || v > lim.max_side {
+        if v < min_side || v > max_side {
             out.push(at(Finding::new(
                 Code::IMG003,
                 format!(
                     "the image is {shape}: its {side} {v} px is outside {}–{} px",
-                    lim.min_side, lim.max_side
+                    min_side, max_side
                 ),
             )
             .measured(v, Unit::Px)
-            .limit(Limit::between(lim.min_side, lim.max_side, Unit::Px))
-            .fix(if v < lim.min_side {
+            .limit(Limit::between(min_side, max_side, Unit::Px))
+            .fix(if v < min_side {
                 Fix::Resize {
                     max_side: None,
-                    min_side: Some(lim.min_side),
+                    min_side: Some(min_side),
                 }
             } else {
                 Fix::Resize {
-                    max_side: Some(lim.max_side),
+                    max_side: Some(max_side),
                     min_side: None,
                 }
             })
-            .help(if v < lim.min_side {
-                format!("upscale it so each side is at least {} px", lim.min_side)
+            .help(if v < min_side {
+                format!("upscale it so each side is at least {} px", min_side)
             } else {
-                format!("downscale it so each side is at most {} px", lim.max_side)
+                format!("downscale it so each side is at most {} px", max_side)
             })));
         }
     }
     let ratio = w as f64 / h as f64;
-    if ratio < lim.min_ratio || ratio > lim.max_ratio {
+    if ratio < min_ratio || ratio > max_ratio {
         out.push(at(Finding::new(
             Code::IMG004,
             format!(
                 "the image is {shape}: width ÷ height = {}, outside {}–{}",
                 ratio_text(ratio),
-                lim.min_ratio,
-                lim.max_ratio
+                min_ratio,
+                max_ratio
             ),
         )
         .measured(ratio, Unit::Ratio)
-        .limit(Limit::between(lim.min_ratio, lim.max_ratio, Unit::Ratio))
+        .limit(Limit::between(min_ratio, max_ratio, Unit::Ratio))
         .fix(Fix::Pad {
-            min_ratio: lim.min_ratio,
-            max_ratio: lim.max_ratio,
+            min_ratio,
+            max_ratio,
         })
         .help(format!(
             "crop it to a ratio between {} (2:5) and {} (5:2)",
-            lim.min_ratio, lim.max_ratio
+            min_ratio, max_ratio
         ))));
     }
     out.extend(
         too_large(
             f,
-            lim.max_bytes,
+            slot.max_bytes,
             Code::IMG005,
             "image",
             "re-encode it (JPEG quality 85–90 or WebP) or downscale it",

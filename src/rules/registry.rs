@@ -279,4 +279,57 @@ mod tests {
         assert!(ran);
         assert_eq!(rule(Code::REQ006).map(|r| r.id), Some("duration"));
     }
+
+    /// The media units judge by the envelope in the context, not by the
+    /// limit table: the same 1280×720 JPEG passes its slot's envelope and
+    /// fails one narrowed to 1000 px sides, and a clip's pixels likewise.
+    #[test]
+    fn media_units_judge_by_the_envelope() {
+        let image = std::fs::canonicalize("fixtures/media/image/ok-1280x720.jpg").unwrap();
+        let body = serde_json::json!({
+            "model": "seedance-2.0-image-to-video",
+            "prompt": "a cat",
+            "image_urls": [image.display().to_string()]
+        })
+        .to_string();
+        let doc = crate::input::Document {
+            source: crate::Source::file("t.json"),
+            body: crate::input::Body::Bytes(body.into_bytes()),
+        };
+        let opts = crate::Options::builder()
+            .rules(crate::rules::RuleOptions {
+                allow_local_paths: true,
+            })
+            .build();
+        let mut ran = false;
+        crate::pipeline::for_each_ctx(std::slice::from_ref(&doc), &opts, |ctx| {
+            let codes = |ctx: &crate::rules::Ctx| -> Vec<Code> {
+                run_one("image", ctx)
+                    .unwrap()
+                    .iter()
+                    .map(|f| f.code)
+                    .collect()
+            };
+            assert_eq!(codes(ctx), []);
+            let mut narrow = ctx.accepts.to_vec();
+            let e = narrow[0].as_mut().unwrap();
+            e.side = Some([300, 1000]);
+            let ctx2 = crate::rules::Ctx {
+                accepts: &narrow,
+                ..*ctx
+            };
+            let out = run_one("image", &ctx2).unwrap();
+            assert_eq!(
+                out.iter().map(|f| f.code).collect::<Vec<_>>(),
+                [Code::IMG003]
+            );
+            assert!(
+                out[0].message.contains("outside 300–1000 px"),
+                "{}",
+                out[0].message
+            );
+            ran = true;
+        });
+        assert!(ran);
+    }
 }

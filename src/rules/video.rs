@@ -29,11 +29,18 @@ fn video(
     out: &mut Vec<Finding>,
     at: &dyn Fn(Finding) -> Finding,
 ) {
-    let lim = &ctx.spec.video;
+    // What the slot accepts: the envelope (pixels with the larger budget of
+    // the quality the request asks for, where its model offers one).
+    let slot = super::envelope::slot(ctx, i, MediaKind::Video);
+    let (min_side, max_side) = slot.side_range();
+    let (min_ratio, max_ratio) = slot.ratio_range();
+    let (min_pixels, max_pixels) = slot.pixel_range();
+    let (min_fps, max_fps) = slot.fps_range();
+    let (min_duration_s, max_duration_s) = slot.duration_range();
     if !readable(
         f,
         Kind::Video,
-        &lim.formats,
+        &slot.formats,
         (Code::VID001, Code::VID002),
         out,
         at,
@@ -57,39 +64,36 @@ fn video(
     out.extend(
         clip_length(
             f,
-            (lim.min_duration_s, lim.max_duration_s),
+            (min_duration_s, max_duration_s),
             Code::VID003,
             ("clip", "video"),
         )
         .map(at),
     );
-    // A larger pixel budget when the request asks for a quality that has
-    // one: the asset's envelope says it (`fix` reads the same).
-    let max_pixels = ctx.accepts(i).map_or(lim.max_pixels, |a| a.pixel_range().1);
     if let (Some(w), Some(h)) = (f.display_width, f.display_height) {
         let px = w as u64 * h as u64;
         let ratio = w as f64 / h as f64;
         let mut why = Vec::new();
-        if px < lim.min_pixels || px > max_pixels {
+        if px < min_pixels || px > max_pixels {
             why.push(format!(
                 "{px} pixels per frame is outside {}–{max_pixels}",
-                lim.min_pixels
+                min_pixels
             ));
         }
         for v in [w, h] {
-            if v < lim.min_side || v > lim.max_side {
+            if v < min_side || v > max_side {
                 why.push(format!(
                     "a side of {v} px is outside {}–{} px",
-                    lim.min_side, lim.max_side
+                    min_side, max_side
                 ));
             }
         }
-        if ratio < lim.min_ratio || ratio > lim.max_ratio {
+        if ratio < min_ratio || ratio > max_ratio {
             why.push(format!(
                 "width ÷ height = {} is outside {}–{}",
                 ratio_text(ratio),
-                lim.min_ratio,
-                lim.max_ratio
+                min_ratio,
+                max_ratio
             ));
         }
         if !why.is_empty() {
@@ -102,9 +106,9 @@ fn video(
                 format!("the video is {w}×{h}{rot}: {}", why.join("; ")),
             )
             .measured(px, Unit::Px)
-            .limit(Limit::between(lim.min_pixels, max_pixels, Unit::Px))
+            .limit(Limit::between(min_pixels, max_pixels, Unit::Px))
             .fix(Fix::Reencode(Reencode {
-                min_pixels: Some(lim.min_pixels),
+                min_pixels: Some(min_pixels),
                 max_pixels: Some(max_pixels),
                 ..Reencode::default()
             }))
@@ -125,51 +129,51 @@ fn video(
         )));
     }
     if let (Some(fps), Some(slowest)) = (f.fps, f.fps_min) {
-        let average_passes = fps >= lim.min_fps && fps <= lim.max_fps;
-        if average_passes && slowest < lim.min_fps {
+        let average_passes = fps >= min_fps && fps <= max_fps;
+        if average_passes && slowest < min_fps {
             out.push(at(Finding::new(
                 Code::VID010,
                 format!(
                     "the average frame rate is {fps:.3} fps, but the slowest stretch runs at {slowest:.3} fps, below {} fps: the clip's frame rate varies",
-                    lim.min_fps
+                    min_fps
                 ),
             )
             .measured(slowest, Unit::Fps)
-            .limit(Limit::between(lim.min_fps, lim.max_fps, Unit::Fps))
+            .limit(Limit::between(min_fps, max_fps, Unit::Fps))
             .fix(Fix::Reencode(Reencode {
-                min_fps: Some(lim.min_fps),
-                max_fps: Some(lim.max_fps),
+                min_fps: Some(min_fps),
+                max_fps: Some(max_fps),
                 ..Reencode::default()
             }))
             .help("re-encode at a constant frame rate, e.g. `-vf fps=30 -fps_mode cfr`")));
         }
     }
     if let Some(fps) = f.fps {
-        if fps < lim.min_fps || fps > lim.max_fps {
+        if fps < min_fps || fps > max_fps {
             out.push(at(Finding::new(
                 Code::VID006,
                 format!(
                     "the average frame rate is {fps:.3} fps; the service accepts {}–{} fps",
-                    lim.min_fps, lim.max_fps
+                    min_fps, max_fps
                 ),
             )
             .measured(fps, Unit::Fps)
-            .limit(Limit::between(lim.min_fps, lim.max_fps, Unit::Fps))
+            .limit(Limit::between(min_fps, max_fps, Unit::Fps))
             .fix(Fix::Reencode(Reencode {
-                min_fps: Some(lim.min_fps),
-                max_fps: Some(lim.max_fps),
+                min_fps: Some(min_fps),
+                max_fps: Some(max_fps),
                 ..Reencode::default()
             }))
             .help(format!(
                 "re-encode at a constant {} to {} fps (e.g. 24, 30 or 60)",
-                lim.min_fps, lim.max_fps
+                min_fps, max_fps
             ))));
         }
     }
     out.extend(
         too_large(
             f,
-            lim.max_bytes,
+            slot.max_bytes,
             Code::VID007,
             "video",
             "re-encode it at a lower bitrate or trim it",
