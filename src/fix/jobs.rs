@@ -7,19 +7,14 @@ use std::path::{Path, PathBuf};
 use super::plan::Planner;
 use super::totals::{suffixed, Totals};
 use super::{image, video, Job};
-use crate::finding::{Code, Fix};
+use crate::finding::Fix;
 use crate::probe::{Format, Kind, MediaFacts};
-use crate::rules::Accepts;
+use crate::rules::{remedy, Accepts, Remedy};
 use crate::spec::MediaKind;
-
-/// Codes about a clip's length (or the total of its kind).
-pub(super) fn is_length(c: Code) -> bool {
-    matches!(c, Code::AUD003 | Code::AUD004 | Code::VID003 | Code::VID004)
-}
 
 /// Whether every finding of a clip is about its length.
 fn length_only(media: &[&&crate::Finding]) -> bool {
-    media.iter().all(|f| is_length(f.code))
+    media.iter().all(|f| remedy(f).is_length())
 }
 
 impl Planner<'_> {
@@ -35,13 +30,7 @@ impl Planner<'_> {
         index: usize,
         download: Option<String>,
     ) -> Result<usize, String> {
-        let has = |c: Code| media.iter().any(|f| f.code == c);
-        if let Some(bad) = media.iter().find(|f| {
-            matches!(
-                f.code,
-                Code::IMG002 | Code::VID002 | Code::AUD002 | Code::VID009
-            )
-        }) {
+        if let Some(bad) = media.iter().find(|f| remedy(f) == Remedy::Replace) {
             return Err(format!(
                 "{}: no rewrite can repair it; {}",
                 bad.message,
@@ -120,7 +109,7 @@ impl Planner<'_> {
                     }
                 }
                 let ratio = media.iter().find_map(|f| match f.fix {
-                    Some(Fix::Crop { ratio }) if f.code == Code::IMG009 => Some(ratio),
+                    Some(Fix::Crop { ratio }) => Some(ratio),
                     _ => None,
                 });
                 let crop = self.opts.crop && self.opts.allow_lossy;
@@ -165,7 +154,8 @@ impl Planner<'_> {
                     (cw, ch) = (nw, nh);
                 }
                 // JPEG stays JPEG, and a file too large becomes one; else PNG.
-                let jpeg = (acc.takes("jpeg") && (f.format == Format::Jpeg || has(Code::IMG005)))
+                let too_large = f.size_bytes.is_some_and(|b| b > acc.max_bytes);
+                let jpeg = (acc.takes("jpeg") && (f.format == Format::Jpeg || too_large))
                     || !acc.takes("png");
                 actions.push(format!(
                     "write {} from {}{}",
@@ -224,7 +214,7 @@ impl Planner<'_> {
                     && acc.takes("mp3")
                     && a.max_s.is_some()
                     && a.min_s.is_none()
-                    && media.iter().all(|f| is_length(f.code));
+                    && length_only(media);
                 if mp3_cut {
                     a.copy_frames = true;
                     actions.push("cut on MPEG frame boundaries, no re-encoding (a Xing/Info header frame is dropped)".into());

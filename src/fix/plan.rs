@@ -4,15 +4,14 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::jobs::is_length;
 use super::text;
 use super::totals::{relative, suffixed, Totals};
 use super::{Edit, FixOptions, Job, Plan, RequestPlan, Unfixable};
-use crate::finding::{Code, Fix, Severity};
+use crate::finding::{Code, Fix};
 use crate::pipeline::AssetTarget;
+use crate::rules::{remedy, Remedy};
 
 use crate::report::{Report, RequestReport};
-use crate::spec::MediaKind;
 
 /// Plans the fixes of every request of `report`; `texts[i]` is the text of
 /// request `i` as read (`None` where it could not be read as UTF-8).
@@ -91,9 +90,15 @@ pub(super) struct Planner<'a> {
     pub(super) left: Option<String>,
 }
 
-/// Codes whose findings are information, or answered by another: not "left".
+/// Findings that call for nothing (information, or answered by another):
+/// never "left".
 fn informational(f: &crate::Finding) -> bool {
-    f.severity == Severity::Info || matches!(f.code, Code::REQ090)
+    remedy(f) == Remedy::None
+}
+
+/// Findings a text edit answers, or that the media rewrites settle.
+fn of_the_text(f: &crate::Finding) -> bool {
+    matches!(remedy(f), Remedy::Edit | Remedy::WithMedia)
 }
 
 impl Planner<'_> {
@@ -169,10 +174,7 @@ impl Planner<'_> {
                 break;
             };
             let mut splices = Vec::new();
-            for f in findings
-                .iter()
-                .filter(|f| !informational(f) && f.code.family() == "REQ")
-            {
+            for f in findings.iter().filter(|f| of_the_text(f)) {
                 let splice = match &f.fix {
                     Some(Fix::Set { pointer, value }) => {
                         text::set(&root, pointer, value).map(|s| (s, "set", pointer))
@@ -212,13 +214,11 @@ impl Planner<'_> {
         }
         for f in findings
             .iter()
-            .filter(|f| !informational(f) && f.code.family() == "REQ" && f.asset.is_none())
+            .filter(|f| remedy(f) == Remedy::Edit && f.asset.is_none())
         {
-            // Request rules that depend on media (REQ018 with sizes) were
-            // judged without them in the rounds; the first check's verdict holds.
-            if f.code == Code::REQ018 {
-                continue;
-            }
+            // (Findings judged with the media — REQ018 with sizes — were
+            // judged without them in the rounds; the first check's verdict
+            // holds, and the rewrites answer it.)
             rp.unfixable.push(Unfixable {
                 code: f.code,
                 pointer: f.pointer.clone(),
@@ -243,14 +243,9 @@ impl Planner<'_> {
                 .iter()
                 .filter(|f| f.asset == Some(i) && !informational(f))
                 .collect();
-            let media: Vec<&&crate::Finding> = findings
-                .iter()
-                .filter(|f| matches!(f.code.family(), "IMG" | "VID" | "AUD"))
-                .collect();
-            for f in findings
-                .iter()
-                .filter(|f| !matches!(f.code.family(), "IMG" | "VID" | "AUD" | "REQ"))
-            {
+            let media: Vec<&&crate::Finding> =
+                findings.iter().filter(|f| remedy(f).is_media()).collect();
+            for f in findings.iter().filter(|f| remedy(f) == Remedy::Entry) {
                 rp.unfixable.push(Unfixable {
                     code: f.code,
                     pointer: f.pointer.clone(),
@@ -274,14 +269,11 @@ impl Planner<'_> {
             let facts = rr.facts.get(i).cloned().flatten();
             // A clip cut for the total of its kind (a finding of the request,
             // not of the clip) needs a job too.
-            let total_code = match a.kind {
-                MediaKind::Audio => Code::AUD004,
-                _ => Code::VID004,
-            };
-            let total_finding = rr
-                .findings
-                .iter()
-                .find(|f| f.code == total_code && f.asset.is_none());
+            let kind = rr.accepts.get(i).and_then(Option::as_ref).map(|e| e.kind);
+            let total_finding = rr.findings.iter().find(|f| {
+                f.asset.is_none()
+                    && matches!(remedy(f), Remedy::CutTotal { of } if Some(of) == kind)
+            });
             let media: Vec<&&crate::Finding> =
                 match (media.is_empty(), totals.cut(i), &total_finding) {
                     (true, true, Some(f)) => vec![f],
@@ -322,7 +314,7 @@ impl Planner<'_> {
             ) {
                 Ok(id) => {
                     if let Some(why) = self.left.take() {
-                        for f in media.iter().filter(|f| is_length(f.code)) {
+                        for f in media.iter().filter(|f| remedy(f).is_length()) {
                             rp.unfixable.push(Unfixable {
                                 code: f.code,
                                 pointer: Some(a.pointer.clone()),
@@ -353,7 +345,7 @@ impl Planner<'_> {
         for f in rr
             .findings
             .iter()
-            .filter(|f| matches!(f.code, Code::AUD004 | Code::VID004) && f.asset.is_none())
+            .filter(|f| matches!(remedy(f), Remedy::CutTotal { .. }) && f.asset.is_none())
         {
             if !self.opts.allow_lossy && !rp.unfixable.iter().any(|u| u.code == f.code) {
                 rp.unfixable.push(Unfixable {

@@ -28,6 +28,8 @@ mod items;
 mod predict;
 mod prompt;
 mod registry;
+mod remedy;
+pub use remedy::{remedy, Remedy};
 mod roles;
 pub mod severity;
 mod sources;
