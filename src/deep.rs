@@ -80,7 +80,7 @@ fn image(path: &Path, facts: &MediaFacts, deadline: Option<Instant>) -> Option<D
                 "not checked: {DEADLINE_PASSED} while waiting for memory"
             ));
         };
-        match crate::fix::image_reader(path, held.bytes, None, deadline)?.decode() {
+        match crate::decode::image::reader(path, held.bytes, None, deadline)?.decode() {
             Ok(img) => Ok(format!("{}×{} pixels decoded", img.width(), img.height())),
             // A feature the decoder lacks (a TIFF in YCbCr, a BMP with a
             // rare header) or a size above the cap says nothing about
@@ -96,18 +96,18 @@ fn image(path: &Path, facts: &MediaFacts, deadline: Option<Instant>) -> Option<D
 
 fn audio(path: &Path, deadline: Option<Instant>) -> Option<DeepCheck> {
     Some(outcome(
-        crate::fix::decode_all(path, deadline),
+        crate::decode::audio::decode_all(path, deadline),
         "symphonia",
         deadline,
     ))
 }
 
 fn video(path: &Path, deadline: Option<Instant>) -> Option<DeepCheck> {
-    let ffmpeg = crate::fix::find_ffmpeg(None)?;
+    let ffmpeg = crate::decode::process::find_ffmpeg(None)?;
     let args: Vec<String> = ["-nostdin", "-v", "error", "-xerror", "-i"]
         .iter()
         .map(|s| s.to_string())
-        .chain([crate::fix::ffmpeg_arg(path)])
+        .chain([crate::decode::process::ffmpeg_arg(path)])
         .chain(
             ["-map", "0:v:0", "-f", "null", "-"]
                 .iter()
@@ -117,7 +117,7 @@ fn video(path: &Path, deadline: Option<Instant>) -> Option<DeepCheck> {
     let timeout = deadline.map_or(FFMPEG_TIMEOUT, |d| {
         FFMPEG_TIMEOUT.min(d.saturating_duration_since(Instant::now()))
     });
-    let result = crate::fix::run_tool(&ffmpeg, &args, timeout)
+    let result = crate::decode::process::run(&ffmpeg, &args, timeout)
         .map(|()| "every video frame decoded".to_string())
         .map_err(|e| {
             // The last two lines of ffmpeg's errors say what broke.

@@ -56,6 +56,8 @@
 mod addr;
 pub mod config;
 #[cfg(feature = "fix")]
+mod decode;
+#[cfg(feature = "fix")]
 mod deep;
 mod error;
 mod finding;
@@ -78,6 +80,7 @@ pub mod serve;
 pub mod settings;
 pub mod source;
 pub mod spec;
+mod text;
 
 pub use error::{Error, ErrorKind};
 pub use finding::{Amount, Code, Finding, Fix, Limit, Measured, Reencode, Severity, Unit};

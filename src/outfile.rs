@@ -299,7 +299,7 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
 
 /// A path for messages: control characters escaped.
 pub fn shown(p: &Path) -> String {
-    crate::report::escape_controls(&p.display().to_string())
+    crate::text::escape_controls(&p.display().to_string())
 }
 
 #[cfg(all(test, unix))]

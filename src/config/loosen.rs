@@ -31,7 +31,7 @@ pub struct Loosening {
 
 impl std::fmt::Display for Loosening {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let file = crate::report::escape_controls(&self.file);
+        let file = crate::text::escape_controls(&self.file);
         match self.line {
             Some(l) => write!(f, "{file}:{l}: ")?,
             None => write!(f, "{file}: ")?,
@@ -39,9 +39,9 @@ impl std::fmt::Display for Loosening {
         write!(
             f,
             "`{}` = {} loosens the built-in {}: requests that pass here may be refused by the service",
-            crate::report::escape_controls(&self.key),
-            crate::report::escape_controls(&self.new),
-            crate::report::escape_controls(&self.old)
+            crate::text::escape_controls(&self.key),
+            crate::text::escape_controls(&self.new),
+            crate::text::escape_controls(&self.old)
         )
     }
 }

@@ -102,25 +102,7 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
-}
-
-/// The 1-based line where `key` is set, looked up in the file's text (a best
-/// effort for errors found after parsing).
-pub(crate) fn line_of_key(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|l| {
-            let t = l.trim_start().trim_start_matches('"');
-            t.starts_with(key)
-                && t[key.len()..]
-                    .trim_start()
-                    .trim_start_matches('"')
-                    .trim_start()
-                    .starts_with('=')
-        })
-        .map(|i| i + 1)
-}
+pub(crate) use crate::text::{line_of, line_of_key};
 
 /// serde's "unknown field `fial_on`, expected one of `fail_on`, …" with
 /// the likely one named first.
@@ -246,7 +228,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, crate::Error> {
                 ErrorKind::Config,
                 format!(
                     "dialect_files: `{}` must be a path below the config's folder (no absolute path, no `..`); give other files with --dialect-file",
-                    crate::report::escape_controls(&file.display().to_string())
+                    crate::text::escape_controls(&file.display().to_string())
                 ),
             )
             .at(path, line_of_key(text, "dialect_files")));

@@ -9,7 +9,7 @@
 //! `image` crate, audio through `symphonia` and `hound`, video through an
 //! external `ffmpeg` (with a timeout). Wire format: `docs/fix-format.md`.
 
-mod audio;
+pub(crate) use crate::decode::audio;
 #[cfg(feature = "remote")]
 mod download;
 mod exec;
@@ -28,13 +28,9 @@ use serde::Serialize;
 use crate::finding::Code;
 use crate::outfile as safe;
 
-pub(crate) use self::image::reader as image_reader;
 pub use self::image::{ImageJob, ImageStep};
-pub(crate) use audio::decode_all;
 pub use exec::{execute, Executed, JobResult, RequestResult};
 pub use plan::plan;
-pub(crate) use video::ffmpeg_arg;
-pub(crate) use video::run as run_tool;
 pub use video::{find_ffmpeg, VideoJob};
 
 /// The version of the plan and result wire format.

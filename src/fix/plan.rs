@@ -8,7 +8,7 @@ use super::text;
 use super::totals::{relative, suffixed, Totals};
 use super::{Edit, FixOptions, Job, Plan, RequestPlan, Unfixable};
 use crate::finding::{Code, Fix};
-use crate::pipeline::AssetTarget;
+use crate::request::AssetTarget;
 use crate::rules::{remedy, Remedy};
 
 use crate::report::{Report, RequestReport};

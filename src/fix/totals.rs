@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::pipeline::AssetTarget;
 use crate::probe::Kind;
 use crate::report::RequestReport;
+use crate::request::AssetTarget;
 
 /// The clips to cut, and each clip's length: a clip longer than the
 /// longest its envelope allows in this request (`max_length_s`, the rules'

@@ -354,6 +354,7 @@ impl Parser<'_> {
 }
 
 mod lines;
+pub(crate) mod path;
 #[cfg(test)]
 mod tests;
 mod value;

@@ -14,8 +14,8 @@ use std::io::{self, Write};
 
 use crate::finding::{Finding, Severity};
 use crate::options::VerdictOptions;
-use crate::pipeline::ResolvedAsset;
 use crate::request::AssetRef;
+use crate::request::ResolvedAsset;
 use crate::rules::Predicted;
 use crate::spec::Dialect;
 
@@ -23,24 +23,7 @@ pub use human::HumanStyle;
 pub use json::WIRE_VERSION;
 pub use stream::Stream;
 
-/// Text with control characters escaped (`\u{1b}`, `\n` as `\u{a}`), for
-/// anything printed to a terminal or a CI log: a file name holding a
-/// newline cannot start a line of its own (on GitHub, a line `::error …` or
-/// `::add-mask::…` is a workflow command), nor drive the terminal.
-pub fn escape_controls(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_string();
-    }
-    s.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
+pub use crate::text::escape_controls;
 
 /// Where a request came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

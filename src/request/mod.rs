@@ -2,7 +2,9 @@
 //! asset carrying its JSON pointer and byte offset. Where the prompt and the
 //! media are is the dialect file's to say ([`path`]).
 
-pub mod path;
+pub(crate) use crate::json::path;
+mod target;
+pub use target::{AssetId, AssetTarget, ResolvedAsset};
 
 use crate::json::{self, Member, Node, Value};
 use crate::spec::{Dialect, DialectSpec, MediaKind, Spec};

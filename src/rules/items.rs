@@ -6,8 +6,8 @@
 use super::fields::article;
 use super::{did_you_mean, Ctx};
 use crate::finding::{Code, Finding, Limit, Unit};
+use crate::json::path;
 use crate::json::{Member, Node, Value};
-use crate::request::path;
 use crate::spec::{join_or, ItemsSpec};
 
 /// One element of the items array.

@@ -41,7 +41,6 @@ pub(crate) use document::{problem as document_problem, DocumentProblem};
 pub use predict::Predicted;
 pub use registry::{rule, Rule, FACTS, RULES};
 pub(crate) use severity::default_severity;
-pub(crate) use sources::open_code;
 pub use suggest::did_you_mean;
 
 use crate::finding::Finding;

@@ -29,7 +29,7 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         // Not opened at all (a URL's failures are `remote_ok`'s): one place
         // for every reason, under the code `open_code` gives it.
         if let (Some(crate::probe::ProbeError::Open(e)), None) = (&f.problem, &f.remote) {
-            let code = open_code(e);
+            let code = e.code();
             let finding = match code {
                 Code::SRC008 => Finding::new(
                     code,
@@ -46,29 +46,6 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             };
             out.push(at(finding));
         }
-    }
-}
-
-/// The code a source that could not be opened is reported under: the one
-/// place where [`OpenError`](crate::source::OpenError) meets the codes.
-pub fn open_code(e: &OpenError) -> Code {
-    use OpenError as E;
-    match e {
-        E::NotFound(_) | E::NotRegularFile(_) | E::Io(_) => Code::SRC008,
-        E::NonPublicAddress(_) => Code::SRC002,
-        E::HttpStatus(_) | E::NoLocation(_) | E::BrokenRange(_) => Code::SRC004,
-        E::RedirectLoop { .. } | E::TooManyRedirects { .. } | E::BadRedirectScheme(_) => {
-            Code::SRC005
-        }
-        E::ReservedName(_)
-        | E::NoHost
-        | E::Unreachable { .. }
-        | E::BodyFailed(_)
-        | E::RemoteDisabled
-        | E::ClientSetup(_)
-        | E::NotProbed(_)
-        | E::NotChecked(_) => Code::SRC003,
-        E::OutsideMediaRoot(_) => Code::SRC001,
     }
 }
 
@@ -177,7 +154,7 @@ fn remote_ok(
         )
     };
     if let Some(fail) = &remote.failure {
-        let code = open_code(&fail.kind);
+        let code = fail.kind.code();
         let help = match code {
             Code::SRC003 if matches!(fail.kind, OpenError::ReservedName(_)) => "replace the placeholder with the file's real URL",
             Code::SRC002 => "host the file where the public internet can reach it",

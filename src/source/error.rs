@@ -2,6 +2,7 @@
 //! between the source stage and the rules. Only the rules map them to codes
 //! (`rules::source::open_code`); the text is for people.
 
+use crate::finding::Code;
 use std::fmt;
 use std::io;
 
@@ -181,5 +182,30 @@ impl BudgetSpent {
     /// As an `io::Error` for a `Read` implementation.
     pub fn io(budget: u64, http: bool) -> io::Error {
         io::Error::other(BudgetSpent { budget, http })
+    }
+}
+
+impl OpenError {
+    /// The code a source that could not be opened is reported under: the one
+    /// place where [`OpenError`](crate::source::OpenError) meets the codes.
+    pub fn code(&self) -> Code {
+        use OpenError as E;
+        match self {
+            E::NotFound(_) | E::NotRegularFile(_) | E::Io(_) => Code::SRC008,
+            E::NonPublicAddress(_) => Code::SRC002,
+            E::HttpStatus(_) | E::NoLocation(_) | E::BrokenRange(_) => Code::SRC004,
+            E::RedirectLoop { .. } | E::TooManyRedirects { .. } | E::BadRedirectScheme(_) => {
+                Code::SRC005
+            }
+            E::ReservedName(_)
+            | E::NoHost
+            | E::Unreachable { .. }
+            | E::BodyFailed(_)
+            | E::RemoteDisabled
+            | E::ClientSetup(_)
+            | E::NotProbed(_)
+            | E::NotChecked(_) => Code::SRC003,
+            E::OutsideMediaRoot(_) => Code::SRC001,
+        }
     }
 }

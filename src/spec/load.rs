@@ -50,15 +50,13 @@ fn overlay(base: &mut toml::Table, over: toml::Table) {
 /// message and the 1-based line.
 pub fn dialect_table(text: &str) -> Result<toml::Table, (String, usize)> {
     let table: toml::Table = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map_or(1, |s| crate::config::line_of(text, s.start));
+        let line = e.span().map_or(1, |s| crate::text::line_of(text, s.start));
         (e.message().to_string(), line)
     })?;
     let Some(name) = table.get("media_limits") else {
         return Ok(table);
     };
-    let line = || crate::config::line_of_key(text, "media_limits").unwrap_or(1);
+    let line = || crate::text::line_of_key(text, "media_limits").unwrap_or(1);
     let Some(name) = name.as_str() else {
         return Err(("`media_limits` must be a string".into(), line()));
     };
@@ -92,7 +90,7 @@ fn dialect_from_table(table: toml::Table, text: &str) -> Result<DialectSpec, (St
                 "`id = \"{}\"` is not a dialect id (lower-case letters, digits, `-`, `_` or `.`)",
                 d.id
             ),
-            crate::config::line_of_key(text, "id").unwrap_or(1),
+            crate::text::line_of_key(text, "id").unwrap_or(1),
         ));
     }
     d.validate().map_err(|msg| {
@@ -109,7 +107,7 @@ fn key_line(text: &str, msg: &str) -> usize {
         .skip(1)
         .step_by(2)
         .find_map(|k| {
-            crate::config::line_of_key(text, k).or_else(|| {
+            crate::text::line_of_key(text, k).or_else(|| {
                 text.lines()
                     .position(|l| l.contains(&format!("\"{k}\"")) || l.contains(&format!("[{k}")))
                     .map(|i| i + 1)
@@ -170,24 +168,24 @@ impl Spec {
         let table = dialect_table(text).map_err(at)?;
         let d = dialect_from_table(table, text).map_err(at)?;
         if let Some(old) = self.dialects.iter().find(|x| x.id == d.id) {
-            let line = crate::config::line_of_key(text, "id");
+            let line = crate::text::line_of_key(text, "id");
             let by = match &old.origin {
                 None => format!(
                     "the built-in dialect `{}` ({})",
                     old.id,
-                    crate::report::escape_controls(&old.name)
+                    crate::text::escape_controls(&old.name)
                 ),
                 Some(f) => format!(
                     "dialect `{}` from {}",
                     old.id,
-                    crate::report::escape_controls(f)
+                    crate::text::escape_controls(f)
                 ),
             };
             return Err(Error::new(
                 ErrorKind::Config,
                 format!(
                     "id `{}` is already taken by {by}: a file cannot redefine a loaded dialect; give yours another id",
-                    crate::report::escape_controls(&d.id)
+                    crate::text::escape_controls(&d.id)
                 ),
             )
             .at(path, line));

@@ -94,8 +94,7 @@ impl DialectSpec {
                 return Err(format!("`{f}` is not a string field of the dialect"));
             }
         }
-        crate::request::path::check(&self.prompt_field)
-            .map_err(|e| format!("prompt_field: {e}"))?;
+        crate::json::path::check(&self.prompt_field).map_err(|e| format!("prompt_field: {e}"))?;
         let head = self
             .prompt_field
             .split(['.', '['])
@@ -265,7 +264,7 @@ impl ItemsSpec {
             if t.kind == MediaKind::Any {
                 return Err(format!("type `{name}`: name image, video or audio"));
             }
-            crate::request::path::check(&t.url).map_err(|e| format!("type `{name}` url: {e}"))?;
+            crate::json::path::check(&t.url).map_err(|e| format!("type `{name}` url: {e}"))?;
             if !t.roles.contains(&t.default_role) {
                 return Err(format!(
                     "type `{name}`: default role `{}` is not one of its roles",

@@ -113,7 +113,7 @@ pub struct RemoteFailure {
 impl From<OpenError> for RemoteFailure {
     fn from(kind: OpenError) -> Self {
         RemoteFailure {
-            code: crate::rules::open_code(&kind).as_str(),
+            code: kind.code().as_str(),
             message: kind.to_string(),
             kind,
         }

@@ -245,12 +245,12 @@ pub struct AudioBounds {
 /// `b.cap_s` seconds are written: a clip that decodes longer than its
 /// header said is cut there (with `cut_at_cap`) or refused.
 pub fn run(input: &Path, output: &Path, b: AudioBounds) -> Result<Written, String> {
-    super::safe::check_target(output)?;
-    let (file, temp) = super::safe::temp_beside(output)?;
+    crate::outfile::check_target(output)?;
+    let (file, temp) = crate::outfile::temp_beside(output)?;
     let written = write_wav(input, file, b);
     match written {
         Ok(mut w) => {
-            super::safe::commit(&temp, output)?;
+            crate::outfile::commit(&temp, output)?;
             w.bytes = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
             Ok(w)
         }
@@ -414,7 +414,7 @@ pub fn cut_mp3(input: &Path, output: &Path, max_s: f64, max_bytes: u64) -> Resul
     if rate == 0 {
         return Err("no complete MPEG audio frame".into());
     }
-    super::safe::write(output, &out)?;
+    crate::outfile::write(output, &out)?;
     Ok(Written {
         seconds: samples as f64 / f64::from(rate),
         sample_rate: rate,
