@@ -89,12 +89,10 @@ pub use options::{
     Deep, FetchOptions, Options, OptionsBuilder, Progress, ReadOptions, Stage, VerdictOptions,
     DEFAULT_DEADLINE, DEFAULT_MAX_URLS,
 };
-pub use pipeline::{
-    check_bytes, check_document, check_documents, check_source, probe_targets, AssetId,
-    AssetTarget, ProbeCache, ResolvedAsset,
-};
+pub use pipeline::{check_bytes, check_document, check_documents, check_source, probe_targets};
+pub use probe::ProbeCache;
 pub use report::{Report, RequestReport, Source, Summary};
-pub use request::AssetRef;
+pub use request::{AssetId, AssetRef, AssetTarget, ResolvedAsset};
 pub use rules::{Predicted, RuleOptions};
 pub use spec::{Dialect, Spec};
 

@@ -68,7 +68,7 @@ pub struct Options {
     pub urls_fetched: Option<Arc<std::sync::atomic::AtomicUsize>>,
     /// Facts of URLs probed by earlier calls, reused while fresh (`serve`
     /// shares one across requests). `None`: every call fetches.
-    pub probe_cache: Option<Arc<crate::ProbeCache>>,
+    pub probe_cache: Option<Arc<crate::probe::ProbeCache>>,
     /// Most distinct URLs one run fetches; the rest are reported unchecked.
     pub max_urls: usize,
     /// Local media paths must lie inside this folder (after resolving `..`

@@ -1,7 +1,7 @@
 //! `check`: requests from files, standard input or flags; config and
 //! severity layers; the run and its output.
 
-use std::io::{self, IsTerminal};
+use std::io;
 
 use super::args::{CheckArgs, ColorArg, FormatArg};
 use super::flags::{request_from_flags, FLAGS};
@@ -221,21 +221,6 @@ pub(super) fn wants_flag_request(args: &CheckArgs) -> bool {
         || args.duration.is_some()
         || args.quality.is_some()
         || args.aspect_ratio.is_some()
-}
-
-/// The loaded dialect with this id; `Err` lists the loaded ones.
-/// A progress bar on stderr for long runs, only when stderr is a terminal.
-pub(super) fn progress_bar(requests: usize) -> Option<indicatif::ProgressBar> {
-    if requests < 50 || !io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(requests as u64);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{spinner} {msg} {pos}/{len} [{bar:30}] {elapsed}")
-    {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    Some(bar)
 }
 
 pub(super) fn human_style(color: ColorArg) -> HumanStyle {

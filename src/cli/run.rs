@@ -3,7 +3,6 @@
 
 use std::io::{self, Write};
 
-use super::check::progress_bar;
 use super::flags::{flag_of, FLAGS};
 use super::{usage_error, EXIT_FINDINGS, EXIT_TOOL_FAILURE};
 use seedance_preflight::report::{self, Format};
@@ -281,4 +280,18 @@ impl Run {
         }
         status
     }
+}
+
+/// A progress bar on stderr for long runs, only when stderr is a terminal.
+pub(super) fn progress_bar(requests: usize) -> Option<indicatif::ProgressBar> {
+    if requests < 50 || !std::io::IsTerminal::is_terminal(&io::stderr()) {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(requests as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} {msg} {pos}/{len} [{bar:30}] {elapsed}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    Some(bar)
 }

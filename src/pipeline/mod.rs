@@ -21,8 +21,8 @@ mod parse;
 mod probe;
 mod resolve;
 
-pub use probe::{probe_targets, ProbeCache};
-pub use resolve::{AssetId, AssetTarget, ResolvedAsset};
+pub use probe::probe_targets;
+pub use resolve::{AssetTarget, ResolvedAsset};
 
 use std::sync::Arc;
 

@@ -72,63 +72,6 @@ pub(crate) fn probe_all(keys: &[AssetTarget], opts: &Options) -> Vec<probe::Medi
     out.into_iter().flatten().collect()
 }
 
-/// What recent calls probed of each URL, for a caller that checks many
-/// requests over time (`serve`): an asset seen within `ttl` is not fetched
-/// again. Bounded: at most `max_entries` URLs (the oldest go first).
-#[derive(Debug)]
-pub struct ProbeCache {
-    ttl: std::time::Duration,
-    max_entries: usize,
-    map: std::sync::Mutex<
-        std::collections::HashMap<String, (std::time::Instant, probe::MediaFacts)>,
-    >,
-}
-
-impl ProbeCache {
-    /// A cache keeping each URL's facts for `ttl`, at most `max_entries`.
-    pub fn new(ttl: std::time::Duration, max_entries: usize) -> Self {
-        ProbeCache {
-            ttl,
-            max_entries: max_entries.max(1),
-            map: Default::default(),
-        }
-    }
-
-    fn get(&self, url: &str, now: std::time::Instant) -> Option<probe::MediaFacts> {
-        let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        map.get(url)
-            .filter(|(at, _)| now.saturating_duration_since(*at) < self.ttl)
-            .map(|(_, f)| f.clone())
-    }
-
-    fn put(&self, url: &str, facts: &probe::MediaFacts, now: std::time::Instant) {
-        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
-        if map.len() >= self.max_entries {
-            map.retain(|_, (at, _)| now.saturating_duration_since(*at) < self.ttl);
-        }
-        if map.len() >= self.max_entries {
-            if let Some(oldest) = map
-                .iter()
-                .min_by_key(|(_, (at, _))| *at)
-                .map(|(k, _)| k.clone())
-            {
-                map.remove(&oldest);
-            }
-        }
-        map.insert(url.to_string(), (now, facts.clone()));
-    }
-
-    /// URLs held now.
-    pub fn len(&self) -> usize {
-        self.map.lock().unwrap_or_else(|e| e.into_inner()).len()
-    }
-
-    /// Whether it holds nothing.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
 fn probe_uncached(keys: &[AssetTarget], opts: &Options) -> Vec<probe::MediaFacts> {
     // No pool and no thread for nothing to probe (`check_bytes` in a loop).
     if keys.is_empty() {

@@ -5,10 +5,8 @@
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
 use super::bytes::{le16, le32};
+use super::header::{read_exact, seek, Header, MAX_EXIF_BYTES};
 use super::{io_msg, Format, MediaFacts, ProbeError, ProbeResult};
-
-/// The largest EXIF segment parsed for the orientation tag.
-pub(super) const MAX_EXIF_BYTES: usize = 64 * 1024;
 
 pub(super) fn probe<R: Read + Seek>(
     r: &mut R,
@@ -45,38 +43,6 @@ pub(super) fn probe<R: Read + Seek>(
     f.trailing_bytes = trailing;
     f.set_size(w, h, matches!(orientation, Some(5..=8)));
     damage.map_or(Ok(()), Err)
-}
-
-/// What an image header says.
-#[derive(Debug, Default)]
-pub(super) struct Header {
-    pub w: u32,
-    pub h: u32,
-    pub orientation: Option<u8>,
-    pub animated: bool,
-    /// Bytes after the image's end (see `MediaFacts::trailing_bytes`).
-    pub trailing: Option<u64>,
-    /// Why the file is damaged although its header was read: the facts are
-    /// kept and the probe fails with this.
-    pub damage: Option<ProbeError>,
-}
-
-impl Header {
-    fn still(w: u32, h: u32) -> Self {
-        Header {
-            w,
-            h,
-            ..Header::default()
-        }
-    }
-}
-
-pub(super) fn read_exact<R: Read>(r: &mut R, buf: &mut [u8], what: &str) -> ProbeResult {
-    r.read_exact(buf).map_err(|e| io_msg(e, what))
-}
-
-pub(super) fn seek<R: Seek>(r: &mut R, to: SeekFrom) -> ProbeResult {
-    r.seek(to).map(|_| ()).map_err(|e| io_msg(e, "seek"))
 }
 
 /// GIF: the logical screen size, then a walk over the blocks until a second

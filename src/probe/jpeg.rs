@@ -6,7 +6,7 @@
 use std::io::{Read, Seek, SeekFrom};
 
 use super::bytes::{be16, be32, le16, le32};
-use super::image::{read_exact, seek, Header, MAX_EXIF_BYTES};
+use super::header::{read_exact, seek, Header, MAX_EXIF_BYTES};
 use super::{io_msg, read_tail, ProbeError};
 
 /// Bytes of the tail searched for the end marker when the file does not end

@@ -6,6 +6,9 @@
 //! reads past the budget: a corrupt, truncated or hostile file gives facts with
 //! `error` set.
 
+mod cache;
+mod header;
+pub use cache::ProbeCache;
 mod adts;
 mod audio;
 pub(crate) mod bytes;

@@ -5,7 +5,7 @@
 use std::io::{Read, Seek, SeekFrom};
 
 use super::bytes::be32;
-use super::image::{read_exact, seek, Header, MAX_EXIF_BYTES};
+use super::header::{read_exact, seek, Header, MAX_EXIF_BYTES};
 use super::jpeg::exif_orientation;
 use super::{read_tail, ProbeError};
 

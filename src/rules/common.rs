@@ -70,9 +70,7 @@ pub(super) fn slot_kind(a: &AssetRef, f: &MediaFacts) -> MediaKind {
         (MediaKind::Any, Kind::Image) => MediaKind::Image,
         (MediaKind::Any, Kind::Video) => MediaKind::Video,
         (MediaKind::Any, Kind::Audio) => MediaKind::Audio,
-        (MediaKind::Any, Kind::Unknown) => {
-            super::counts::kind_from_extension(&a.uri).unwrap_or(MediaKind::Image)
-        }
+        (MediaKind::Any, Kind::Unknown) => kind_from_extension(&a.uri).unwrap_or(MediaKind::Image),
         (k, _) => k,
     }
 }
@@ -278,5 +276,24 @@ pub(super) fn totals(
             .measured(total, Unit::Bytes)
             .limit(Limit::max(max_bytes, Unit::Bytes))
             .help("re-encode them smaller if your provider enforces the total"));
+    }
+}
+
+/// `a` or `an` before `word`.
+pub(super) fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// The kind a file name suggests, from its extension (URL query ignored).
+pub(crate) fn kind_from_extension(uri: &str) -> Option<MediaKind> {
+    match crate::probe::Format::from_extension(uri)?.kind() {
+        crate::probe::Kind::Image => Some(MediaKind::Image),
+        crate::probe::Kind::Video => Some(MediaKind::Video),
+        crate::probe::Kind::Audio => Some(MediaKind::Audio),
+        crate::probe::Kind::Unknown => None,
     }
 }

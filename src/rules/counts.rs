@@ -1,6 +1,7 @@
 //! The media arrays as written: which kinds the model accepts and how many
 //! (REQ012, REQ013), and audio without a visual (REQ014).
 
+use super::common::kind_from_extension;
 use super::{did_you_mean, Ctx};
 use crate::finding::{Code, Finding};
 use crate::spec::{MediaKind, Mode};
@@ -24,16 +25,6 @@ impl KindCounts {
             MediaKind::Any => 0,
         };
         (known, self.unknown)
-    }
-}
-
-/// The kind a file name suggests, from its extension (URL query ignored).
-pub(crate) fn kind_from_extension(uri: &str) -> Option<MediaKind> {
-    match crate::probe::Format::from_extension(uri)?.kind() {
-        crate::probe::Kind::Image => Some(MediaKind::Image),
-        crate::probe::Kind::Video => Some(MediaKind::Video),
-        crate::probe::Kind::Audio => Some(MediaKind::Audio),
-        crate::probe::Kind::Unknown => None,
     }
 }
 

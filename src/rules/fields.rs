@@ -1,6 +1,7 @@
 //! The request's members: model, required and unknown fields, JSON types,
 //! duration, quality and aspect ratio, duplicate keys.
 
+use super::common::article;
 use super::{did_you_mean, Ctx};
 use crate::finding::{Code, Finding, Fix, Limit, Unit};
 use crate::json::{Node, Value};
@@ -386,13 +387,5 @@ fn wrong_type(name: &str, pointer: &str, node: &Node, want: &str) -> Finding {
             value,
         }),
         None => f,
-    }
-}
-
-pub(super) fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
     }
 }

@@ -3,7 +3,7 @@
 //! (REQ005) and `unknown-field` (REQ004); roles, modes and counts per role
 //! are in `roles`.
 
-use super::fields::article;
+use super::common::article;
 use super::{did_you_mean, Ctx};
 use crate::finding::{Code, Finding, Limit, Unit};
 use crate::json::path;

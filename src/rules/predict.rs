@@ -137,7 +137,7 @@ pub(super) fn predict(ctx: &Ctx) -> Option<Predicted> {
             let is_video = match (a.kind, f) {
                 (MediaKind::Any, Some(f)) => f.kind == Kind::Video,
                 (MediaKind::Any, None) => {
-                    super::counts::kind_from_extension(&a.uri) == Some(MediaKind::Video)
+                    super::common::kind_from_extension(&a.uri) == Some(MediaKind::Video)
                 }
                 (k, _) => k == MediaKind::Video,
             };

@@ -3,7 +3,7 @@
 //! modes (REQ017, for the `prompt` unit) and counts per role and of all
 //! references (REQ012, REQ013, for the `media-counts` unit).
 
-use super::fields::article;
+use super::common::article;
 use super::items::{items, Item};
 use super::{did_you_mean, Ctx};
 use crate::finding::{Code, Finding, Limit, Unit};

@@ -15,6 +15,7 @@ mod formats;
 mod gate;
 mod hostile;
 mod integrity;
+mod layering;
 mod malformed;
 mod media;
 mod packaging;

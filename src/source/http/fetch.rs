@@ -9,11 +9,10 @@ use std::time::{Duration, Instant};
 
 use reqwest::blocking::{Client, Response};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
-use reqwest::header::{CONTENT_TYPE, LOCATION, RANGE};
+use reqwest::header::RANGE;
 use url::{Host, Url};
 
-use super::reader::HttpSource;
-use super::{RemoteFacts, RemoteFailure, RemoteOptions, BLOCK};
+use super::{RemoteFailure, RemoteOptions};
 use crate::addr::classify_ip;
 use crate::source::{OpenError, Unreachable};
 
@@ -66,7 +65,7 @@ impl Resolve for GuardedResolver {
 /// Fetches URLs for the probes. One client, shared by every worker thread.
 pub struct Fetcher {
     client: Client,
-    opts: RemoteOptions,
+    pub(super) opts: RemoteOptions,
 }
 
 impl Fetcher {
@@ -94,85 +93,13 @@ impl Fetcher {
         Ok(Fetcher { client, opts })
     }
 
-    /// Opens a URL: follows redirects (checking each hop) and reads the first
-    /// block. On success the source is positioned at 0.
-    pub fn open(&self, url: &Url) -> (Option<HttpSource<'_>>, RemoteFacts) {
-        // checked_add: a huge --timeout must not overflow the clock.
-        let now = Instant::now();
-        let own = now
-            .checked_add(self.opts.timeout)
-            .unwrap_or(now + Duration::from_secs(86_400 * 365));
-        // The run's deadline bounds every URL too.
-        let deadline = self.opts.run_deadline.map_or(own, |d| d.min(own));
-        let mut facts = RemoteFacts::default();
-        let mut url = strip_credentials(url);
-        let mut requests = 0u64;
-        for hop in 0..=self.opts.max_redirects {
-            facts.final_url = url.to_string();
-            if let Err(f) = self.check_target(&url) {
-                facts.failure = Some(f);
-                return (None, facts);
-            }
-            let resp = match self.get(&url, 0, BLOCK, deadline) {
-                Ok(r) => r,
-                Err(f) => {
-                    facts.failure = Some(f);
-                    return (None, facts);
-                }
-            };
-            requests += 1;
-            let status = resp.status();
-            facts.status = Some(status.as_u16());
-            facts.content_type = header(&resp, CONTENT_TYPE);
-            if status.is_redirection() {
-                let Some(next) = header(&resp, LOCATION).and_then(|l| url.join(&l).ok()) else {
-                    facts.failure = Some(OpenError::NoLocation(status.as_u16()).into());
-                    return (None, facts);
-                };
-                let next = strip_credentials(&next);
-                if next == url || facts.redirects.iter().any(|r| *r == next.as_str()) {
-                    facts.redirects.push(next.to_string());
-                    facts.failure = Some(
-                        OpenError::RedirectLoop {
-                            from: url.to_string(),
-                            to: next.to_string(),
-                        }
-                        .into(),
-                    );
-                    return (None, facts);
-                }
-                facts.redirects.push(next.to_string());
-                url = next;
-                if hop == self.opts.max_redirects {
-                    break;
-                }
-                continue;
-            }
-            if !status.is_success() {
-                facts.failure = Some(OpenError::HttpStatus(status.as_u16()).into());
-                return (None, facts);
-            }
-            let src = HttpSource::start(self, url.clone(), resp, deadline, requests);
-            facts.range_supported = Some(src.ranged);
-            return (Some(src), facts);
-        }
-        facts.failure = Some(
-            OpenError::TooManyRedirects {
-                max: self.opts.max_redirects,
-                last: facts.final_url.clone(),
-            }
-            .into(),
-        );
-        (None, facts)
-    }
-
     /// The time one asset may take.
     pub(super) fn timeout(&self) -> Duration {
         self.opts.timeout
     }
 
     /// The scheme and, for an IP literal, the address — before any connection.
-    fn check_target(&self, url: &Url) -> Result<(), RemoteFailure> {
+    pub(super) fn check_target(&self, url: &Url) -> Result<(), RemoteFailure> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(OpenError::BadRedirectScheme(url.scheme().to_string()).into());
         }
@@ -361,7 +288,7 @@ pub(super) fn header(resp: &Response, name: reqwest::header::HeaderName) -> Opti
 }
 
 /// The URL without `user:password@` (never sent).
-fn strip_credentials(url: &Url) -> Url {
+pub(super) fn strip_credentials(url: &Url) -> Url {
     let mut u = url.clone();
     let _ = u.set_username("");
     let _ = u.set_password(None);

@@ -1,15 +1,89 @@
 //! A URL as `Read + Seek` over Range requests, with a cache of what was fetched.
 
 use std::io::{self, Read, Seek, SeekFrom};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use reqwest::blocking::Response;
-use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, LOCATION};
 use url::Url;
 
-use super::fetch::{content_range, header, Fetcher};
-use super::BLOCK;
+use super::fetch::{content_range, header, strip_credentials, Fetcher};
+use super::{RemoteFacts, BLOCK};
 use crate::source::{BudgetSpent, OpenError, Unreachable};
+
+impl Fetcher {
+    /// Opens a URL: follows redirects (checking each hop) and reads the first
+    /// block. On success the source is positioned at 0.
+    pub fn open(&self, url: &Url) -> (Option<HttpSource<'_>>, RemoteFacts) {
+        // checked_add: a huge --timeout must not overflow the clock.
+        let now = Instant::now();
+        let own = now
+            .checked_add(self.opts.timeout)
+            .unwrap_or(now + Duration::from_secs(86_400 * 365));
+        // The run's deadline bounds every URL too.
+        let deadline = self.opts.run_deadline.map_or(own, |d| d.min(own));
+        let mut facts = RemoteFacts::default();
+        let mut url = strip_credentials(url);
+        let mut requests = 0u64;
+        for hop in 0..=self.opts.max_redirects {
+            facts.final_url = url.to_string();
+            if let Err(f) = self.check_target(&url) {
+                facts.failure = Some(f);
+                return (None, facts);
+            }
+            let resp = match self.get(&url, 0, BLOCK, deadline) {
+                Ok(r) => r,
+                Err(f) => {
+                    facts.failure = Some(f);
+                    return (None, facts);
+                }
+            };
+            requests += 1;
+            let status = resp.status();
+            facts.status = Some(status.as_u16());
+            facts.content_type = header(&resp, CONTENT_TYPE);
+            if status.is_redirection() {
+                let Some(next) = header(&resp, LOCATION).and_then(|l| url.join(&l).ok()) else {
+                    facts.failure = Some(OpenError::NoLocation(status.as_u16()).into());
+                    return (None, facts);
+                };
+                let next = strip_credentials(&next);
+                if next == url || facts.redirects.iter().any(|r| *r == next.as_str()) {
+                    facts.redirects.push(next.to_string());
+                    facts.failure = Some(
+                        OpenError::RedirectLoop {
+                            from: url.to_string(),
+                            to: next.to_string(),
+                        }
+                        .into(),
+                    );
+                    return (None, facts);
+                }
+                facts.redirects.push(next.to_string());
+                url = next;
+                if hop == self.opts.max_redirects {
+                    break;
+                }
+                continue;
+            }
+            if !status.is_success() {
+                facts.failure = Some(OpenError::HttpStatus(status.as_u16()).into());
+                return (None, facts);
+            }
+            let src = HttpSource::start(self, url.clone(), resp, deadline, requests);
+            facts.range_supported = Some(src.ranged);
+            return (Some(src), facts);
+        }
+        facts.failure = Some(
+            OpenError::TooManyRedirects {
+                max: self.opts.max_redirects,
+                last: facts.final_url.clone(),
+            }
+            .into(),
+        );
+        (None, facts)
+    }
+}
 
 /// A URL as `Read + Seek`. With Range support every cache miss is one request
 /// of at least [`BLOCK`] bytes; without it the body is streamed once and what
