@@ -158,7 +158,43 @@ impl Planner<'_> {
         let out_name = if *n == 1 { name } else { suffixed(&name, *n) };
         let out_path = self.opts.out.join(&out_name);
         rp.output = Some(out_path.display().to_string());
-        // Request text: the findings' own edits, in rounds: an edit can
+        let current = self.edit_text(rr, text, dialect, &mut rp);
+        let text = current.as_str();
+        let Some(root) = text::parse(text) else {
+            return rp;
+        };
+        rp.text = text.to_string();
+        // Media: one job per asset whose findings a rewrite answers.
+        let totals = Totals::of(rr);
+        for (i, a) in rr.assets.iter().enumerate() {
+            self.asset(rr, i, a, (&root, text), &totals, &mut rp);
+        }
+        for f in rr
+            .findings
+            .iter()
+            .filter(|f| matches!(remedy(f), Remedy::CutTotal { .. }) && f.asset.is_none())
+        {
+            if !self.opts.allow_lossy && !rp.unfixable.iter().any(|u| u.code == f.code) {
+                rp.unfixable.push(Unfixable {
+                    code: f.code,
+                    pointer: f.pointer.clone(),
+                    reason: "the clips together must be cut (from the last one backwards): trimming needs --allow-lossy".into(),
+                });
+            }
+        }
+        rp
+    }
+
+    /// The request's text with the findings' own edits applied (each one
+    /// recorded in `rp`), and what no edit answers left in `rp`.
+    fn edit_text(
+        &self,
+        rr: &RequestReport,
+        text: &str,
+        dialect: crate::Dialect,
+        rp: &mut RequestPlan,
+    ) -> String {
+        // The findings' own edits, in rounds: an edit can
         // reveal what an earlier error hid (a model id corrected, then its
         // duration range applies), so the edited text is checked again
         // (request rules only) until no edit is left, at most four rounds.
@@ -230,132 +266,121 @@ impl Planner<'_> {
                 ),
             });
         }
-        let text = current.as_str();
-        let Some(root) = text::parse(text) else {
-            return rp;
+        current
+    }
+
+    /// Asset `i` of the request: a job when a rewrite answers its findings
+    /// (its entry re-pointed at the output), else what is left and why.
+    fn asset(
+        &mut self,
+        rr: &RequestReport,
+        i: usize,
+        a: &crate::AssetRef,
+        (root, text): (&crate::json::Node, &str),
+        totals: &Totals,
+        rp: &mut RequestPlan,
+    ) {
+        let findings: Vec<&crate::Finding> = rr
+            .findings
+            .iter()
+            .filter(|f| f.asset == Some(i) && !informational(f))
+            .collect();
+        let media: Vec<&&crate::Finding> =
+            findings.iter().filter(|f| remedy(f).is_media()).collect();
+        for f in findings.iter().filter(|f| remedy(f) == Remedy::Entry) {
+            rp.unfixable.push(Unfixable {
+                code: f.code,
+                pointer: f.pointer.clone(),
+                reason: format!(
+                    "the entry itself must change: {}",
+                    f.help.as_deref().unwrap_or("")
+                ),
+            });
+        }
+        let target = rr.resolved.get(i).cloned().flatten().map(|r| r.target);
+        let local = match target.as_deref() {
+            Some(AssetTarget::Local(p)) => Some(p.clone()),
+            _ => None,
         };
-        rp.text = text.to_string();
-        // Media: one job per asset whose findings a rewrite answers.
-        let totals = Totals::of(rr);
-        for (i, a) in rr.assets.iter().enumerate() {
-            let findings: Vec<&crate::Finding> = rr
-                .findings
-                .iter()
-                .filter(|f| f.asset == Some(i) && !informational(f))
-                .collect();
-            let media: Vec<&&crate::Finding> =
-                findings.iter().filter(|f| remedy(f).is_media()).collect();
-            for f in findings.iter().filter(|f| remedy(f) == Remedy::Entry) {
+        // With --download a URL is fetched (through the guarded fetcher)
+        // into <out>/downloads/ and fixed from there.
+        let remote = match target.as_deref() {
+            Some(AssetTarget::Remote(u)) if self.opts.download => Some(u.to_string()),
+            _ => None,
+        };
+        let facts = rr.facts.get(i).cloned().flatten();
+        // A clip cut for the total of its kind (a finding of the request,
+        // not of the clip) needs a job too.
+        let kind = rr.accepts.get(i).and_then(Option::as_ref).map(|e| e.kind);
+        let total_finding = rr.findings.iter().find(|f| {
+            f.asset.is_none() && matches!(remedy(f), Remedy::CutTotal { of } if Some(of) == kind)
+        });
+        let media: Vec<&&crate::Finding> = match (media.is_empty(), totals.cut(i), &total_finding) {
+            (true, true, Some(f)) => vec![f],
+            _ => media,
+        };
+        if media.is_empty() {
+            if let Some(p) = &local {
+                self.repoint(root, text, a, p, None, rp);
+            }
+            return;
+        }
+        let codes: Vec<Code> = media.iter().map(|f| f.code).collect();
+        let path = local.clone().or_else(|| {
+            remote
+                .as_deref()
+                .map(|u| self.opts.out.join("downloads").join(download_name(u)))
+        });
+        let (Some(path), Some(facts)) = (path, facts) else {
+            for f in &media {
                 rp.unfixable.push(Unfixable {
                     code: f.code,
                     pointer: f.pointer.clone(),
-                    reason: format!(
-                        "the entry itself must change: {}",
-                        f.help.as_deref().unwrap_or("")
-                    ),
+                    reason: "a URL: fix the file at its source, or run with --download to fetch and fix it here".into(),
                 });
             }
-            let target = rr.resolved.get(i).cloned().flatten().map(|r| r.target);
-            let local = match target.as_deref() {
-                Some(AssetTarget::Local(p)) => Some(p.clone()),
-                _ => None,
-            };
-            // With --download a URL is fetched (through the guarded fetcher)
-            // into <out>/downloads/ and fixed from there.
-            let remote = match target.as_deref() {
-                Some(AssetTarget::Remote(u)) if self.opts.download => Some(u.to_string()),
-                _ => None,
-            };
-            let facts = rr.facts.get(i).cloned().flatten();
-            // A clip cut for the total of its kind (a finding of the request,
-            // not of the clip) needs a job too.
-            let kind = rr.accepts.get(i).and_then(Option::as_ref).map(|e| e.kind);
-            let total_finding = rr.findings.iter().find(|f| {
-                f.asset.is_none()
-                    && matches!(remedy(f), Remedy::CutTotal { of } if Some(of) == kind)
-            });
-            let media: Vec<&&crate::Finding> =
-                match (media.is_empty(), totals.cut(i), &total_finding) {
-                    (true, true, Some(f)) => vec![f],
-                    _ => media,
-                };
-            if media.is_empty() {
-                if let Some(p) = &local {
-                    self.repoint(&root, text, a, p, None, &mut rp);
-                }
-                continue;
-            }
-            let codes: Vec<Code> = media.iter().map(|f| f.code).collect();
-            let path = local.clone().or_else(|| {
-                remote
-                    .as_deref()
-                    .map(|u| self.opts.out.join("downloads").join(download_name(u)))
-            });
-            let (Some(path), Some(facts)) = (path, facts) else {
-                for f in &media {
-                    rp.unfixable.push(Unfixable {
-                        code: f.code,
-                        pointer: f.pointer.clone(),
-                        reason: "a URL: fix the file at its source, or run with --download to fetch and fix it here".into(),
-                    });
-                }
-                continue;
-            };
-            let slot = rr.accepts.get(i).and_then(Option::as_ref);
-            match self.job(
-                &path,
-                &facts,
-                a.kind,
-                &media,
-                slot,
-                &totals,
-                i,
-                remote.clone(),
-            ) {
-                Ok(id) => {
-                    if let Some(why) = self.left.take() {
-                        for f in media.iter().filter(|f| remedy(f).is_length()) {
-                            rp.unfixable.push(Unfixable {
-                                code: f.code,
-                                pointer: Some(a.pointer.clone()),
-                                reason: why.clone(),
-                            });
-                        }
-                    }
-                    let output = PathBuf::from(self.output_of(id));
-                    self.repoint(&root, text, a, &output, Some(id), &mut rp);
-                    if !rp.jobs.contains(&id) {
-                        rp.jobs.push(id);
-                    }
-                }
-                Err(reason) => {
-                    if remote.is_none() {
-                        self.repoint(&root, text, a, &path, None, &mut rp);
-                    }
-                    for code in codes {
+            return;
+        };
+        let slot = rr.accepts.get(i).and_then(Option::as_ref);
+        match self.job(
+            &path,
+            &facts,
+            a.kind,
+            &media,
+            slot,
+            totals,
+            i,
+            remote.clone(),
+        ) {
+            Ok(id) => {
+                if let Some(why) = self.left.take() {
+                    for f in media.iter().filter(|f| remedy(f).is_length()) {
                         rp.unfixable.push(Unfixable {
-                            code,
+                            code: f.code,
                             pointer: Some(a.pointer.clone()),
-                            reason: reason.clone(),
+                            reason: why.clone(),
                         });
                     }
                 }
+                let output = PathBuf::from(self.output_of(id));
+                self.repoint(root, text, a, &output, Some(id), rp);
+                if !rp.jobs.contains(&id) {
+                    rp.jobs.push(id);
+                }
+            }
+            Err(reason) => {
+                if remote.is_none() {
+                    self.repoint(root, text, a, &path, None, rp);
+                }
+                for code in codes {
+                    rp.unfixable.push(Unfixable {
+                        code,
+                        pointer: Some(a.pointer.clone()),
+                        reason: reason.clone(),
+                    });
+                }
             }
         }
-        for f in rr
-            .findings
-            .iter()
-            .filter(|f| matches!(remedy(f), Remedy::CutTotal { .. }) && f.asset.is_none())
-        {
-            if !self.opts.allow_lossy && !rp.unfixable.iter().any(|u| u.code == f.code) {
-                rp.unfixable.push(Unfixable {
-                    code: f.code,
-                    pointer: f.pointer.clone(),
-                    reason: "the clips together must be cut (from the last one backwards): trimming needs --allow-lossy".into(),
-                });
-            }
-        }
-        rp
     }
 
     /// Points the entry of asset `a` at `target` (a job's output, or the
