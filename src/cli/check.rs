@@ -11,6 +11,7 @@ use super::usage_error;
 use seedance_preflight::report::{self, Format, HumanStyle};
 use seedance_preflight::{input, Options};
 
+#[expect(clippy::too_many_lines, reason = "predates the lint")]
 pub(super) fn check(mut args: CheckArgs) -> i32 {
     let remote = match args.net.options() {
         Ok(r) => r,

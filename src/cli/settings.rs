@@ -29,6 +29,7 @@ pub(super) fn warn_new(r: &mut Resolver) {
 
 /// `--show-settings`: the settings a request at `path` would be checked
 /// with, and where each comes from.
+#[expect(clippy::too_many_lines, reason = "predates the lint")]
 pub(super) fn show(
     configs: &mut Resolver,
     path: &str,

@@ -146,6 +146,7 @@ pub fn load(path: &Path) -> Result<Loaded, crate::Error> {
 /// Validates the text of a config file read from `path` (its dialect files
 /// are read relative to that path's folder); what [`load`] does after
 /// reading. Never panics, whatever the text.
+#[expect(clippy::too_many_lines, reason = "predates the lint")]
 pub fn parse(path: &Path, text: &str) -> Result<Loaded, crate::Error> {
     use crate::{Error, ErrorKind};
     if text.len() as u64 > MAX_CONFIG_BYTES {

@@ -75,6 +75,7 @@ impl super::Fixer {
     }
 }
 
+#[expect(clippy::too_many_lines, reason = "predates the lint")]
 fn execute_chunk(
     plan: &Plan,
     opts: &FixOptions,

@@ -89,6 +89,7 @@ fn probe_uncached(keys: &[AssetTarget], opts: &Options) -> Vec<probe::MediaFacts
     }
 }
 
+#[expect(clippy::too_many_lines, reason = "predates the lint")]
 fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<probe::MediaFacts> {
     use rayon::prelude::*;
     let deadline = opts.deadline_at(std::time::Instant::now());

@@ -18,6 +18,7 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     first_last(ctx, ctx.facts, out);
 }
 
+#[expect(clippy::too_many_lines, reason = "predates the lint")]
 fn image(
     ctx: &Ctx,
     i: usize,

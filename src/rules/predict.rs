@@ -48,6 +48,7 @@ fn chosen(
 }
 
 /// The predicted output, when the model is known.
+#[expect(clippy::too_many_lines, reason = "predates the lint")]
 pub(super) fn predict(ctx: &Ctx) -> Option<Predicted> {
     let facts: &AssetFacts = ctx.facts;
     let model = ctx.model?;

@@ -254,6 +254,7 @@ fn log(
     eprintln!("{line}");
 }
 
+#[expect(clippy::too_many_lines, reason = "predates the lint")]
 async fn route(shared: &Shared, req: Request<Incoming>) -> (Response<Body>, Outcome) {
     let path = req.uri().path().trim_end_matches('/');
     let dialect = shared

@@ -5,6 +5,7 @@
 use super::{DialectSpec, FieldType, ItemsSpec, MediaKind, Mode, ModelSpec};
 
 impl DialectSpec {
+    #[expect(clippy::too_many_lines, reason = "predates the lint")]
     pub(super) fn validate(&self) -> Result<(), String> {
         let ordered = |what: &str, lo: f64, hi: f64| {
             if lo.is_finite() && hi.is_finite() && lo <= hi && lo >= 0.0 {

@@ -92,6 +92,7 @@ fn content_type(rel: &str) -> &'static str {
     }
 }
 
+#[expect(clippy::too_many_lines, reason = "predates the lint")]
 fn handle(mut stream: TcpStream, root: &std::path::Path) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
