@@ -8,7 +8,7 @@ use super::flags::{request_from_flags, FLAGS};
 use super::run::{Dest, Run, Sink};
 use super::settings;
 use super::usage_error;
-use seedance_preflight::report::{self, Format, HumanStyle};
+use seedance_preflight::report::{self, HumanStyle, OutputFormat};
 use seedance_preflight::{input, Options};
 
 #[expect(clippy::too_many_lines, reason = "predates the lint")]
@@ -83,17 +83,17 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
     let mut sinks = Vec::new();
     let human = |style| {
         if args.show_facts {
-            Format::Verbose(style)
+            OutputFormat::Verbose(style)
         } else {
-            Format::Human(style)
+            OutputFormat::Human(style)
         }
     };
     let stdout_format = match args.format {
-        FormatArg::Json => Format::Json,
-        FormatArg::Sarif => Format::Sarif,
-        FormatArg::Junit => Format::Junit,
-        FormatArg::Github => Format::Github,
-        FormatArg::Jsonl => Format::Jsonl,
+        FormatArg::Json => OutputFormat::Json,
+        FormatArg::Sarif => OutputFormat::Sarif,
+        FormatArg::Junit => OutputFormat::Junit,
+        FormatArg::Github => OutputFormat::Github,
+        FormatArg::Jsonl => OutputFormat::Jsonl,
         FormatArg::Human => human(human_style(args.color)),
     };
     let mut stdout_taken = false;
@@ -108,11 +108,11 @@ pub(super) fn check(mut args: CheckArgs) -> i32 {
         };
         let format = match name {
             "human" => human(if dest == "-" { human_style(args.color) } else { HumanStyle::Plain }),
-            "json" => Format::Json,
-            "jsonl" => Format::Jsonl,
-            "sarif" => Format::Sarif,
-            "junit" => Format::Junit,
-            "github" => Format::Github,
+            "json" => OutputFormat::Json,
+            "jsonl" => OutputFormat::Jsonl,
+            "sarif" => OutputFormat::Sarif,
+            "junit" => OutputFormat::Junit,
+            "github" => OutputFormat::Github,
             other => return usage_error(&format!("--output {spec}: unknown format `{other}` (human, json, jsonl, sarif, junit, github)")),
         };
         let out = if dest == "-" {

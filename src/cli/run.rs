@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use super::flags::{flag_of, FLAGS};
 use super::{usage_error, EXIT_FINDINGS, EXIT_TOOL_FAILURE};
-use seedance_preflight::report::{self, Format};
+use seedance_preflight::report::{self, OutputFormat};
 use seedance_preflight::{check_documents, input, Options};
 
 /// Documents checked in bounded chunks: each chunk is parsed, probed and
@@ -50,7 +50,7 @@ pub(super) struct Run {
 
 /// One output of a run.
 pub(super) struct Sink {
-    pub(super) format: Format,
+    pub(super) format: OutputFormat,
     pub(super) out: Dest,
     /// Where the format writes request by request (all but JUnit).
     pub(super) stream: Option<report::Stream>,
@@ -201,7 +201,7 @@ impl Run {
             let quiet = self.quiet
                 && matches!(
                     sink.format,
-                    Format::Human(_) | Format::Verbose(_) | Format::Jsonl
+                    OutputFormat::Human(_) | OutputFormat::Verbose(_) | OutputFormat::Jsonl
                 );
             let shown = part.requests.iter().filter(|r| !quiet || r.failed);
             if let Err(e) = stream

@@ -111,9 +111,7 @@ pub(super) fn show(
                 "config",
             );
         }
-        let mut limits = Vec::new();
-        flat(&l.config.limits, "limits", &mut limits);
-        for (k, v) in limits {
+        for (k, v) in l.config.limits.entries() {
             line(&k, v, "config");
         }
     }
@@ -193,15 +191,4 @@ pub(super) fn show(
         ),
     );
     Ok(out)
-}
-
-/// A TOML table as `a.b.c = value` rows.
-fn flat(t: &toml::Table, at: &str, out: &mut Vec<(String, String)>) {
-    for (k, v) in t {
-        let key = format!("{at}.{k}");
-        match v {
-            toml::Value::Table(sub) => flat(sub, &key, out),
-            v => out.push((key, serde_json::to_string(v).unwrap_or_default())),
-        }
-    }
 }

@@ -3,11 +3,41 @@
 
 use crate::spec::Spec;
 
+/// `[limits]` of a config file: overrides of the built-in dialect tables,
+/// keyed by dialect id (`[limits.unified.video]`).
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(transparent)]
+pub struct LimitOverrides(pub(crate) toml::Table);
+
+impl LimitOverrides {
+    /// Each overridden key, dotted from `limits.`
+    /// (`limits.unified.video.max_fps`), with its value as JSON text.
+    pub fn entries(&self) -> Vec<(String, String)> {
+        fn flat(t: &toml::Table, at: &str, out: &mut Vec<(String, String)>) {
+            for (k, v) in t {
+                let key = format!("{at}.{k}");
+                match v {
+                    toml::Value::Table(sub) => flat(sub, &key, out),
+                    v => out.push((key, serde_json::to_string(v).unwrap_or_default())),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        flat(&self.0, "limits", &mut out);
+        out
+    }
+
+    /// Whether nothing is overridden.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// The built-in limits with `overrides` merged in. Every overridden key must
 /// exist in the built-in table (so a typo is an error), and the result must
 /// pass the same validation as the built-in table. `Err` carries the key to
 /// locate and the message.
-pub fn merged_spec(overrides: &toml::Table) -> Result<Spec, (String, String)> {
+pub(crate) fn merged_spec(overrides: &toml::Table) -> Result<Spec, (String, String)> {
     let tables = crate::spec::builtin_tables();
     let mut base: toml::Table = tables
         .iter()

@@ -28,7 +28,8 @@ mod limits;
 mod loosen;
 mod severity;
 
-pub use limits::merged_spec;
+pub(crate) use limits::merged_spec;
+pub use limits::LimitOverrides;
 pub use loosen::Loosening;
 pub use severity::{FailOn, Level, SeverityLayer, SeverityMap};
 
@@ -51,7 +52,7 @@ pub struct Config {
     /// Overrides of the built-in dialect tables, keyed by dialect id
     /// (`[limits.unified.video]`: any key of `src/spec/dialects/unified.toml`).
     #[serde(default)]
-    pub limits: toml::Table,
+    pub limits: LimitOverrides,
     /// More dialect files to load (relative to the config file's folder).
     #[serde(default)]
     pub dialect_files: Vec<PathBuf>,
@@ -178,7 +179,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, crate::Error> {
             Error::new(ErrorKind::Config, format!("[severity] {e}")).at(path, Some(line))
         })?;
     }
-    let mut spec = merged_spec(&config.limits).map_err(|(key, e)| {
+    let mut spec = merged_spec(&config.limits.0).map_err(|(key, e)| {
         let line = line_of_key(text, &key).unwrap_or(1);
         Error::new(ErrorKind::Config, format!("[limits] {e}")).at(path, Some(line))
     })?;
@@ -202,7 +203,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, crate::Error> {
             note(&format!("severity.{key}"), line_of_key(text, key), change);
         }
     }
-    for (locate, key, old, new) in loosen::limits(&config.limits) {
+    for (locate, key, old, new) in loosen::limits(&config.limits.0) {
         note(&key, line_of_key(text, &locate), (old, new));
     }
     if !config.exclude.is_empty() {

@@ -204,7 +204,7 @@ mod tests {
             loosened: Vec::new(),
         };
         let mut out = Vec::new();
-        super::super::render(&report, super::super::Format::Json, &mut out).unwrap();
+        super::super::render(&report, super::super::OutputFormat::Json, &mut out).unwrap();
         let rendered: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(serde_json::to_value(&report).unwrap(), rendered);
         assert_eq!(

@@ -247,9 +247,9 @@ impl Report {
     }
 }
 
-/// An output format.
+/// An output format (the media formats are [`probe::Format`](crate::probe::Format)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum OutputFormat {
     /// Text for a person, optionally coloured.
     Human(HumanStyle),
     /// Text for a person with each request's facts as well: the predicted
@@ -269,7 +269,7 @@ pub enum Format {
     Jsonl,
 }
 
-impl Format {
+impl OutputFormat {
     /// Whether the format is written request by request as the run goes
     /// ([`Stream`]): every one is (JUnit spills its suites to a temporary
     /// file until its header can be written).
@@ -280,7 +280,7 @@ impl Format {
 
 /// Writes a report in a format. Every format is a pure function of the
 /// report; the streamed ones go through [`Stream`], as a run does.
-pub fn render(report: &Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(report: &Report, format: OutputFormat, out: &mut dyn Write) -> io::Result<()> {
     match Stream::new(format) {
         Some(mut stream) => {
             stream.requests(&report.requests, out)?;

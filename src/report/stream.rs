@@ -8,13 +8,13 @@
 
 use std::io::{self, Write};
 
-use super::{github, human, json, junit, sarif, Format, RequestReport, Summary};
+use super::{github, human, json, junit, sarif, OutputFormat, RequestReport, Summary};
 use crate::outfile::Spill;
 
 /// A report being written request by request ([`Stream::requests`]), closed
 /// by [`Stream::finish`].
 pub struct Stream {
-    format: Format,
+    format: OutputFormat,
     /// For the JSON and SARIF documents: their one growing array, once its
     /// opening has been written.
     array: Option<OpenArray>,
@@ -35,7 +35,7 @@ struct OpenArray {
 impl Stream {
     /// A stream in `format` (every format streams; the `Option` is kept
     /// for callers of earlier versions).
-    pub fn new(format: Format) -> Option<Stream> {
+    pub fn new(format: OutputFormat) -> Option<Stream> {
         format.streams().then_some(Stream {
             format,
             array: None,
@@ -50,23 +50,23 @@ impl Stream {
         out: &mut dyn Write,
     ) -> io::Result<()> {
         match self.format {
-            Format::Human(style) => human::render_requests(requests, style, false, out),
-            Format::Verbose(style) => human::render_requests(requests, style, true, out),
-            Format::Github => github::render_requests(requests, out),
-            Format::Jsonl => {
+            OutputFormat::Human(style) => human::render_requests(requests, style, false, out),
+            OutputFormat::Verbose(style) => human::render_requests(requests, style, true, out),
+            OutputFormat::Github => github::render_requests(requests, out),
+            OutputFormat::Jsonl => {
                 for r in requests {
                     serde_json::to_writer(&mut *out, r)?;
                     writeln!(out)?;
                 }
                 Ok(())
             }
-            Format::Json => {
+            OutputFormat::Json => {
                 for r in requests {
                     self.element(r, out)?;
                 }
                 Ok(())
             }
-            Format::Sarif => {
+            OutputFormat::Sarif => {
                 for r in requests {
                     for result in sarif::results(r) {
                         self.element(&result, out)?;
@@ -74,7 +74,7 @@ impl Stream {
                 }
                 Ok(())
             }
-            Format::Junit => {
+            OutputFormat::Junit => {
                 let (spill, cases, failures) = match &mut self.junit {
                     Some(j) => j,
                     None => self.junit.insert((Spill::new()?, 0, 0)),
@@ -102,12 +102,14 @@ impl Stream {
         out: &mut dyn Write,
     ) -> io::Result<()> {
         match self.format {
-            Format::Human(_) | Format::Verbose(_) => human::render_summary(summary, out),
-            Format::Github => {
+            OutputFormat::Human(_) | OutputFormat::Verbose(_) => {
+                human::render_summary(summary, out)
+            }
+            OutputFormat::Github => {
                 github::render_loosened(loosened, out)?;
                 github::render_summary(summary, out)
             }
-            Format::Jsonl => {
+            OutputFormat::Jsonl => {
                 let mut line =
                     serde_json::json!({"version": json::WIRE_VERSION, "summary": summary});
                 if !loosened.is_empty() {
@@ -116,9 +118,9 @@ impl Stream {
                 serde_json::to_writer(&mut *out, &line)?;
                 writeln!(out)
             }
-            Format::Json => self.close(&json::skeleton(summary, loosened)?, json::ARRAY, out),
-            Format::Sarif => self.close(&sarif::skeleton(loosened)?, sarif::ARRAY, out),
-            Format::Junit => {
+            OutputFormat::Json => self.close(&json::skeleton(summary, loosened)?, json::ARRAY, out),
+            OutputFormat::Sarif => self.close(&sarif::skeleton(loosened)?, sarif::ARRAY, out),
+            OutputFormat::Junit => {
                 use std::io::Seek;
                 match self.junit.take() {
                     None => junit::render_header(0, 0, out)?,
@@ -137,7 +139,7 @@ impl Stream {
     fn skeleton(&self) -> io::Result<(String, &'static str)> {
         match self.format {
             // The summary follows the requests: any will do for the opening.
-            Format::Json => Ok((json::skeleton(&Summary::default(), &[])?, json::ARRAY)),
+            OutputFormat::Json => Ok((json::skeleton(&Summary::default(), &[])?, json::ARRAY)),
             _ => Ok((sarif::skeleton(&[])?, sarif::ARRAY)),
         }
     }

@@ -16,7 +16,7 @@ use crate::spec::{Dialect, DialectSpec, Spec};
 /// Where a default level comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Level {
+pub enum DefaultLevel {
     /// Always this severity.
     Fixed(Severity),
     /// The dialect's `media_limits_severity` (pixel, length and size limits).
@@ -33,7 +33,7 @@ pub struct SeverityCase {
     /// The case (`None`: every finding of the code without a case of its own).
     pub case: Option<&'static str>,
     /// The level.
-    pub level: Level,
+    pub level: DefaultLevel,
     /// When it applies, for the documentation.
     pub when: &'static str,
 }
@@ -51,7 +51,7 @@ macro_rules! cases {
     };
 }
 
-use Level::*;
+use DefaultLevel::*;
 use Severity::{Error, Info, Warning};
 
 cases! {
@@ -84,7 +84,7 @@ cases! {
     AUD005 Some("total") => Fixed(Warning), "all audio together above the total some mirrors enforce";
 }
 
-impl Level {
+impl DefaultLevel {
     /// The severity in a dialect.
     pub fn in_dialect(self, d: &DialectSpec) -> Severity {
         match self {

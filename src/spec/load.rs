@@ -145,7 +145,7 @@ impl Spec {
 
     /// Dialects from tables keyed by id (the built-in ones with config
     /// overrides merged in), in order.
-    pub fn from_tables(tables: Vec<(String, toml::Table)>) -> Result<Spec, String> {
+    pub(crate) fn from_tables(tables: Vec<(String, toml::Table)>) -> Result<Spec, String> {
         let mut dialects = Vec::new();
         for (id, t) in tables {
             let d: DialectSpec = toml::Value::Table(t)

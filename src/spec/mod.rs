@@ -368,7 +368,8 @@ impl DialectSpec {
 }
 
 mod load;
-pub use load::{builtin_tables, dialect_table, BUILTIN_DIALECT_FILES};
+pub(crate) use load::builtin_tables;
+pub use load::BUILTIN_DIALECT_FILES;
 
 #[cfg(test)]
 mod tests;

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use regex::Regex;
-use seedance_preflight::report::{render, Format};
+use seedance_preflight::report::{render, OutputFormat};
 use seedance_preflight::{check_documents, input, Code, Options, Report};
 
 /// Every failing request fixture of both dialects, and the media ones.
@@ -31,7 +31,7 @@ fn failing_report() -> Report {
     check_documents(&docs, &Options::default())
 }
 
-fn rendered(report: &Report, format: Format) -> String {
+fn rendered(report: &Report, format: OutputFormat) -> String {
     let mut out = Vec::new();
     render(report, format, &mut out).unwrap();
     String::from_utf8(out).unwrap()
@@ -40,7 +40,8 @@ fn rendered(report: &Report, format: Format) -> String {
 #[test]
 fn sarif_validates_against_the_official_schema() {
     let report = failing_report();
-    let sarif: serde_json::Value = serde_json::from_str(&rendered(&report, Format::Sarif)).unwrap();
+    let sarif: serde_json::Value =
+        serde_json::from_str(&rendered(&report, OutputFormat::Sarif)).unwrap();
     let schema_path = super::fixtures().join("schemas/sarif-schema-2.1.0.json");
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(&schema_path).expect("the vendored SARIF schema"),
@@ -86,7 +87,7 @@ fn sarif_validates_against_the_official_schema() {
 #[test]
 fn junit_parses_and_its_counts_match_the_json_summary() {
     let report = failing_report();
-    let xml = rendered(&report, Format::Junit);
+    let xml = rendered(&report, OutputFormat::Junit);
     let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
@@ -133,7 +134,10 @@ fn junit_parses_and_its_counts_match_the_json_summary() {
         .display()
         .to_string();
     let (docs, _) = input::expand(&[ok], &mut std::io::empty());
-    let clean = rendered(&check_documents(&docs, &Options::default()), Format::Junit);
+    let clean = rendered(
+        &check_documents(&docs, &Options::default()),
+        OutputFormat::Junit,
+    );
     let doc = roxmltree::Document::parse(&clean).unwrap();
     assert_eq!(
         doc.descendants()
@@ -152,7 +156,7 @@ fn junit_parses_and_its_counts_match_the_json_summary() {
 #[test]
 fn github_lines_follow_the_workflow_command_grammar() {
     let report = failing_report();
-    let out = rendered(&report, Format::Github);
+    let out = rendered(&report, OutputFormat::Github);
     let prop = r"[a-z]+=[^,:\r\n]*";
     let grammar = Regex::new(&format!(
         r"^::(error|warning|notice)( {prop}(,{prop})*)?::[^\r\n]*$"
@@ -215,9 +219,9 @@ fn streamed_outputs_across_chunks_equal_the_whole_render() {
         assert!(errors.is_empty());
         let whole = check_documents(&docs, &Options::default());
         for (name, format) in [
-            ("json", Format::Json),
-            ("sarif", Format::Sarif),
-            ("github", Format::Github),
+            ("json", OutputFormat::Json),
+            ("sarif", OutputFormat::Sarif),
+            ("github", OutputFormat::Github),
         ] {
             let o = super::cli::run(&["check", "--no-config", "--format", name, &p], None);
             assert_eq!(

@@ -283,8 +283,12 @@ fn check_reports_bytes_and_requests_per_asset_in_json() {
         loosened: Vec::new(),
     };
     let mut out = Vec::new();
-    seedance_preflight::report::render(&report, seedance_preflight::report::Format::Json, &mut out)
-        .unwrap();
+    seedance_preflight::report::render(
+        &report,
+        seedance_preflight::report::OutputFormat::Json,
+        &mut out,
+    )
+    .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let probe = &v["requests"][0]["assets"][0]["probe"];
     assert!(probe["bytes_read"].as_u64().unwrap() > 0);
