@@ -10,6 +10,7 @@
 //! An output that exists as a link, or as anything but a regular file, is
 //! an error naming it.
 
+use crate::{Error, ErrorKind};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -40,14 +41,14 @@ pub fn absolute(path: &Path) -> PathBuf {
 /// below the current folder, and no component this call makes, is a link
 /// or anything but a folder. Components above the current folder (`/tmp`
 /// being a link on macOS) are the user's own. Returns the absolute folder.
-pub fn make_dir(dir: &Path) -> Result<PathBuf, String> {
+pub fn make_dir(dir: &Path) -> Result<PathBuf, Error> {
     make_dir_below(dir, None)
 }
 
 /// [`make_dir`], and every component of `dir` below `root` (an output
 /// folder) must be a real folder wherever it lies: `fix` makes
 /// `<out>/assets/` with it.
-pub fn make_dir_below(dir: &Path, root: Option<&Path>) -> Result<PathBuf, String> {
+pub fn make_dir_below(dir: &Path, root: Option<&Path>) -> Result<PathBuf, Error> {
     let abs = absolute(dir);
     let root = root.map(absolute);
     let mut at = PathBuf::new();
@@ -57,25 +58,25 @@ pub fn make_dir_below(dir: &Path, root: Option<&Path>) -> Result<PathBuf, String
             inside_cwd(&at) || root.as_ref().is_some_and(|r| at.starts_with(r) && at != *r);
         match std::fs::symlink_metadata(&at) {
             Ok(m) if m.file_type().is_symlink() && strict => {
-                return Err(format!(
+                return Err(fail(format!(
                     "{} is a symbolic link: fix writes only into real folders (remove it, or choose another --out)",
                     shown(&at)
-                ));
+                )));
             }
             Ok(m) if m.file_type().is_symlink() => {
                 if !at.is_dir() {
-                    return Err(format!("{} is not a folder", shown(&at)));
+                    return Err(fail(format!("{} is not a folder", shown(&at))));
                 }
             }
             Ok(m) if m.is_dir() => {}
-            Ok(_) => return Err(format!("{} exists and is not a folder", shown(&at))),
+            Ok(_) => return Err(fail(format!("{} exists and is not a folder", shown(&at)))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 // Not `create_dir_all`: each new component is made here,
                 // and an existing name (a link made meanwhile) is an error.
                 std::fs::create_dir(&at)
-                    .map_err(|e| format!("cannot create {}: {e}", shown(&at)))?;
+                    .map_err(|e| fail(format!("cannot create {}: {e}", shown(&at))))?;
             }
-            Err(e) => return Err(format!("cannot read {}: {e}", shown(&at))),
+            Err(e) => return Err(fail(format!("cannot read {}: {e}", shown(&at)))),
         }
     }
     Ok(abs)
@@ -83,18 +84,23 @@ pub fn make_dir_below(dir: &Path, root: Option<&Path>) -> Result<PathBuf, String
 
 /// Refuses a planned output that exists as anything but a regular file (a
 /// planted link above all): it is never written through.
-pub fn check_target(path: &Path) -> Result<(), String> {
+pub fn check_target(path: &Path) -> Result<(), Error> {
     match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => Err(format!(
+        Ok(m) if m.file_type().is_symlink() => Err(fail(format!(
             "{} is a symbolic link: fix does not write through links (remove it, or choose another --out)",
             shown(path)
-        )),
-        Ok(m) if !m.is_file() => Err(format!(
+        ))),
+        Ok(m) if !m.is_file() => Err(fail(format!(
             "{} exists and is not a regular file",
             shown(path)
-        )),
+        ))),
         _ => Ok(()),
     }
+}
+
+/// A failure to write where asked.
+fn fail(message: String) -> Error {
+    Error::new(ErrorKind::Io, message)
 }
 
 static SEQ: AtomicU64 = AtomicU64::new(0);
@@ -102,7 +108,7 @@ static SEQ: AtomicU64 = AtomicU64::new(0);
 /// A new, uniquely named file beside `path` (in its folder, which the
 /// caller verified), opened for writing; its name is returned for
 /// [`commit`]. The name keeps `path`'s extension (ffmpeg reads it).
-pub fn temp_beside(path: &Path) -> Result<(File, PathBuf), String> {
+pub fn temp_beside(path: &Path) -> Result<(File, PathBuf), Error> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
@@ -113,17 +119,20 @@ pub fn temp_beside(path: &Path) -> Result<(File, PathBuf), String> {
         match OpenOptions::new().write(true).create_new(true).open(&temp) {
             Ok(f) => return Ok((f, temp)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("cannot create {}: {e}", shown(&temp))),
+            Err(e) => return Err(fail(format!("cannot create {}: {e}", shown(&temp)))),
         }
     }
-    Err(format!("cannot create a temporary file in {}", shown(dir)))
+    Err(fail(format!(
+        "cannot create a temporary file in {}",
+        shown(dir)
+    )))
 }
 
 /// Renames the finished `temp` over `path` (after checking `path` again);
 /// on failure the temporary file is removed.
-pub fn commit(temp: &Path, path: &Path) -> Result<(), String> {
+pub fn commit(temp: &Path, path: &Path) -> Result<(), Error> {
     let r = check_target(path).and_then(|()| {
-        std::fs::rename(temp, path).map_err(|e| format!("cannot write {}: {e}", shown(path)))
+        std::fs::rename(temp, path).map_err(|e| fail(format!("cannot write {}: {e}", shown(path))))
     });
     if r.is_err() {
         let _ = std::fs::remove_file(temp);
@@ -132,13 +141,13 @@ pub fn commit(temp: &Path, path: &Path) -> Result<(), String> {
 }
 
 /// Writes `bytes` to `path` through a new temporary file and a rename.
-pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     check_target(path)?;
     let (mut f, temp) = temp_beside(path)?;
     if let Err(e) = f.write_all(bytes).and_then(|()| f.flush()) {
         drop(f);
         let _ = std::fs::remove_file(&temp);
-        return Err(format!("cannot write {}: {e}", shown(path)));
+        return Err(fail(format!("cannot write {}: {e}", shown(path))));
     }
     drop(f);
     commit(&temp, path)
@@ -147,19 +156,19 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
 /// Makes `path` a new, empty regular file of this run (a regular file
 /// left by an earlier run is removed first; a link or anything else is an
 /// error), for an external program (ffmpeg, a converter) to write into.
-pub fn fresh(path: &Path) -> Result<(), String> {
+pub fn fresh(path: &Path) -> Result<(), Error> {
     check_target(path)?;
     match std::fs::remove_file(path) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(format!("cannot replace {}: {e}", shown(path))),
+        Err(e) => return Err(fail(format!("cannot replace {}: {e}", shown(path)))),
     }
     OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
         .map(drop)
-        .map_err(|e| format!("cannot create {}: {e}", shown(path)))
+        .map_err(|e| fail(format!("cannot create {}: {e}", shown(path))))
 }
 
 /// Whether `p` (absolute) lies strictly below the current folder: what a
@@ -172,7 +181,7 @@ fn inside_cwd(p: &Path) -> bool {
 
 /// Verifies the folders above `path` (they exist; none below the current
 /// folder is a link).
-fn check_parents(path: &Path) -> Result<(), String> {
+fn check_parents(path: &Path) -> Result<(), Error> {
     let abs = absolute(path);
     let Some(dir) = abs.parent() else {
         return Ok(());
@@ -182,13 +191,13 @@ fn check_parents(path: &Path) -> Result<(), String> {
         at.push(c);
         match std::fs::symlink_metadata(&at) {
             Ok(m) if m.file_type().is_symlink() && inside_cwd(&at) => {
-                return Err(format!(
+                return Err(fail(format!(
                     "{} is a symbolic link: outputs are written only into real folders",
                     shown(&at)
-                ))
+                )))
             }
             Ok(_) => {}
-            Err(e) => return Err(format!("cannot write into {}: {e}", shown(&at))),
+            Err(e) => return Err(fail(format!("cannot write into {}: {e}", shown(&at)))),
         }
     }
     Ok(())
@@ -209,30 +218,30 @@ pub struct Output {
 
 impl Output {
     /// Starts writing `path`.
-    pub fn create(path: &Path) -> Result<Output, String> {
+    pub fn create(path: &Path) -> Result<Output, Error> {
         check_parents(path)?;
         let abs = absolute(path);
         match std::fs::symlink_metadata(&abs) {
             Ok(m) if m.file_type().is_symlink() && inside_cwd(&abs) => {
-                return Err(format!(
+                return Err(fail(format!(
                     "{} is a symbolic link: an output is not written through a link in the checked folder (remove it, or name another file)",
                     shown(path)
-                ))
+                )))
             }
             Ok(m) if m.is_file() || m.file_type().is_symlink() && abs.is_file() => {}
-            Ok(m) if m.is_dir() => return Err(format!("{} is a folder", shown(path))),
+            Ok(m) if m.is_dir() => return Err(fail(format!("{} is a folder", shown(path)))),
             Ok(_) if inside_cwd(&abs) => {
-                return Err(format!(
+                return Err(fail(format!(
                     "{} exists and is not a regular file",
                     shown(path)
-                ))
+                )))
             }
             Ok(_) => {
                 // A device or a FIFO the user named.
                 let file = OpenOptions::new()
                     .write(true)
                     .open(&abs)
-                    .map_err(|e| format!("cannot open {}: {e}", shown(path)))?;
+                    .map_err(|e| fail(format!("cannot open {}: {e}", shown(path))))?;
                 return Ok(Output {
                     file: Some(file),
                     rename: None,
@@ -254,9 +263,9 @@ impl Output {
     }
 
     /// Ends the file: renamed over its name.
-    pub fn finish(mut self) -> Result<(), String> {
+    pub fn finish(mut self) -> Result<(), Error> {
         if let Some(mut f) = self.file.take() {
-            f.flush().map_err(|e| format!("cannot write: {e}"))?;
+            f.flush().map_err(|e| fail(format!("cannot write: {e}")))?;
         }
         match self.rename.take() {
             Some((temp, path)) => commit(&temp, &path),
@@ -290,10 +299,10 @@ impl Drop for Output {
 }
 
 /// Writes `bytes` to a file named by a flag, as [`Output`] does.
-pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let mut o = Output::create(path)?;
     o.write_all(bytes)
-        .map_err(|e| format!("cannot write {}: {e}", shown(path)))?;
+        .map_err(|e| fail(format!("cannot write {}: {e}", shown(path))))?;
     o.finish()
 }
 
@@ -315,7 +324,10 @@ mod tests {
         std::fs::write(&victim, b"keep").unwrap();
         let link = base.join("link");
         std::os::unix::fs::symlink(&victim, &link).unwrap();
-        assert!(check_target(&link).unwrap_err().contains("symbolic link"));
+        assert!(check_target(&link)
+            .unwrap_err()
+            .to_string()
+            .contains("symbolic link"));
         assert!(write(&link, b"evil").is_err());
         assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
         // A dangling link is refused too.

@@ -231,7 +231,7 @@ impl FixPlan {
         py.detach(|| {
             seedance_preflight::fix::execute(&self.plan, &self.opts, &self.check)
                 .map(|done| serde_json::to_string(&done).unwrap_or_default())
-                .map_err(PyOSError::new_err)
+                .map_err(|e| PyOSError::new_err(e.to_string()))
         })
     }
 }

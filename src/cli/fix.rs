@@ -192,7 +192,7 @@ impl FixRun {
                     Some(d)
                 }
                 Err(e) => {
-                    self.failure = Some(e);
+                    self.failure = Some(e.to_string());
                     return;
                 }
             }

@@ -67,22 +67,23 @@ pub struct SeverityLayer {
 
 impl SeverityLayer {
     /// Sets a code (`REQ006`, `duration-out-of-range`) or a family (`VID`).
-    pub fn set(&mut self, key: &str, level: Level) -> Result<(), String> {
+    pub fn set(&mut self, key: &str, level: Level) -> Result<(), crate::Error> {
+        let fail = |m: String| crate::Error::new(crate::ErrorKind::Config, m);
         if let Some(code) = Code::parse(key) {
             // A body that is not JSON has no other finding: letting it pass
             // would let anything pass.
             if code == Code::REQ001 && level != Level::Error {
-                return Err(
+                return Err(fail(
                     "REQ001 (invalid-json) is always an error: a request that is not JSON cannot be checked at all".into(),
-                );
+                ));
             }
             // A fact is report data: turning it off is harmless, raising
             // it would promise a gate that never trips.
             if crate::rules::FACTS.contains(&code) && level != Level::Off {
-                return Err(format!(
+                return Err(fail(format!(
                     "{code} ({}) is a fact, not a finding: it is report data (JSON, `check -v`), and no gate can trip on it",
                     code.name()
-                ));
+                )));
             }
             self.codes.insert(code, level);
             return Ok(());
@@ -99,9 +100,9 @@ impl SeverityLayer {
         let hint = crate::rules::did_you_mean(key, known)
             .map(|m| format!(" (did you mean `{m}`?)"))
             .unwrap_or_default();
-        Err(format!(
+        Err(fail(format!(
             "`{key}` is neither a rule code nor a family (REQ, SRC, IMG, VID, AUD){hint}"
-        ))
+        )))
     }
 
     fn get(&self, code: Code) -> Option<Level> {

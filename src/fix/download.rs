@@ -56,7 +56,7 @@ pub(super) fn fetch(
     });
     drop(file);
     match result {
-        Ok(()) => super::safe::commit(&temp, dest),
+        Ok(()) => Ok(super::safe::commit(&temp, dest)?),
         Err(e) => {
             let _ = std::fs::remove_file(&temp);
             Err(e)

@@ -51,7 +51,7 @@ pub struct Executed {
 /// re-checks the requests with `check` (the options of the first check).
 /// `Err` when the output folder cannot be made or a write would replace an
 /// input (the tool cannot do its job).
-pub fn execute(plan: &Plan, opts: &FixOptions, check: &Options) -> Result<Executed, String> {
+pub fn execute(plan: &Plan, opts: &FixOptions, check: &Options) -> Result<Executed, crate::Error> {
     super::Fixer::new(opts.clone()).execute(plan, check)
 }
 
@@ -61,9 +61,9 @@ impl super::Fixer {
     /// (`check.deadline`, from `check.started`) are not run, external
     /// programs are stopped at it, and downloads past
     /// [`FixOptions::max_downloads`] for the run are not made.
-    pub fn execute(&mut self, plan: &Plan, check: &Options) -> Result<Executed, String> {
-        let (done, fetched) =
-            execute_chunk(plan, &self.opts, check, self.downloads, &self.written)?;
+    pub fn execute(&mut self, plan: &Plan, check: &Options) -> Result<Executed, crate::Error> {
+        let (done, fetched) = execute_chunk(plan, &self.opts, check, self.downloads, &self.written)
+            .map_err(|m| crate::Error::new(crate::ErrorKind::Io, m))?;
         self.downloads += fetched;
         for j in &done.jobs {
             if self.written.len() <= j.id {
@@ -321,6 +321,7 @@ fn run_job(
         }),
         (_, _, Some(_)) => match ffmpeg {
             Some(prog) => super::safe::fresh(output)
+                .map_err(String::from)
                 .and_then(|()| super::video::run(prog, &j.args, timeout))
                 .map(|()| {
                     let bytes = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
@@ -373,11 +374,9 @@ impl Fetch {
         let _ = (plan, check);
         Fetch {
             #[cfg(feature = "remote")]
-            fetcher: plan
-                .jobs
-                .iter()
-                .any(|j| j.download.is_some())
-                .then(|| crate::source::http::Fetcher::new(check.remote.clone())),
+            fetcher: plan.jobs.iter().any(|j| j.download.is_some()).then(|| {
+                crate::source::http::Fetcher::new(check.remote.clone()).map_err(String::from)
+            }),
         }
     }
 

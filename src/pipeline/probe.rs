@@ -176,7 +176,7 @@ fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<pro
                         Some(Ok(f)) => probe::probe_url(f, u, opts.budget),
                         Some(Err(e)) => probe::MediaFacts::unopenable(
                             u.as_str(),
-                            source::OpenError::ClientSetup(e.clone()),
+                            source::OpenError::ClientSetup(e.message.clone()),
                         ),
                         None => probe::MediaFacts::unopenable(
                             u.as_str(),

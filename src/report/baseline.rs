@@ -126,13 +126,13 @@ impl Baseline {
 
     /// The file's text, refused when [`Baseline::load`] would refuse it
     /// (above [`MAX_BASELINE_BYTES`]).
-    pub fn to_json_checked(&self) -> Result<String, String> {
+    pub fn to_json_checked(&self) -> Result<String, crate::Error> {
         let text = self.to_json();
         if text.len() as u64 > MAX_BASELINE_BYTES {
-            return Err(format!(
+            return Err(crate::Error::new(crate::ErrorKind::Usage, format!(
                 "the baseline would be {} bytes, above the {MAX_BASELINE_BYTES} a baseline may be (--baseline would refuse it): record fewer requests per baseline",
                 text.len()
-            ));
+            )));
         }
         Ok(text)
     }

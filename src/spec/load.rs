@@ -259,16 +259,17 @@ impl Spec {
     }
 
     /// Checks every dialect is consistent; a user override goes through this too.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), crate::Error> {
+        let fail = |m: String| crate::Error::new(crate::ErrorKind::Spec, m);
         if self.dialects.is_empty() {
-            return Err("no dialect is loaded".into());
+            return Err(fail("no dialect is loaded".into()));
         }
         let mut seen = std::collections::BTreeSet::new();
         for d in &self.dialects {
             if !seen.insert(d.id.as_str()) {
-                return Err(format!("dialect `{}` is defined twice", d.id));
+                return Err(fail(format!("dialect `{}` is defined twice", d.id)));
             }
-            d.validate().map_err(|e| format!("[{}] {e}", d.id))?;
+            d.validate().map_err(|e| fail(format!("[{}] {e}", d.id)))?;
         }
         Ok(())
     }

@@ -10,7 +10,7 @@ fn formats_are_validated_against_the_format_table() {
         .image
         .formats
         .push("jpg2000".into());
-    let e = spec.validate().unwrap_err();
+    let e = spec.validate().unwrap_err().to_string();
     assert!(
         e.contains("`jpg2000` is not a format this tool knows"),
         "{e}"
@@ -21,7 +21,7 @@ fn formats_are_validated_against_the_format_table() {
         .audio
         .formats
         .push("mp4".into());
-    let e = spec.validate().unwrap_err();
+    let e = spec.validate().unwrap_err().to_string();
     assert!(e.contains("`mp4` is not audio"), "{e}");
 }
 
@@ -43,12 +43,20 @@ fn builtin_table_is_valid_and_complete() {
 fn validation_catches_inconsistent_overrides() {
     let mut spec = Spec::builtin().clone();
     spec.get_mut(Dialect::UNIFIED).unwrap().image.min_side = 7000;
-    assert!(spec.validate().unwrap_err().contains("image sides"));
+    assert!(spec
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("image sides"));
     let mut spec = Spec::builtin().clone();
     spec.get_mut(Dialect::OPEN).unwrap().models[0]
         .duration
         .default = Some(99);
-    assert!(spec.validate().unwrap_err().contains("default duration"));
+    assert!(spec
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("default duration"));
 }
 
 #[test]

@@ -70,7 +70,8 @@ pub struct Fetcher {
 
 impl Fetcher {
     /// Builds the client. Fails only when TLS or the proxy cannot be set up.
-    pub fn new(opts: RemoteOptions) -> Result<Fetcher, String> {
+    pub fn new(opts: RemoteOptions) -> Result<Fetcher, crate::Error> {
+        let fail = |m: String| crate::Error::new(crate::ErrorKind::Usage, m);
         let mut b = Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy()
@@ -85,11 +86,11 @@ impl Fetcher {
                 policy: opts.proxy.is_none().then(|| opts.policy()),
             }));
         if let Some(p) = &opts.proxy {
-            b = b.proxy(reqwest::Proxy::all(p).map_err(|e| format!("proxy `{p}`: {e}"))?);
+            b = b.proxy(reqwest::Proxy::all(p).map_err(|e| fail(format!("proxy `{p}`: {e}")))?);
         }
         let client = b
             .build()
-            .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+            .map_err(|e| fail(format!("cannot set up the HTTP client: {e}")))?;
         Ok(Fetcher { client, opts })
     }
 
