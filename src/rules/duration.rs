@@ -1,35 +1,9 @@
-//! `duration`: outside the model's range or set (REQ006), and an accepted
-//! value written as a fraction (REQ005, for the `types` unit).
+//! The `duration` unit (REQ006): outside the model's range or set (a
+//! fraction of an accepted value is the `types` unit's REQ005).
 
 use super::Ctx;
 use crate::finding::{Code, Finding, Fix, Limit, Unit};
 use crate::json::Value;
-
-/// REQ005 (a warning): an accepted duration written as a fraction (`5.0`).
-/// JSON Schema counts it as an integer, strict decoders (Go's) refuse it.
-pub(super) fn fraction(ctx: &Ctx, f: &crate::request::Field, out: &mut Vec<Finding>) {
-    let (Some(model), Value::Number(n)) = (ctx.model, &f.node.value) else {
-        return;
-    };
-    if let (None, Some(v)) = (n.as_i64(), n.as_whole()) {
-        if model.duration.accepts(v) {
-            out.push(
-                Finding::new(
-                    Code::REQ005,
-                    format!("duration is written as {}; some decoders refuse a fraction in an integer field", n.raw()),
-                )
-                .case("fraction")
-                .at_node(&f.pointer, &f.node)
-                .measured(n.as_f64(), Unit::S)
-                .help(format!("write {v}"))
-                .fix(Fix::Set {
-                    pointer: f.pointer.clone(),
-                    value: v.into(),
-                }),
-            );
-        }
-    }
-}
 
 /// REQ006: `duration` outside the model's range or set.
 pub(super) fn duration(ctx: &Ctx, out: &mut Vec<Finding>) {

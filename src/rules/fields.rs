@@ -1,11 +1,9 @@
-//! The request's members: model, required and unknown fields, JSON types,
-//! duration, quality and aspect ratio, duplicate keys.
+//! The request's members: the `model` unit (REQ002), the `required` unit
+//! (REQ003), and the members each rule reads (`winning_fields`).
 
-use super::common::article;
-use super::{did_you_mean, Ctx};
+use super::Ctx;
 use crate::finding::{Code, Finding, Fix, Limit, Unit};
-use crate::json::{Node, Value};
-use crate::spec::{join_or, FieldType};
+use crate::spec::join_or;
 
 /// Whether a model id names a Seedance 1.x model (`doubao-seedance-1-0-pro-250528`,
 /// `seedance-1-5-pro`, `bytedance/seedance-1.0-lite`), which the provider's
@@ -172,62 +170,10 @@ pub(super) fn required(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 }
 
-/// Names the other dialect uses for the same thing, and common slips.
-const ALIASES: &[(&str, &str)] = &[
-    ("aspectRatio", "aspect_ratio"),
-    ("webhookUrl", "callback_url"),
-    ("callbackUrl", "callback_url"),
-    ("webhook_url", "callback_url"),
-    ("resolution", "quality"),
-    ("mediaUrls", "image_urls`, `video_urls` or `audio_urls"),
-    ("media_urls", "image_urls`, `video_urls` or `audio_urls"),
-    ("aspect_ratio", "aspectRatio"),
-    ("callback_url", "webhookUrl"),
-    ("quality", "resolution"),
-    ("image_urls", "mediaUrls"),
-    ("video_urls", "mediaUrls"),
-    ("audio_urls", "mediaUrls"),
-    ("images", "image_urls"),
-    ("videos", "video_urls"),
-    ("image", "image_urls"),
-    ("video", "video_urls"),
-    ("audio", "audio_urls"),
-];
-
-/// Lower case without `_` and `-`, so `imageUrls`, `image-urls` and `image_urls` meet.
-fn folded(s: &str) -> String {
-    s.chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-fn suggestion(ctx: &Ctx, name: &str) -> Option<String> {
-    let defined = &ctx.spec.fields;
-    let known = |s: &str| {
-        s.split('`')
-            .next()
-            .is_some_and(|first| defined.contains_key(first))
-    };
-    if let Some(to) = ctx.spec.aliases.get(name) {
-        return Some(to.clone());
-    }
-    if let Some((_, to)) = ALIASES.iter().find(|(from, to)| *from == name && known(to)) {
-        return Some((*to).to_string());
-    }
-    let f = folded(name);
-    let plural = format!("{f}s");
-    if let Some(hit) = defined
-        .keys()
-        .find(|k| folded(k) == f || folded(k) == plural)
-    {
-        return Some(hit.clone());
-    }
-    did_you_mean(name, defined.keys().map(String::as_str)).map(str::to_string)
-}
-
 /// The members that count: the last of each name (REQ021 reports the others).
-fn winning_fields<'a>(ctx: &'a Ctx) -> impl Iterator<Item = &'a crate::request::Field> + 'a {
+pub(super) fn winning_fields<'a>(
+    ctx: &'a Ctx,
+) -> impl Iterator<Item = &'a crate::request::Field> + 'a {
     // The index of the last member of each name, found in one pass.
     let mut last = std::collections::HashMap::new();
     for (i, f) in ctx.req.fields.iter().enumerate() {
@@ -239,153 +185,4 @@ fn winning_fields<'a>(ctx: &'a Ctx) -> impl Iterator<Item = &'a crate::request::
         .enumerate()
         .filter(move |(i, f)| last.get(f.name.as_str()) == Some(i))
         .map(|(_, f)| f)
-}
-
-pub(super) fn unknown_fields(ctx: &Ctx, out: &mut Vec<Finding>) {
-    for f in winning_fields(ctx) {
-        if ctx.spec.fields.contains_key(&f.name) {
-            continue;
-        }
-        if let Some(note) = ctx.spec.notes.get(&f.name) {
-            let mut finding = Finding::new(Code::REQ004, format!("`{}` is {}", f.name, note.says))
-                .case(note.kind.case())
-                .at(&f.pointer, f.key_offset)
-                .until(f.key_end);
-            finding = match &note.instead {
-                Some(to) => finding.help(format!("use `{to}` instead")),
-                None => finding.help("remove it").fix(Fix::Remove {
-                    pointer: f.pointer.clone(),
-                }),
-            };
-            out.push(finding);
-            continue;
-        }
-        let mut finding = Finding::new(
-            Code::REQ004,
-            format!(
-                "`{}` is not a field of the {} dialect; the service ignores or rejects it",
-                f.name, ctx.req.dialect
-            ),
-        )
-        .at(&f.pointer, f.key_offset)
-        .until(f.key_end);
-        finding = match suggestion(ctx, &f.name) {
-            // A single defined name the member can be renamed to (not a
-            // choice between several arrays).
-            Some(s) if ctx.spec.items.as_ref().is_some_and(|i| i.array == s) => {
-                let types: Vec<&String> = ctx
-                    .spec
-                    .items
-                    .iter()
-                    .flat_map(|i| i.text_type.iter().chain(i.types.keys()))
-                    .collect();
-                finding.help(format!(
-                    "the {} dialect carries the prompt and the media as typed items of `{s}` ({}): move it there",
-                    ctx.req.dialect,
-                    types.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
-                ))
-            }
-            Some(s) if ctx.spec.fields.contains_key(&s) && ctx.req.field(&s).is_none() => finding
-                .help(format!("did you mean `{s}`?"))
-                .fix(Fix::Rename {
-                    pointer: f.pointer.clone(),
-                    to: s,
-                }),
-            Some(s) => finding.help(format!("did you mean `{s}`?")),
-            None => finding.help(format!(
-                "remove it; the {} dialect defines {}",
-                ctx.req.dialect,
-                join_or(
-                    &ctx.spec
-                        .fields
-                        .keys()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                )
-            )),
-        };
-        out.push(finding);
-    }
-    super::items::unknown_types(ctx, out);
-}
-
-pub(super) fn types(ctx: &Ctx, out: &mut Vec<Finding>) {
-    super::items::shapes(ctx, out);
-    for f in winning_fields(ctx) {
-        let Some(&ty) = ctx.spec.fields.get(&f.name) else {
-            continue;
-        };
-        let v = &f.node.value;
-        let ok = match ty {
-            FieldType::String => matches!(v, Value::String(_)),
-            // Fractions are judged by the field's own rule (REQ006 for duration).
-            FieldType::Integer => matches!(v, Value::Number(_)),
-            FieldType::Boolean => matches!(v, Value::Bool(_)),
-            FieldType::Object => matches!(v, Value::Object(_)),
-            FieldType::StringArray | FieldType::ObjectArray | FieldType::Array => {
-                matches!(v, Value::Array(_))
-            }
-            FieldType::Scalar => matches!(v, Value::String(_) | Value::Number(_)),
-        };
-        if !ok {
-            out.push(wrong_type(&f.name, &f.pointer, &f.node, ty.describe()));
-        }
-        if f.name == ctx.spec.duration_field {
-            super::duration::fraction(ctx, f, out);
-        }
-        if let (FieldType::StringArray, Value::Array(items)) = (ty, v) {
-            for (i, item) in items.iter().enumerate() {
-                if !matches!(item.value, Value::String(_)) {
-                    let name = format!("{}[{i}]", f.name);
-                    out.push(wrong_type(
-                        &name,
-                        &format!("{}/{i}", f.pointer),
-                        item,
-                        "a string (a URL)",
-                    ));
-                }
-            }
-        }
-    }
-}
-
-fn wrong_type(name: &str, pointer: &str, node: &Node, want: &str) -> Finding {
-    let got = node.value.type_name();
-    let fix = match (&node.value, want) {
-        (Value::String(s), "an integer") => s.trim().parse::<i64>().ok().map(|v| v.into()),
-        (Value::String(s), "a boolean") => match s.as_str() {
-            "true" => Some(true.into()),
-            "false" => Some(false.into()),
-            _ => None,
-        },
-        (Value::String(s), "an array of strings") => Some(serde_json::json!([s])),
-        _ => None,
-    };
-    let help = match (&node.value, want) {
-        (Value::String(s), "an integer") if s.trim().parse::<i64>().is_ok() => {
-            format!("write the number without quotes: {}", s.trim())
-        }
-        (Value::String(s), "a boolean") if matches!(s.as_str(), "true" | "false") => {
-            format!("write {s} without quotes")
-        }
-        (Value::String(_), "an array of strings") => {
-            "wrap the URL in an array: [\"…\"]".to_string()
-        }
-        (Value::Null, _) => "remove the member, or give it a value".to_string(),
-        _ => format!("give `{name}` {want}"),
-    };
-    let f = Finding::new(
-        Code::REQ005,
-        format!("`{name}` is {} {got}; it must be {want}", article(got)),
-    )
-    .at_node(pointer, node)
-    .measured(got, Unit::Value)
-    .help(help);
-    match fix {
-        Some(value) => f.fix(Fix::Set {
-            pointer: pointer.to_string(),
-            value,
-        }),
-        None => f,
-    }
 }

@@ -4,12 +4,15 @@
 //! Public here: the [registry](RULES) (every code belongs to exactly one
 //! rule unit; [`rule`] finds it), each code's documentation ([`docs`]) and
 //! default severities. The units themselves are private; the registry's
-//! tests run each one alone. Files group the units by subject:
-//! `fields` (the members), `duration`, `choices`, `prompt`, `callback`,
-//! `counts` (media arrays), `items` and `roles` (typed media items with
-//! roles), `duplicates`, `document` (REQ001, REQ018), `sources` (SRC),
-//! `image`, `video`, `audio` (with `common`, what the three share),
-//! `predict` (REQ090).
+//! tests run each one alone. Each code is built in one file (a test in
+//! `tests/it/layering.rs` holds it): `document` (REQ001, REQ018), `fields`
+//! (model, required), `unknown_field` (REQ004), `types` (REQ005),
+//! `duration`, `choices` (quality, aspect ratio), `prompt`, `callback`,
+//! `counts` (media counts, audio without a visual), `roles` (REQ023),
+//! `duplicates`, `sources` (SRC), `image`, `video`, `audio`. Helpers:
+//! `items` (typed items as read), `common` (what the media units share),
+//! `envelope` (what each asset's slot accepts), `remedy`, `predict`
+//! (REQ090, a fact).
 
 mod audio;
 mod callback;
@@ -34,6 +37,8 @@ mod roles;
 pub mod severity;
 mod sources;
 mod suggest;
+mod types;
+mod unknown_field;
 mod video;
 
 pub(crate) use common::AssetFacts;

@@ -1,5 +1,7 @@
-//! The prompt: empty, too long, media named beyond what was sent, tag syntax,
-//! first/last-frame wording mixed with reference media.
+//! The `prompt` unit: empty, too long, media named beyond what was sent, tag
+//! syntax, first/last-frame wording or roles of two modes mixed with
+//! reference media (REQ009, REQ010, REQ015, REQ016, REQ017); and the
+//! `legacy-prompt` unit (REQ022).
 
 use super::counts::{kind_counts, KindCounts};
 use super::Ctx;
@@ -14,7 +16,7 @@ fn prompt<'a>(ctx: &'a Ctx) -> Option<(&'a str, &'a crate::request::Field)> {
 }
 
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
-    super::roles::mixed_roles(ctx, out);
+    mixed_roles(ctx, out);
     text_only_fields(ctx, out);
     let Some((text, field)) = prompt(ctx) else {
         return;
@@ -248,5 +250,52 @@ fn text_only_fields(ctx: &Ctx, out: &mut Vec<Finding>) {
                 "remove `{name}`, or send the media in another request"
             )),
         );
+    }
+}
+
+/// REQ017 (case `roles`): roles of two modes in one request.
+fn mixed_roles(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let Some(spec) = &ctx.spec.items else { return };
+    let mode_of = |role: &str| {
+        spec.modes
+            .iter()
+            .find(|m| m.roles.iter().any(|r| r == role))
+    };
+    let mut first: Option<(&crate::spec::ItemMode, &crate::request::AssetRef)> = None;
+    for a in &ctx.req.assets {
+        let Some(m) = a.role.as_deref().and_then(mode_of) else {
+            continue;
+        };
+        match first {
+            None => first = Some((m, a)),
+            Some((fm, fa)) if fm.name != m.name => {
+                out.push(
+                    Finding::new(
+                        Code::REQ017,
+                        format!(
+                            "`{}` is a `{}` ({} mode), but `{}` is a `{}` ({} mode); the modes are mutually exclusive",
+                            a.pointer,
+                            a.slot(),
+                            m.name,
+                            fa.pointer,
+                            fa.slot(),
+                            fm.name
+                        ),
+                    )
+                    .case("roles")
+                    .at(&a.pointer, a.offset)
+                    .asset(a.position)
+                    .help(format!(
+                        "send the {} items ({}) and the {} items ({}) in two requests",
+                        fm.name,
+                        fm.roles.join(", "),
+                        m.name,
+                        m.roles.join(", ")
+                    )),
+                );
+                return;
+            }
+            Some(_) => {}
+        }
     }
 }

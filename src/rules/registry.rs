@@ -4,7 +4,7 @@
 
 use super::{
     audio, callback, choices, counts, document, duplicates, duration, fields, image, prompt, roles,
-    sources, video, Ctx,
+    sources, types, unknown_field, video, Ctx,
 };
 use crate::finding::{Code, Finding};
 
@@ -40,12 +40,12 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "unknown-field",
         codes: &[Code::REQ004],
-        check: fields::unknown_fields,
+        check: unknown_field::check,
     },
     Rule {
         id: "types",
         codes: &[Code::REQ005],
-        check: fields::types,
+        check: types::check,
     },
     Rule {
         id: "duration",

@@ -277,3 +277,43 @@ fn the_checker_sees_an_upward_import_a_cycle_and_a_module_with_no_layer() {
         assert!(bad.iter().any(|b| b.contains(want)), "{want}: {bad:?}");
     }
 }
+
+/// Each code is named (`Code::…`) by exactly one file of `src/rules/` —
+/// the unit's, which builds its findings (directly or through the media
+/// units' shared helpers, which take the code from it): a code leads to the
+/// one place that emits it. The tables that list every code (registry,
+/// default severities, remedies, docs) are not units.
+#[test]
+fn each_code_is_built_in_one_rules_file() {
+    let mut paths = Vec::new();
+    files(&root().join("src/rules"), &mut paths);
+    let tables = [
+        "registry.rs",
+        "severity.rs",
+        "remedy.rs",
+        "docs.rs",
+        "mod.rs",
+    ];
+    let mut built: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for p in &paths {
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if tables.contains(&name.as_str()) {
+            continue;
+        }
+        let text = code(&std::fs::read_to_string(p).unwrap());
+        for (i, _) in text.match_indices("Code::") {
+            let code: String = text[i + "Code::".len()..]
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            built.entry(code).or_default().insert(name.clone());
+        }
+    }
+    assert!(built.len() > 50, "{built:?}");
+    let spread: Vec<String> = built
+        .iter()
+        .filter(|(_, files)| files.len() > 1)
+        .map(|(c, files)| format!("{c}: {files:?}"))
+        .collect();
+    assert!(spread.is_empty(), "built in several files: {spread:?}");
+}
