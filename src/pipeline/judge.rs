@@ -28,6 +28,7 @@ pub(crate) fn judge(
     let view: Vec<Option<&MediaFacts>> = facts.iter().map(Option::as_deref).collect();
     let dialect_spec = opts.spec().dialect(req.dialect);
     let model = dialect_spec.request_model(req.model());
+    let kinds = rules::media_kinds(&req, &view);
     let ctx = rules::Ctx {
         req: &req,
         all: opts.spec(),
@@ -36,6 +37,7 @@ pub(crate) fn judge(
         opts: &opts.rules,
         callback_dns,
         facts: &view,
+        kinds: &kinds,
         accepts: &[],
     };
     // Each asset's envelope first: the media rules judge by it.

@@ -125,6 +125,7 @@ pub(crate) fn for_each_ctx(
         let spec = opts.spec().dialect(req.dialect);
         let asset_facts: Vec<Option<&crate::probe::MediaFacts>> =
             ids.iter().map(|k| k.map(|i| &facts[i.0])).collect();
+        let kinds = crate::rules::media_kinds(req, &asset_facts);
         let ctx = crate::rules::Ctx {
             req,
             all: opts.spec(),
@@ -133,6 +134,7 @@ pub(crate) fn for_each_ctx(
             opts: &opts.rules,
             callback_dns: None,
             facts: &asset_facts,
+            kinds: &kinds,
             accepts: &[],
         };
         let accepts = ctx.envelopes();

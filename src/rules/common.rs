@@ -34,7 +34,7 @@ pub(super) fn judgeable_in<'c>(
     ctx: &'c Ctx,
     kind: MediaKind,
 ) -> impl Iterator<Item = (usize, &'c AssetRef, &'c MediaFacts)> + 'c {
-    judgeable(ctx).filter(move |(_, a, f)| slot_kind(a, f) == kind)
+    judgeable(ctx).filter(move |(i, _, _)| judged_as(ctx, *i) == kind)
 }
 
 /// The server's Content-Type, lower case, without parameters.
@@ -63,16 +63,10 @@ pub(super) fn at_asset(i: usize, a: &AssetRef) -> impl Fn(Finding) -> Finding + 
 /// where nothing was probed (a URL in this build, or `--no-fetch`).
 pub type AssetFacts<'a> = [Option<&'a MediaFacts>];
 
-/// The kind an asset is judged as: its array's kind, or in a mixed array the
-/// kind of its bytes (then its extension, for files that are none of the three).
-pub(super) fn slot_kind(a: &AssetRef, f: &MediaFacts) -> MediaKind {
-    match (a.kind, f.kind) {
-        (MediaKind::Any, Kind::Image) => MediaKind::Image,
-        (MediaKind::Any, Kind::Video) => MediaKind::Video,
-        (MediaKind::Any, Kind::Audio) => MediaKind::Audio,
-        (MediaKind::Any, Kind::Unknown) => kind_from_extension(&a.uri).unwrap_or(MediaKind::Image),
-        (k, _) => k,
-    }
+/// The kind asset `i` is judged as: its kind ([`Ctx::kind`]), an image where
+/// nothing says (a mixed array's entry that is none of the three).
+pub(super) fn judged_as(ctx: &Ctx, i: usize) -> MediaKind {
+    ctx.kind(i).unwrap_or(MediaKind::Image)
 }
 
 pub(super) fn names(formats: &[String]) -> String {
@@ -251,11 +245,10 @@ pub(super) fn totals(
     out: &mut Vec<Finding>,
 ) {
     let judged: Vec<&MediaFacts> = ctx
-        .req
-        .assets
+        .facts
         .iter()
-        .zip(ctx.facts)
-        .filter_map(|(a, f)| f.filter(|f| slot_kind(a, f) == kind))
+        .enumerate()
+        .filter_map(|(i, f)| f.filter(|_| judged_as(ctx, i) == kind))
         .filter(|f| f.error.is_none() && f.kind != Kind::Image)
         .collect();
     let sum = |get: &dyn Fn(&MediaFacts) -> Option<f64>| -> (usize, f64) {
@@ -296,4 +289,31 @@ pub(crate) fn kind_from_extension(uri: &str) -> Option<MediaKind> {
         crate::probe::Kind::Audio => Some(MediaKind::Audio),
         crate::probe::Kind::Unknown => None,
     }
+}
+
+/// Each asset's media kind, once per request: its slot's; in a mixed array
+/// (the open dialect's `mediaUrls`) what its bytes are when they were read,
+/// else what its file extension says, else unknown.
+pub(crate) fn media_kinds(
+    req: &crate::request::Request,
+    facts: &AssetFacts,
+) -> Vec<Option<MediaKind>> {
+    req.assets
+        .iter()
+        .enumerate()
+        .map(|(i, a)| match a.kind {
+            MediaKind::Any => facts
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(|f| match f.kind {
+                    Kind::Image => Some(MediaKind::Image),
+                    Kind::Video => Some(MediaKind::Video),
+                    Kind::Audio => Some(MediaKind::Audio),
+                    Kind::Unknown => None,
+                })
+                .or_else(|| kind_from_extension(&a.uri)),
+            k => Some(k),
+        })
+        .collect()
 }

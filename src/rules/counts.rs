@@ -2,7 +2,6 @@
 //! (REQ012, REQ013: which kinds and roles the model accepts, and how many)
 //! and the `audio-without-visual` unit (REQ014).
 
-use super::common::kind_from_extension;
 use super::items::{items, Item};
 use super::{did_you_mean, Ctx};
 use crate::finding::{Code, Finding, Limit, Unit};
@@ -35,22 +34,8 @@ impl KindCounts {
 /// what its file extension says, else unknown.
 pub(super) fn kind_counts(ctx: &Ctx) -> KindCounts {
     let mut c = KindCounts::default();
-    for (i, a) in ctx.req.assets.iter().enumerate() {
-        let probed = ctx
-            .facts
-            .get(i)
-            .copied()
-            .flatten()
-            .and_then(|f| match f.kind {
-                crate::probe::Kind::Image => Some(MediaKind::Image),
-                crate::probe::Kind::Video => Some(MediaKind::Video),
-                crate::probe::Kind::Audio => Some(MediaKind::Audio),
-                crate::probe::Kind::Unknown => None,
-            });
-        let kind = match a.kind {
-            MediaKind::Any => probed.or_else(|| kind_from_extension(&a.uri)),
-            k => Some(k),
-        };
+    for i in 0..ctx.req.assets.len() {
+        let kind = ctx.kind(i);
         match kind {
             Some(MediaKind::Image) => c.image += 1,
             Some(MediaKind::Video) => c.video += 1,
@@ -171,9 +156,9 @@ pub(super) fn audio_without_visual(ctx: &Ctx, out: &mut Vec<Finding>) {
         _ => return,
     };
     if c.audio > 0 && c.image == 0 && c.video == 0 {
-        let first_audio = ctx.req.assets.iter().find(|a| {
-            a.kind == MediaKind::Audio || kind_from_extension(&a.uri) == Some(MediaKind::Audio)
-        });
+        let first_audio = (0..ctx.req.assets.len())
+            .find(|&i| ctx.kind(i) == Some(MediaKind::Audio))
+            .map(|i| &ctx.req.assets[i]);
         let mut f = Finding::new(
             Code::REQ014,
             format!(

@@ -186,16 +186,19 @@ fn max_lengths(
 
 /// The envelope of asset `i` on its own, when its kind is known.
 fn accepts(ctx: &Ctx, i: usize, a: &AssetRef) -> Option<Accepts> {
-    let kind = match a.kind {
-        MediaKind::Any => match ctx.facts.get(i).copied().flatten().map(|f| f.kind) {
-            Some(crate::probe::Kind::Image) => MediaKind::Image,
-            Some(crate::probe::Kind::Video) => MediaKind::Video,
-            Some(crate::probe::Kind::Audio) => MediaKind::Audio,
-            _ => return None,
-        },
-        k => k,
+    // In a mixed array, only what the bytes showed (a name alone is not
+    // enough to say what the file must be).
+    let probed = || {
+        ctx.facts
+            .get(i)
+            .copied()
+            .flatten()
+            .is_some_and(|f| f.kind != crate::probe::Kind::Unknown)
     };
-    Some(of_kind(ctx, kind))
+    if a.kind == MediaKind::Any && !probed() {
+        return None;
+    }
+    Some(of_kind(ctx, ctx.kind(i)?))
 }
 
 /// What asset `i`'s slot accepts, judged as `kind`: its envelope, or (an

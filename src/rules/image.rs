@@ -2,7 +2,7 @@
 //! EXIF rotation, animation, and the first/last-frame pair.
 
 use super::common::{
-    at_asset, judgeable_in, ratio_text, readable, slot_kind, too_large, AssetFacts,
+    at_asset, judgeable_in, judged_as, ratio_text, readable, too_large, AssetFacts,
 };
 use super::Ctx;
 use crate::finding::{Code, Finding, Fix, Limit, Unit};
@@ -211,8 +211,8 @@ fn first_last(ctx: &Ctx, facts: &AssetFacts, out: &mut Vec<Finding>) {
         .iter()
         .enumerate()
         .filter_map(|(i, a)| facts.get(i).copied().flatten().map(|f| (i, a, f)))
-        .filter(|(_, a, f)| {
-            slot_kind(a, f) == MediaKind::Image && f.kind == Kind::Image && f.error.is_none()
+        .filter(|(i, _, f)| {
+            judged_as(ctx, *i) == MediaKind::Image && f.kind == Kind::Image && f.error.is_none()
         })
         .collect();
     // Where roles say which is which, the first-frame role comes first.

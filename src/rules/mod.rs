@@ -41,7 +41,7 @@ mod types;
 mod unknown_field;
 mod video;
 
-pub(crate) use common::AssetFacts;
+pub(crate) use common::{media_kinds, AssetFacts};
 pub(crate) use document::{problem as document_problem, DocumentProblem};
 pub use predict::Predicted;
 pub use registry::{rule, Rule, FACTS, RULES};
@@ -50,7 +50,7 @@ pub use suggest::did_you_mean;
 
 use crate::finding::Finding;
 use crate::request::Request;
-use crate::spec::{DialectSpec, ModelSpec};
+use crate::spec::{DialectSpec, MediaKind, ModelSpec};
 
 /// Choices that change what a rule may accept.
 #[derive(Debug, Clone, Default)]
@@ -79,6 +79,9 @@ pub(crate) struct Ctx<'a> {
     /// Probe facts per asset (same order as `req.assets`; empty or `None`
     /// where nothing was probed).
     pub facts: &'a AssetFacts<'a>,
+    /// Each asset's media kind, computed once ([`media_kinds`]): its slot's,
+    /// or in a mixed array what its bytes are, else what its name says.
+    pub kinds: &'a [Option<MediaKind>],
     /// What each asset's slot accepts (same order as `req.assets`): computed
     /// once by [`Ctx::envelopes`], read by the media rules and by `fix`.
     pub accepts: &'a [Option<Accepts>],
@@ -95,6 +98,11 @@ impl<'a> Ctx<'a> {
     /// The envelope of asset `i`, when its kind is known.
     pub(crate) fn accepts(&self, i: usize) -> Option<&'a Accepts> {
         self.accepts.get(i).and_then(Option::as_ref)
+    }
+
+    /// The media kind of asset `i`, when known.
+    pub(crate) fn kind(&self, i: usize) -> Option<MediaKind> {
+        self.kinds.get(i).copied().flatten()
     }
 }
 

@@ -133,15 +133,9 @@ pub(super) fn predict(ctx: &Ctx) -> Option<Predicted> {
         .iter()
         .enumerate()
         .filter(|(_, a)| model.media_range(a.slot()).is_some())
-        .filter_map(|(i, a)| {
+        .filter_map(|(i, _)| {
             let f = facts.get(i).copied().flatten();
-            let is_video = match (a.kind, f) {
-                (MediaKind::Any, Some(f)) => f.kind == Kind::Video,
-                (MediaKind::Any, None) => {
-                    super::common::kind_from_extension(&a.uri) == Some(MediaKind::Video)
-                }
-                (k, _) => k == MediaKind::Video,
-            };
+            let is_video = ctx.kind(i) == Some(MediaKind::Video);
             is_video.then(|| f.filter(|f| f.error.is_none()).and_then(|f| f.duration_s))
         })
         .collect();
