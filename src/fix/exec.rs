@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{text, FixOptions, Job, Plan};
+use super::{text, FixOptions, Job, Plan, Work};
 use crate::input::{Body, Document};
 use crate::report::Source;
 use crate::{Code, Options, Report};
@@ -261,8 +261,8 @@ fn run_job(
             .min(opts.ffmpeg_timeout)
     });
     let (input, output) = (Path::new(&j.input), Path::new(&j.output));
-    let r = match (&j.image, &j.audio, &j.video) {
-        (Some(img), _, _) => match &j.slot {
+    let r = match &j.work {
+        Work::Image(img) => match &j.slot {
             Some(slot) => {
                 let decoded = match &j.convert {
                     Some(c) => decode_first(c, timeout),
@@ -289,7 +289,7 @@ fn run_job(
             }
             None => Err("no envelope for the slot".into()),
         },
-        (_, Some(a), _) => if a.copy_frames {
+        Work::Audio(a) => if a.copy_frames {
             super::audio::cut_mp3(
                 input,
                 output,
@@ -319,7 +319,7 @@ fn run_job(
                 w.bytes
             )
         }),
-        (_, _, Some(_)) => match ffmpeg {
+        Work::Video(_) => match ffmpeg {
             Some(prog) => super::safe::fresh(output)
                 .map_err(String::from)
                 .and_then(|()| super::video::run(prog, &j.args, timeout))
@@ -329,7 +329,6 @@ fn run_job(
                 }),
             None => Err(j.blocked.clone().unwrap_or_else(|| "no ffmpeg".into())),
         },
-        _ => Err("nothing to do".into()),
     };
     match r {
         Ok(detail) => JobResult {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::plan::Planner;
 use super::totals::{suffixed, Totals};
-use super::{image, video, Job};
+use super::{image, video, Job, Work};
 use crate::finding::Fix;
 use crate::probe::{Format, Kind, MediaFacts};
 use crate::rules::{remedy, Accepts, Remedy};
@@ -98,32 +98,26 @@ impl Planner<'_> {
             lossy: false,
             convert: None,
         };
-        let (ext, image_job, audio_job, video_job) = match kind {
+        let (ext, work) = match kind {
             "image" => {
                 let (ext, j) = self.image_job(path, f, &stem, media, acc, &mut d)?;
-                (ext, Some(j), None, None)
+                (ext, Work::Image(j))
             }
             "audio" => {
                 let (ext, a) = self.audio_job(f, media, acc, totals, index, &mut d)?;
-                (ext, None, Some(a), None)
+                (ext, Work::Audio(a))
             }
-            _ => {
-                let j = self.video_job(f, media, acc, totals, index, &mut d)?;
-                ("mp4", None, None, Some(j))
-            }
+            _ => (
+                "mp4",
+                Work::Video(self.video_job(f, media, acc, totals, index, &mut d)?),
+            ),
         };
         let Draft {
             actions,
             lossy,
             convert,
         } = d;
-        let key = format!(
-            "{}|{kind}|{:?}|{:?}|{:?}",
-            path.display(),
-            image_job,
-            audio_job,
-            video_job
-        );
+        let key = format!("{}|{kind}|{work:?}", path.display());
         if let Some(&id) = self.by_key.get(&key) {
             // A job of this chunk lists every finding it answers; one of an
             // earlier chunk is planned (and written) already.
@@ -142,10 +136,10 @@ impl Planner<'_> {
         let file = if *n == 1 { base } else { suffixed(&base, *n) };
         let output = self.opts.out.join("assets").join(&file);
         let id = self.base + self.jobs.len();
-        let (command, args, blocked) = match (&video_job, &convert) {
+        let (command, args, blocked) = match (&work, &convert) {
             // The converter's arguments stay in `convert`.
             (_, Some(c)) => (Some(image::convert_line(c)), Vec::new(), None),
-            (Some(j), None) => {
+            (Work::Video(j), None) => {
                 let args = video::args(path, &output, j);
                 let prog = self
                     .ffmpeg
@@ -154,7 +148,7 @@ impl Planner<'_> {
                 let blocked = self.ffmpeg.is_none().then(|| "no ffmpeg found (install it, or give --ffmpeg PATH); run the command yourself".to_string());
                 (Some(video::shell_line(&prog, &args)), args, blocked)
             }
-            (None, None) => (None, Vec::new(), None),
+            _ => (None, Vec::new(), None),
         };
         self.jobs.push(Job {
             id,
@@ -164,9 +158,7 @@ impl Planner<'_> {
             codes: media.iter().map(|f| f.code).collect(),
             actions,
             lossy,
-            image: image_job,
-            audio: audio_job,
-            video: video_job,
+            work,
             command,
             blocked,
             args,

@@ -205,15 +205,10 @@ pub struct Job {
     pub actions: Vec<String>,
     /// Whether it removes content (trim, crop).
     pub lossy: bool,
-    /// Image settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<ImageJob>,
-    /// Audio settings: cut to / pad to, seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audio: Option<AudioJob>,
-    /// Video settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub video: Option<VideoJob>,
+    /// What it does: its settings, under the member named for its kind
+    /// (`image`, `audio` or `video`).
+    #[serde(flatten)]
+    pub work: Work,
     /// The exact external command: ffmpeg for a video job; the converter
     /// that decodes a HEIC, AVIF or SVG image to PNG before an image job.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -234,6 +229,18 @@ pub struct Job {
     /// it writes (removed after the job).
     #[serde(skip)]
     pub(crate) convert: Option<image::Convert>,
+}
+
+/// What a job does to its asset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Work {
+    /// Decode, transform (scale, pad, crop) and write an image.
+    Image(ImageJob),
+    /// Cut, pad or convert an audio clip.
+    Audio(AudioJob),
+    /// Re-encode a video with ffmpeg.
+    Video(VideoJob),
 }
 
 /// Audio settings of a job.
