@@ -10,15 +10,11 @@
 //! external `ffmpeg` (with a timeout). Wire format: `docs/fix-format.md`.
 
 pub(crate) use crate::decode::audio;
-#[cfg(feature = "remote")]
-mod download;
-mod exec;
-mod image;
-mod jobs;
+mod apply;
 mod plan;
 pub mod text;
-mod totals;
-mod video;
+
+pub(crate) use plan::{image, video};
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -29,7 +25,7 @@ use crate::finding::Code;
 use crate::outfile as safe;
 
 pub use self::image::{ImageJob, ImageStep};
-pub use exec::{execute, Executed, JobResult, RequestResult};
+pub use apply::{execute, Executed, JobResult, RequestResult};
 pub use plan::plan;
 pub use video::{find_ffmpeg, VideoJob};
 

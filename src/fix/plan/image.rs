@@ -1,11 +1,10 @@
-//! Images with the `image` crate: decoded with `Limits`, EXIF orientation
-//! applied to the pixels, the ratio brought into range by padding (or
-//! centre-cropping), the sides scaled into range (Lanczos3), written as PNG,
-//! or as JPEG when the input was a JPEG or a PNG would be too large.
+//! Planning an image job: the steps that bring an image into its envelope
+//! (the ratio by padding or centre-cropping, the sides by scaling), and the
+//! external decoders for what the `image` crate does not read (applied in
+//! `apply/image.rs`).
 
 use std::path::Path;
 
-use image::{DynamicImage, GenericImageView, ImageDecoder, Rgba, RgbaImage};
 use serde::Serialize;
 
 use crate::rules::Accepts;
@@ -190,104 +189,6 @@ pub fn steps(w: u32, h: u32, slot: &Accepts, ratio: Option<f64>, crop: bool) -> 
     out
 }
 
-pub(crate) use crate::decode::image::reader;
-
-/// Decodes, transforms and writes one image; returns the size written.
-pub fn run(
-    input: &Path,
-    output: &Path,
-    job: &ImageJob,
-    slot: &Accepts,
-    max_alloc: u64,
-) -> Result<(u32, u32, u64), String> {
-    let mut decoder = reader(input, max_alloc, Some(65_535), None)?
-        .into_decoder()
-        .map_err(|e| format!("cannot decode: {e}"))?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| format!("cannot decode: {e}"))?;
-    img.apply_orientation(orientation);
-    let (w, h) = img.dimensions();
-    let max_side = slot.side_range().1;
-    for step in steps(w, h, slot, job.ratio, job.crop) {
-        let (w, h) = img.dimensions();
-        img = match step {
-            ImageStep::Pad { width, height } => {
-                // Padding comes after scaling: a canvas is never larger
-                // than the slot's sides.
-                if width.max(height) > max_side.max(w).max(h) {
-                    return Err(format!(
-                        "refusing a {width}×{height} canvas: above the {} px side limit",
-                        max_side
-                    ));
-                }
-                let mut canvas = RgbaImage::from_pixel(width, height, Rgba(job.pad_color));
-                let src = img.to_rgba8();
-                let x = (width - w.min(width)) / 2;
-                let y = (height - h.min(height)) / 2;
-                image::imageops::overlay(&mut canvas, &src, x as i64, y as i64);
-                DynamicImage::ImageRgba8(canvas)
-            }
-            ImageStep::Crop { width, height } => {
-                let (cw, ch) = img.dimensions();
-                img.crop_imm(
-                    (cw - width.min(cw)) / 2,
-                    (ch - height.min(ch)) / 2,
-                    width,
-                    height,
-                )
-            }
-            ImageStep::Scale { width, height } => {
-                img.resize_exact(width, height, image::imageops::FilterType::Lanczos3)
-            }
-        };
-    }
-    let (ow, oh) = img.dimensions();
-    let bytes = encode(&img, job.jpeg, job.max_bytes)?;
-    super::safe::write(output, &bytes)?;
-    Ok((ow, oh, bytes.len() as u64))
-}
-
-/// PNG (8 bits per channel, alpha kept only where the image has it), or
-/// JPEG at decreasing quality until it fits.
-fn encode(img: &DynamicImage, jpeg: bool, max_bytes: u64) -> Result<Vec<u8>, String> {
-    use image::ImageEncoder;
-    if !jpeg {
-        let mut out = Vec::new();
-        let enc = image::codecs::png::PngEncoder::new(&mut out);
-        let r = if img.color().has_alpha() {
-            let px = img.to_rgba8();
-            enc.write_image(
-                &px,
-                px.width(),
-                px.height(),
-                image::ExtendedColorType::Rgba8,
-            )
-        } else {
-            let px = img.to_rgb8();
-            enc.write_image(&px, px.width(), px.height(), image::ExtendedColorType::Rgb8)
-        };
-        r.map_err(|e| format!("cannot encode PNG: {e}"))?;
-        if out.len() as u64 <= max_bytes {
-            return Ok(out);
-        }
-    }
-    let px = img.to_rgb8();
-    for q in [92u8, 85, 75, 65, 50, 35] {
-        let mut out = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, q)
-            .write_image(&px, px.width(), px.height(), image::ExtendedColorType::Rgb8)
-            .map_err(|e| format!("cannot encode JPEG: {e}"))?;
-        if out.len() as u64 <= max_bytes {
-            return Ok(out);
-        }
-    }
-    Err(format!(
-        "even at JPEG quality 35 the image is above {max_bytes} bytes"
-    ))
-}
-
 /// An external decoder run before an image job: the program, its
 /// arguments, the PNG it writes (removed after the job), and the file given
 /// on its standard input instead of by name (an SVG: with no file name,
@@ -320,7 +221,10 @@ pub(super) fn converters(
     png: &Path,
 ) -> Vec<Convert> {
     use crate::probe::Format;
-    let (ia, oa) = (super::safe::absolute(input), super::safe::absolute(png));
+    let (ia, oa) = (
+        crate::outfile::absolute(input),
+        crate::outfile::absolute(png),
+    );
     let (i, o) = (ia.display().to_string(), oa.display().to_string());
     let coder = match format {
         Format::Avif => "avif",

@@ -1,6 +1,10 @@
 //! The executor: runs a plan's jobs (in parallel, each once), writes the
 //! rewritten requests, and checks them again.
 
+#[cfg(feature = "remote")]
+mod download;
+mod image;
+
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -275,7 +279,7 @@ fn run_job(
                 let cap = held
                     .as_ref()
                     .map_or(opts.max_image_alloc, |h| h.bytes.min(opts.max_image_alloc));
-                let r = decoded.and_then(|()| super::image::run(input, output, img, slot, cap));
+                let r = decoded.and_then(|()| image::run(input, output, img, slot, cap));
                 drop(held);
                 if let Some(c) = &j.convert {
                     let _ = std::fs::remove_file(&c.png);
@@ -392,7 +396,7 @@ impl Fetch {
                 None => return Err("cannot fetch: no fetcher".into()),
             };
             let url = url::Url::parse(url).map_err(|e| format!("{url}: {e}"))?;
-            super::download::fetch(fetcher, &url, Path::new(&j.input), max)
+            download::fetch(fetcher, &url, Path::new(&j.input), max)
         }
         #[cfg(not(feature = "remote"))]
         {

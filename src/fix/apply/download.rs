@@ -27,8 +27,8 @@ pub(super) fn fetch(
         ));
     }
     src.budget = max.saturating_add(1);
-    super::safe::check_target(dest)?;
-    let (mut file, temp) = super::safe::temp_beside(dest)?;
+    crate::outfile::check_target(dest)?;
+    let (mut file, temp) = crate::outfile::temp_beside(dest)?;
     let mut buf = vec![0u8; 1 << 16];
     let mut total = 0u64;
     let result = loop {
@@ -44,7 +44,7 @@ pub(super) fn fetch(
             ));
         }
         if let Err(e) = file.write_all(&buf[..n]) {
-            break Err(format!("cannot write {}: {e}", super::safe::shown(dest)));
+            break Err(format!("cannot write {}: {e}", crate::outfile::shown(dest)));
         }
     };
     let result = result.and_then(|()| match (src.failure.take(), src.len) {
@@ -56,7 +56,7 @@ pub(super) fn fetch(
     });
     drop(file);
     match result {
-        Ok(()) => Ok(super::safe::commit(&temp, dest)?),
+        Ok(()) => Ok(crate::outfile::commit(&temp, dest)?),
         Err(e) => {
             let _ = std::fs::remove_file(&temp);
             Err(e)

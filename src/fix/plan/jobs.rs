@@ -4,10 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::plan::Planner;
-use super::totals::{suffixed, Totals};
-use super::{image, video, Job, Work};
+use super::lengths::{suffixed, Totals};
+use super::Planner;
+use super::{image, video};
 use crate::finding::Fix;
+use crate::fix::{AudioJob, Job, Work};
 use crate::probe::{Format, Kind, MediaFacts};
 use crate::rules::{remedy, Accepts, Remedy};
 use crate::spec::MediaKind;
@@ -299,10 +300,10 @@ impl Planner<'_> {
         totals: &Totals,
         index: usize,
         d: &mut Draft,
-    ) -> Result<(&'static str, super::AudioJob), String> {
+    ) -> Result<(&'static str, AudioJob), String> {
         let (min_s, max_s) = acc.duration_range();
         let len = f.duration_s.or_else(|| totals.lens.get(&index).copied());
-        let mut a = super::AudioJob {
+        let mut a = AudioJob {
             max_s: None,
             min_s: None,
             copy_frames: false,

@@ -1,15 +1,20 @@
 //! The planner: findings and probe facts in, edits and jobs out. It reads
 //! nothing from disk and writes nothing.
 
+pub(crate) mod image;
+mod jobs;
+mod lengths;
+pub(crate) mod video;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::text;
-use super::totals::{relative, suffixed, Totals};
 use super::{Edit, FixOptions, Job, Plan, RequestPlan, Unfixable};
 use crate::finding::{Code, Fix};
 use crate::request::AssetTarget;
 use crate::rules::{remedy, Remedy};
+use lengths::{relative, suffixed, Totals};
 
 use crate::report::{Report, RequestReport};
 

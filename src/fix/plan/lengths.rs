@@ -43,7 +43,7 @@ impl Totals {
             let len =
                 f.duration_s
                     .or_else(|| match (f.kind, &*rr.resolved.get(i)?.as_ref()?.target) {
-                        (Kind::Audio, AssetTarget::Local(p)) => super::audio::length(p),
+                        (Kind::Audio, AssetTarget::Local(p)) => crate::decode::audio::length(p),
                         _ => None,
                     });
             let Some(len) = len else { continue };
