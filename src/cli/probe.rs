@@ -4,6 +4,9 @@ use std::io::{self, Write};
 
 use super::args::{FormatArg, ProbeArgs};
 use super::{usage_error, EXIT_TOOL_FAILURE};
+use std::path::Path;
+
+use seedance_preflight::settings::{ConfigChoice, Layers, Resolver};
 use seedance_preflight::Options;
 
 pub(super) fn probe(args: ProbeArgs) -> i32 {
@@ -14,12 +17,22 @@ pub(super) fn probe(args: ProbeArgs) -> i32 {
         Ok(r) => r,
         Err(e) => return usage_error(&e),
     };
-    let opts = Options {
+    let bare = Options {
         budget: args.budget,
         jobs: args.jobs.unwrap_or(0),
         remote,
         deep: super::args::DeepArg::mode(args.deep),
         ..Options::default()
+    };
+    // The same resolver as `check`, `fix` and `serve`: probing reads no
+    // config (nothing in one changes what a header says), so the caller's
+    // layer alone — and the run-wide deadline and URL cap it carries.
+    let layers = Layers::new(bare);
+    let opts = match Resolver::new(layers, ConfigChoice::None, Path::new("."))
+        .and_then(|mut r| r.options(&None))
+    {
+        Ok(o) => o,
+        Err(e) => return usage_error(&e.to_string()),
     };
     let facts = seedance_preflight::probe_targets(&args.paths, &opts);
     let stdout = io::stdout();
