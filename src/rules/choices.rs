@@ -1,34 +1,12 @@
-//! REQ007 and REQ008: `quality` / `resolution` and `aspect_ratio` /
-//! `aspectRatio` values the model does not offer, with the nearest offered
-//! value as the fix.
+//! A value of a field of choices the model does not offer, with the nearest
+//! offered value as the fix: what the `quality` (REQ007) and `aspect-ratio`
+//! (REQ008) units share.
 
 use super::Ctx;
 use crate::finding::{Code, Finding, Fix, Limit, Unit};
 use crate::spec::{join_or, Choice};
 
-/// REQ007: `quality` / `resolution` not offered by the model.
-pub(super) fn quality(ctx: &Ctx, out: &mut Vec<Finding>) {
-    choice(
-        ctx,
-        &ctx.spec.quality_field,
-        Code::REQ007,
-        |m| &m.qualities,
-        out,
-    );
-}
-
-/// REQ008: `aspect_ratio` / `aspectRatio` not offered by the model.
-pub(super) fn aspect_ratio(ctx: &Ctx, out: &mut Vec<Finding>) {
-    choice(
-        ctx,
-        &ctx.spec.aspect_ratio_field,
-        Code::REQ008,
-        |m| &m.aspect_ratios,
-        out,
-    );
-}
-
-fn choice(
+pub(super) fn choice(
     ctx: &Ctx,
     field: &str,
     code: Code,

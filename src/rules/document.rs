@@ -1,4 +1,5 @@
-//! The document as a whole: REQ001 (not JSON, or not one JSON object) and
+//! The `document` unit, the document as a whole: REQ001 (not JSON, or not
+//! one JSON object) and
 //! REQ018 (the body, or the body and its media, above the service's limit).
 //! The parse stage reports what it found as a [`DocumentProblem`]; this unit
 //! is the one place that turns it into a finding.
@@ -80,7 +81,7 @@ pub fn problem(p: &DocumentProblem) -> (Finding, Option<usize>) {
 /// REQ018 for a parsed request: the body alone, or the body and every
 /// probed asset together, above the limit. Sizes may come from a server's
 /// headers: every sum saturates.
-pub(super) fn body_size(ctx: &Ctx, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let max = ctx.spec.body_max_bytes;
     let body = ctx.req.body_bytes;
     if body > max {

@@ -6,7 +6,7 @@ use crate::finding::{Code, Finding, Fix, Limit, Unit};
 use crate::json::Value;
 
 /// REQ006: `duration` outside the model's range or set.
-pub(super) fn duration(ctx: &Ctx, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let (Some(model), Some(f)) = (ctx.model, ctx.req.field(&ctx.spec.duration_field)) else {
         return;
     };

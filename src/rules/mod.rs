@@ -4,26 +4,32 @@
 //! Public here: the [registry](RULES) (every code belongs to exactly one
 //! rule unit; [`rule`] finds it), each code's documentation ([`docs`]) and
 //! default severities. The units themselves are private; the registry's
-//! tests run each one alone. Each code is built in one file (a test in
-//! `tests/it/layering.rs` holds it): `document` (REQ001, REQ018), `fields`
-//! (model, required), `unknown_field` (REQ004), `types` (REQ005),
-//! `duration`, `choices` (quality, aspect ratio), `prompt`, `callback`,
-//! `counts` (media counts, audio without a visual), `roles` (REQ023),
-//! `duplicates`, `sources` (SRC), `image`, `video`, `audio`. Helpers:
-//! `items` (typed items as read), `common` (what the media units share),
-//! `envelope` (what each asset's slot accepts), `remedy`, `predict`
-//! (REQ090, a fact).
+//! tests run each one alone. One unit is one file, named after it
+//! (`media-counts` is `media_counts.rs`, with `pub(super) fn check`), and
+//! each code is named by its unit's file alone (tests in
+//! `tests/it/layering.rs` hold both). Helpers: `fields` and `items` (the
+//! members and typed items as read), `counts` (media per kind), `choices`,
+//! `common` (what the media units share), `envelope` (what each asset's slot
+//! accepts), `remedy`, `predict` (REQ090, a fact), `suggest`.
 
+mod aspect_ratio;
 mod audio;
+mod audio_without_visual;
 mod callback;
 mod choices;
 mod common;
 mod counts;
 pub mod docs;
 mod document;
-mod duplicates;
+mod duplicate_asset;
+mod duplicate_key;
 mod duration;
 pub(crate) mod envelope;
+mod legacy_prompt;
+mod media_counts;
+mod model;
+mod quality;
+mod required;
 pub use envelope::Accepts;
 mod fields;
 mod image;

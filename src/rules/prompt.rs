@@ -1,7 +1,6 @@
 //! The `prompt` unit: empty, too long, media named beyond what was sent, tag
 //! syntax, first/last-frame wording or roles of two modes mixed with
-//! reference media (REQ009, REQ010, REQ015, REQ016, REQ017); and the
-//! `legacy-prompt` unit (REQ022).
+//! reference media (REQ009, REQ010, REQ015, REQ016, REQ017).
 
 use super::counts::{kind_counts, KindCounts};
 use super::Ctx;
@@ -10,7 +9,7 @@ use crate::prompt::{analyse, PromptFacts};
 use crate::spec::{MediaKind, Mode};
 
 /// The prompt's text and member, when it is a string.
-fn prompt<'a>(ctx: &'a Ctx) -> Option<(&'a str, &'a crate::request::Field)> {
+pub(super) fn prompt<'a>(ctx: &'a Ctx) -> Option<(&'a str, &'a crate::request::Field)> {
     let f = ctx.req.prompt.as_ref()?;
     f.node.value.as_str().map(|s| (s, f))
 }
@@ -179,50 +178,6 @@ fn mixed_modes(
         )
         .help("for a first/last-frame video use an image-to-video model without reference videos; otherwise describe the images as references (\"image 1\")")));
     }
-}
-
-/// REQ022: parameter flags of older model generations written into the
-/// prompt (`--ratio 16:9`), in a dialect whose file lists them.
-pub(super) fn legacy_flags(ctx: &Ctx, out: &mut Vec<Finding>) {
-    let flags = &ctx.spec.legacy_prompt_flags;
-    let Some((text, field)) = prompt(ctx).filter(|_| !flags.is_empty()) else {
-        return;
-    };
-    // Seedance 1.x does read them (REQ002 names the model as 1.x).
-    let model = ctx.req.field("model").and_then(|m| m.node.value.as_str());
-    if ctx.model.is_none() && model.is_some_and(super::fields::is_seedance_1x) {
-        return;
-    }
-    let mut found: Vec<&str> = Vec::new();
-    for (i, word) in text.split_whitespace().enumerate() {
-        let name = word.split('=').next().unwrap_or(word);
-        if let Some(f) = flags.iter().find(|f| f.eq_ignore_ascii_case(name)) {
-            if !found.contains(&f.as_str()) && found.len() < 16 {
-                found.push(f);
-            }
-        }
-        if i > 100_000 {
-            break;
-        }
-    }
-    if found.is_empty() {
-        return;
-    }
-    let listed = found.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>();
-    out.push(
-        Finding::new(
-            Code::REQ022,
-            format!(
-                "the prompt carries {} {}; Seedance 2.0 does not read parameters from the prompt, so they stay in the text and have no effect",
-                if found.len() == 1 { "the flag" } else { "the flags" },
-                crate::spec::join_or(&listed).replacen(" or ", " and ", 1)
-            ),
-        )
-        .at(&field.pointer, field.node.offset)
-        .until(field.node.end)
-        .measured(found.join(" "), crate::finding::Unit::Value)
-        .help("remove the flags from the text and set the request's fields instead (`ratio`, `duration`, `resolution`, `seed`, `watermark`)"),
-    );
 }
 
 /// REQ017 (case `text-only`): a field for text-only requests sent with media.

@@ -3,8 +3,9 @@
 //! the one place that emits it, and a unit can be run alone.
 
 use super::{
-    audio, callback, choices, counts, document, duplicates, duration, fields, image, prompt, roles,
-    sources, types, unknown_field, video, Ctx,
+    aspect_ratio, audio, audio_without_visual, callback, document, duplicate_asset, duplicate_key,
+    duration, image, legacy_prompt, media_counts, model, prompt, quality, required, roles, sources,
+    types, unknown_field, video, Ctx,
 };
 use crate::finding::{Code, Finding};
 
@@ -25,17 +26,17 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "document",
         codes: &[Code::REQ001, Code::REQ018],
-        check: document::body_size,
+        check: document::check,
     },
     Rule {
         id: "model",
         codes: &[Code::REQ002],
-        check: fields::model,
+        check: model::check,
     },
     Rule {
         id: "required",
         codes: &[Code::REQ003],
-        check: fields::required,
+        check: required::check,
     },
     Rule {
         id: "unknown-field",
@@ -50,17 +51,17 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "duration",
         codes: &[Code::REQ006],
-        check: duration::duration,
+        check: duration::check,
     },
     Rule {
         id: "quality",
         codes: &[Code::REQ007],
-        check: choices::quality,
+        check: quality::check,
     },
     Rule {
         id: "aspect-ratio",
         codes: &[Code::REQ008],
-        check: choices::aspect_ratio,
+        check: aspect_ratio::check,
     },
     Rule {
         id: "prompt",
@@ -76,12 +77,12 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "legacy-prompt",
         codes: &[Code::REQ022],
-        check: prompt::legacy_flags,
+        check: legacy_prompt::check,
     },
     Rule {
         id: "roles",
         codes: &[Code::REQ023],
-        check: roles::roles,
+        check: roles::check,
     },
     Rule {
         id: "callback",
@@ -91,22 +92,22 @@ pub const RULES: &[Rule] = &[
     Rule {
         id: "media-counts",
         codes: &[Code::REQ012, Code::REQ013],
-        check: counts::accepted_and_counts,
+        check: media_counts::check,
     },
     Rule {
         id: "audio-without-visual",
         codes: &[Code::REQ014],
-        check: counts::audio_without_visual,
+        check: audio_without_visual::check,
     },
     Rule {
         id: "duplicate-asset",
         codes: &[Code::REQ020],
-        check: duplicates::entries,
+        check: duplicate_asset::check,
     },
     Rule {
         id: "duplicate-key",
         codes: &[Code::REQ021],
-        check: duplicates::keys,
+        check: duplicate_key::check,
     },
     Rule {
         id: "sources",

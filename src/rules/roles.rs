@@ -10,7 +10,7 @@ use crate::spec::join_or;
 /// REQ023: a role the item's type cannot carry, several items of a type
 /// that needs roles written without one, a role without the role it needs.
 #[expect(clippy::too_many_lines, reason = "predates the lint")]
-pub(super) fn roles(ctx: &Ctx, out: &mut Vec<Finding>) {
+pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some((spec, items)) = items(ctx) else {
         return;
     };

@@ -317,3 +317,25 @@ fn each_code_is_built_in_one_rules_file() {
         .collect();
     assert!(spread.is_empty(), "built in several files: {spread:?}");
 }
+
+/// One rule unit is one file: `src/rules/<id>.rs` (dashes as underscores)
+/// holds its `check`, and the registry runs exactly that.
+#[test]
+fn each_rule_unit_is_one_file_named_after_it() {
+    let registry = std::fs::read_to_string(root().join("src/rules/registry.rs")).unwrap();
+    for r in seedance_preflight::rules::RULES {
+        let file = r.id.replace('-', "_");
+        let path = root().join("src/rules").join(format!("{file}.rs"));
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("unit `{}` has no file {}", r.id, path.display()));
+        assert!(
+            text.contains("pub(super) fn check("),
+            "{file}.rs has no `check`"
+        );
+        assert!(
+            registry.contains(&format!("check: {file}::check,")),
+            "the registry does not run {file}::check for `{}`",
+            r.id
+        );
+    }
+}
