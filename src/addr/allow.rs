@@ -95,8 +95,13 @@ impl AllowList {
 }
 
 /// Parses `HOST[:PORT]` (`[v6]:port` for an IPv6 literal).
-pub fn parse_host(s: &str) -> Result<(String, Option<u16>), String> {
-    let bad = || format!("`{s}` is not HOST or HOST:PORT");
+pub fn parse_host(s: &str) -> Result<(String, Option<u16>), crate::Error> {
+    let bad = || {
+        crate::Error::new(
+            crate::ErrorKind::Usage,
+            format!("`{s}` is not HOST or HOST:PORT"),
+        )
+    };
     if let Some(rest) = s.strip_prefix('[') {
         let (h, after) = rest.split_once(']').ok_or_else(bad)?;
         let port = match after.strip_prefix(':') {
@@ -116,11 +121,12 @@ pub fn parse_host(s: &str) -> Result<(String, Option<u16>), String> {
 }
 
 /// Parses `ADDR/LEN` (`10.1.0.0/16`, `fd00::/8`); a bare address is a /32 or /128.
-pub fn parse_cidr(s: &str) -> Result<(IpAddr, u8), String> {
+pub fn parse_cidr(s: &str) -> Result<(IpAddr, u8), crate::Error> {
+    let usage = |m: String| crate::Error::new(crate::ErrorKind::Usage, m);
     let (a, len) = s.split_once('/').unwrap_or((s, ""));
     let ip: IpAddr = a
         .parse()
-        .map_err(|_| format!("`{s}` is not an address range (ADDR/LEN)"))?;
+        .map_err(|_| usage(format!("`{s}` is not an address range (ADDR/LEN)")))?;
     let max = if ip.is_ipv4() { 32 } else { 128 };
     let len = if len.is_empty() {
         max
@@ -128,7 +134,7 @@ pub fn parse_cidr(s: &str) -> Result<(IpAddr, u8), String> {
         len.parse::<u8>()
             .ok()
             .filter(|l| *l <= max)
-            .ok_or(format!("`{s}`: the prefix length must be 0–{max}"))?
+            .ok_or_else(|| usage(format!("`{s}`: the prefix length must be 0–{max}")))?
     };
     Ok((ip, len))
 }
