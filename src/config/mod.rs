@@ -144,10 +144,47 @@ pub fn load(path: &Path) -> Result<Loaded, crate::Error> {
     parse(path, &text)
 }
 
+/// What a config's `fail_on`, `[severity]`, `[limits]` and `exclude`
+/// loosen, each with its line (dialect files are noted as they load).
+fn loosenings(config: &Config, text: &str, file_name: &str) -> Vec<Loosening> {
+    let mut loosened = Vec::new();
+    let mut note = |key: &str, line: Option<usize>, (old, new): (String, String)| {
+        loosened.push(Loosening {
+            file: file_name.to_string(),
+            line,
+            key: key.to_string(),
+            old,
+            new,
+        });
+    };
+    if let Some(change) = config.fail_on.and_then(loosen::fail_on) {
+        note("fail_on", line_of_key(text, "fail_on"), change);
+    }
+    for (key, level) in &config.severity {
+        if let Some(change) = loosen::severity(key, *level) {
+            note(&format!("severity.{key}"), line_of_key(text, key), change);
+        }
+    }
+    for (locate, key, old, new) in loosen::limits(&config.limits.0) {
+        note(&key, line_of_key(text, &locate), (old, new));
+    }
+    if !config.exclude.is_empty() {
+        let line = line_of_key(text, "exclude").or_else(|| line_of_key(text, "extend-exclude"));
+        note(
+            "exclude",
+            line,
+            (
+                "[]".into(),
+                serde_json::to_string(&config.exclude).unwrap_or_default(),
+            ),
+        );
+    }
+    loosened
+}
+
 /// Validates the text of a config file read from `path` (its dialect files
 /// are read relative to that path's folder); what [`load`] does after
 /// reading. Never panics, whatever the text.
-#[expect(clippy::too_many_lines, reason = "predates the lint")]
 pub fn parse(path: &Path, text: &str) -> Result<Loaded, crate::Error> {
     use crate::{Error, ErrorKind};
     if text.len() as u64 > MAX_CONFIG_BYTES {
@@ -185,38 +222,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, crate::Error> {
     })?;
     let dir = path.parent().unwrap_or(Path::new(""));
     let file_name = path.display().to_string();
-    let mut loosened = Vec::new();
-    let mut note = |key: &str, line: Option<usize>, (old, new): (String, String)| {
-        loosened.push(Loosening {
-            file: file_name.clone(),
-            line,
-            key: key.to_string(),
-            old,
-            new,
-        });
-    };
-    if let Some(change) = config.fail_on.and_then(loosen::fail_on) {
-        note("fail_on", line_of_key(text, "fail_on"), change);
-    }
-    for (key, level) in &config.severity {
-        if let Some(change) = loosen::severity(key, *level) {
-            note(&format!("severity.{key}"), line_of_key(text, key), change);
-        }
-    }
-    for (locate, key, old, new) in loosen::limits(&config.limits.0) {
-        note(&key, line_of_key(text, &locate), (old, new));
-    }
-    if !config.exclude.is_empty() {
-        let line = line_of_key(text, "exclude").or_else(|| line_of_key(text, "extend-exclude"));
-        note(
-            "exclude",
-            line,
-            (
-                "[]".into(),
-                serde_json::to_string(&config.exclude).unwrap_or_default(),
-            ),
-        );
-    }
+    let mut loosened = loosenings(&config, text, &file_name);
     for file in &config.dialect_files {
         // A config names dialect files beside or below itself: no absolute
         // path, no `..` (a committed config must not make the tool read,
@@ -242,18 +248,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Loaded, crate::Error> {
             .map(|d| d.as_str().to_string())
             .filter(|id| !before.contains(id))
             .collect();
-        note(
-            "dialect_files",
-            line_of_key(text, "dialect_files"),
-            (
-                "the built-in dialects".into(),
-                format!(
-                    "{:?} (adds dialect {})",
-                    file.display().to_string(),
-                    added.join(", ")
-                ),
+        loosened.push(Loosening {
+            file: file_name.clone(),
+            line: line_of_key(text, "dialect_files"),
+            key: "dialect_files".into(),
+            old: "the built-in dialects".into(),
+            new: format!(
+                "{:?} (adds dialect {})",
+                file.display().to_string(),
+                added.join(", ")
             ),
-        );
+        });
     }
     Ok(Loaded {
         path: path.to_path_buf(),

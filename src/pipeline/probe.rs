@@ -89,18 +89,10 @@ fn probe_uncached(keys: &[AssetTarget], opts: &Options) -> Vec<probe::MediaFacts
     }
 }
 
-#[expect(clippy::too_many_lines, reason = "predates the lint")]
-fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<probe::MediaFacts> {
-    use rayon::prelude::*;
-    let deadline = opts.deadline_at(std::time::Instant::now());
-    #[cfg(feature = "remote")]
-    let fetcher = remote.then(|| {
-        let mut r = opts.remote.clone();
-        r.run_deadline = deadline;
-        source::http::Fetcher::new(r)
-    });
-    // The first `max_urls` distinct URLs are fetched, in order of appearance
-    // (counting those the run's earlier calls fetched).
+/// Which of `keys` are past the run's URL cap: the first `max_urls`
+/// distinct URLs are fetched, in order of appearance (counting those the
+/// run's earlier calls fetched); the count is carried to later calls.
+fn over_url_cap(keys: &[AssetTarget], opts: &Options) -> Vec<bool> {
     let earlier = opts
         .urls_fetched
         .as_ref()
@@ -120,6 +112,19 @@ fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<pro
             std::sync::atomic::Ordering::Relaxed,
         );
     }
+    over_cap
+}
+
+fn probe_all_here(keys: &[AssetTarget], opts: &Options, remote: bool) -> Vec<probe::MediaFacts> {
+    use rayon::prelude::*;
+    let deadline = opts.deadline_at(std::time::Instant::now());
+    #[cfg(feature = "remote")]
+    let fetcher = remote.then(|| {
+        let mut r = opts.remote.clone();
+        r.run_deadline = deadline;
+        source::http::Fetcher::new(r)
+    });
+    let over_cap = over_url_cap(keys, opts);
     let root = opts.media_root.as_deref().map(MediaRoot::new);
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let jobs = match opts.jobs {

@@ -4,6 +4,7 @@
 use super::common::{
     at_asset, judgeable_in, judged_as, ratio_text, readable, too_large, AssetFacts,
 };
+use super::envelope::Accepts;
 use super::Ctx;
 use crate::finding::{Code, Finding, Fix, Limit, Unit};
 use crate::probe::{Format, Kind, MediaFacts};
@@ -18,7 +19,6 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     first_last(ctx, ctx.facts, out);
 }
 
-#[expect(clippy::too_many_lines, reason = "predates the lint")]
 fn image(
     ctx: &Ctx,
     i: usize,
@@ -30,8 +30,6 @@ fn image(
     // What the slot accepts (the envelope); the sources' extra formats are
     // the dialect's.
     let slot = super::envelope::slot(ctx, i, MediaKind::Image);
-    let (min_side, max_side) = slot.side_range();
-    let (min_ratio, max_ratio) = slot.ratio_range();
     let formats = &slot.formats;
     let formats_warn = &ctx.spec.image.formats_warn;
     extension(a, f, Code::IMG006, out, at);
@@ -84,6 +82,54 @@ fn image(
     } else {
         format!("{w}×{h}")
     };
+    geometry(&shape, (w, h), &slot, out, at);
+    out.extend(
+        too_large(
+            f,
+            slot.max_bytes,
+            Code::IMG005,
+            "image",
+            "re-encode it (JPEG quality 85–90 or WebP) or downscale it",
+        )
+        .map(at),
+    );
+    if rotated {
+        out.push(at(Finding::new(
+            Code::IMG007,
+            format!(
+                "EXIF orientation {} turns the stored {}×{} image into {w}×{h}; the checks used the displayed {w}×{h}",
+                f.orientation.unwrap_or(0),
+                f.width.unwrap_or(0),
+                f.height.unwrap_or(0)
+            ),
+        )
+        .measured(f64::from(f.orientation.unwrap_or(0)), Unit::Value)
+        .fix(Fix::Rotate)
+        .help("if the service ignores EXIF the frame is used sideways: rotate the pixels and drop the orientation tag")));
+    }
+    if f.animated == Some(true) {
+        out.push(at(Finding::new(
+            Code::IMG008,
+            format!(
+                "{} is animated: only one frame will be used",
+                f.format.describe()
+            ),
+        )
+        .help("export the frame you want as a still image")));
+    }
+}
+
+/// IMG003 (a displayed side outside the envelope's) and IMG004 (the
+/// displayed ratio outside its band); `shape` says the size in words.
+fn geometry(
+    shape: &str,
+    (w, h): (u32, u32),
+    slot: &Accepts,
+    out: &mut Vec<Finding>,
+    at: &dyn Fn(Finding) -> Finding,
+) {
+    let (min_side, max_side) = slot.side_range();
+    let (min_ratio, max_ratio) = slot.ratio_range();
     for (side, v) in [("width", w), ("height", h)] {
         if v < min_side || v > max_side {
             out.push(at(Finding::new(
@@ -134,40 +180,6 @@ fn image(
             "crop it to a ratio between {} (2:5) and {} (5:2)",
             min_ratio, max_ratio
         ))));
-    }
-    out.extend(
-        too_large(
-            f,
-            slot.max_bytes,
-            Code::IMG005,
-            "image",
-            "re-encode it (JPEG quality 85–90 or WebP) or downscale it",
-        )
-        .map(at),
-    );
-    if rotated {
-        out.push(at(Finding::new(
-            Code::IMG007,
-            format!(
-                "EXIF orientation {} turns the stored {}×{} image into {w}×{h}; the checks used the displayed {w}×{h}",
-                f.orientation.unwrap_or(0),
-                f.width.unwrap_or(0),
-                f.height.unwrap_or(0)
-            ),
-        )
-        .measured(f64::from(f.orientation.unwrap_or(0)), Unit::Value)
-        .fix(Fix::Rotate)
-        .help("if the service ignores EXIF the frame is used sideways: rotate the pixels and drop the orientation tag")));
-    }
-    if f.animated == Some(true) {
-        out.push(at(Finding::new(
-            Code::IMG008,
-            format!(
-                "{} is animated: only one frame will be used",
-                f.format.describe()
-            ),
-        )
-        .help("export the frame you want as a still image")));
     }
 }
 

@@ -48,7 +48,6 @@ fn chosen(
 }
 
 /// The predicted output, when the model is known.
-#[expect(clippy::too_many_lines, reason = "predates the lint")]
 pub(super) fn predict(ctx: &Ctx) -> Option<Predicted> {
     let facts: &AssetFacts = ctx.facts;
     let model = ctx.model?;
@@ -87,43 +86,7 @@ pub(super) fn predict(ctx: &Ctx) -> Option<Predicted> {
         Some(Value::Number(n)) => Some(n.as_whole().filter(|v| model.duration.accepts(*v))?),
         Some(_) => return None,
     };
-    let size = match (&quality, &ratio) {
-        (Some(q), Some(r)) if r == "adaptive" => match (mode, first_image(ctx, facts)) {
-            (Mode::Text, _) => {
-                notes.push("adaptive: the model picks the ratio from the prompt".into());
-                None
-            }
-            (_, Some((w, h))) => {
-                let nearest = nearest_ratio(w, h, &r_allowed(model));
-                let size = nearest
-                    .as_ref()
-                    .and_then(|n| ctx.spec.output_sizes.get(q).and_then(|t| t.get(n)).copied());
-                if let Some(n) = &nearest {
-                    notes.push(format!("adaptive: the first image is {w}×{h} as displayed, nearest listed ratio {n}"));
-                }
-                size
-            }
-            (_, None) => {
-                notes.push(format!("adaptive: the ratio follows the first image ({q} size resolved once the image is read)"));
-                None
-            }
-        },
-        (Some(q), Some(r)) => {
-            let size = ctx.spec.output_sizes.get(q).and_then(|t| t.get(r)).copied();
-            if size.is_none() {
-                notes.push(format!(
-                    "the provider documents no pixel size for {q} at {r}"
-                ));
-            }
-            size
-        }
-        _ => {
-            notes.push(
-                "quality or aspect ratio not given, and the dialect documents no default".into(),
-            );
-            None
-        }
-    };
+    let size = output_size(ctx, model, mode, (&quality, &ratio), &mut notes);
     if duration_s.is_none() && ctx.req.field(&ctx.spec.duration_field).is_none() {
         notes.push("duration not given, and the dialect documents no default".into());
     }
@@ -166,6 +129,53 @@ pub(super) fn predict(ctx: &Ctx) -> Option<Predicted> {
         notes,
     };
     Some(p)
+}
+/// The output's pixel size for this quality and ratio (an adaptive ratio
+/// follows the first image), with notes on what is not known yet.
+fn output_size(
+    ctx: &Ctx,
+    model: &ModelSpec,
+    mode: Mode,
+    (quality, ratio): (&Option<String>, &Option<String>),
+    notes: &mut Vec<String>,
+) -> Option<[u32; 2]> {
+    match (quality, ratio) {
+        (Some(q), Some(r)) if r == "adaptive" => match (mode, first_image(ctx, ctx.facts)) {
+            (Mode::Text, _) => {
+                notes.push("adaptive: the model picks the ratio from the prompt".into());
+                None
+            }
+            (_, Some((w, h))) => {
+                let nearest = nearest_ratio(w, h, &r_allowed(model));
+                let size = nearest
+                    .as_ref()
+                    .and_then(|n| ctx.spec.output_sizes.get(q).and_then(|t| t.get(n)).copied());
+                if let Some(n) = &nearest {
+                    notes.push(format!("adaptive: the first image is {w}×{h} as displayed, nearest listed ratio {n}"));
+                }
+                size
+            }
+            (_, None) => {
+                notes.push(format!("adaptive: the ratio follows the first image ({q} size resolved once the image is read)"));
+                None
+            }
+        },
+        (Some(q), Some(r)) => {
+            let size = ctx.spec.output_sizes.get(q).and_then(|t| t.get(r)).copied();
+            if size.is_none() {
+                notes.push(format!(
+                    "the provider documents no pixel size for {q} at {r}"
+                ));
+            }
+            size
+        }
+        _ => {
+            notes.push(
+                "quality or aspect ratio not given, and the dialect documents no default".into(),
+            );
+            None
+        }
+    }
 }
 
 fn r_allowed(model: &ModelSpec) -> Vec<String> {

@@ -2,6 +2,7 @@
 //! codec, and the totals over all clips (VID004, VID007).
 
 use super::common::{at_asset, clip_length, judgeable_in, ratio_text, readable, too_large, totals};
+use super::envelope::Accepts;
 use super::Ctx;
 use crate::finding::{Code, Finding, Fix, Limit, Reencode, Unit};
 use crate::probe::{Kind, MediaFacts};
@@ -22,7 +23,6 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     );
 }
 
-#[expect(clippy::too_many_lines, reason = "predates the lint")]
 fn video(
     ctx: &Ctx,
     i: usize,
@@ -33,10 +33,6 @@ fn video(
     // What the slot accepts: the envelope (pixels with the larger budget of
     // the quality the request asks for, where its model offers one).
     let slot = super::envelope::slot(ctx, i, MediaKind::Video);
-    let (min_side, max_side) = slot.side_range();
-    let (min_ratio, max_ratio) = slot.ratio_range();
-    let (min_pixels, max_pixels) = slot.pixel_range();
-    let (min_fps, max_fps) = slot.fps_range();
     let (min_duration_s, max_duration_s) = slot.duration_range();
     if !readable(
         f,
@@ -71,6 +67,43 @@ fn video(
         )
         .map(at),
     );
+    resolution(f, &slot, out, at);
+    if let Some(scheme) = &f.encryption {
+        let how = match scheme.as_str() {
+            "?" => "its sample entry is `encv`/`enca`".to_string(),
+            s => format!("CENC `{s}`"),
+        };
+        out.push(at(Finding::new(
+            Code::VID009,
+            format!("the video is encrypted ({how}): the service cannot decode it"),
+        )
+        .help(
+            "use the unencrypted source, or export the clip again without DRM packaging",
+        )));
+    }
+    frame_rate(f, &slot, out, at);
+    out.extend(
+        too_large(
+            f,
+            slot.max_bytes,
+            Code::VID007,
+            "video",
+            "re-encode it at a lower bitrate or trim it",
+        )
+        .map(at),
+    );
+}
+
+/// VID005: pixels per frame, a side or the ratio outside the envelope.
+fn resolution(
+    f: &MediaFacts,
+    slot: &Accepts,
+    out: &mut Vec<Finding>,
+    at: &dyn Fn(Finding) -> Finding,
+) {
+    let (min_side, max_side) = slot.side_range();
+    let (min_ratio, max_ratio) = slot.ratio_range();
+    let (min_pixels, max_pixels) = slot.pixel_range();
     if let (Some(w), Some(h)) = (f.display_width, f.display_height) {
         let px = w as u64 * h as u64;
         let ratio = w as f64 / h as f64;
@@ -116,19 +149,17 @@ fn video(
             .help("scale it to 480p–720p, e.g. 1280×720, 720×1280 or 960×960")));
         }
     }
-    if let Some(scheme) = &f.encryption {
-        let how = match scheme.as_str() {
-            "?" => "its sample entry is `encv`/`enca`".to_string(),
-            s => format!("CENC `{s}`"),
-        };
-        out.push(at(Finding::new(
-            Code::VID009,
-            format!("the video is encrypted ({how}): the service cannot decode it"),
-        )
-        .help(
-            "use the unencrypted source, or export the clip again without DRM packaging",
-        )));
-    }
+}
+
+/// VID010 (a stretch below the lowest frame rate) and VID006 (the average
+/// outside the envelope's band).
+fn frame_rate(
+    f: &MediaFacts,
+    slot: &Accepts,
+    out: &mut Vec<Finding>,
+    at: &dyn Fn(Finding) -> Finding,
+) {
+    let (min_fps, max_fps) = slot.fps_range();
     if let (Some(fps), Some(slowest)) = (f.fps, f.fps_min) {
         let average_passes = fps >= min_fps && fps <= max_fps;
         if average_passes && slowest < min_fps {
@@ -171,14 +202,4 @@ fn video(
             ))));
         }
     }
-    out.extend(
-        too_large(
-            f,
-            slot.max_bytes,
-            Code::VID007,
-            "video",
-            "re-encode it at a lower bitrate or trim it",
-        )
-        .map(at),
-    );
 }

@@ -253,8 +253,40 @@ fn log(
     });
     eprintln!("{line}");
 }
+/// The body, read within the body timeout and the cap; else the answer to
+/// give and the access log's verdict.
+async fn read_body(
+    shared: &Shared,
+    body: Incoming,
+    cap: u64,
+) -> Result<Bytes, (Response<Body>, &'static str)> {
+    let read = tokio::time::timeout(
+        shared.opts.body_timeout,
+        Limited::new(body, cap as usize).collect(),
+    )
+    .await;
+    match read {
+        Err(_) => Err((
+            text(
+                StatusCode::REQUEST_TIMEOUT,
+                "the request body did not arrive in time\n",
+            ),
+            "timeout",
+        )),
+        Ok(Err(e))
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            Err((too_large(cap), "too-large"))
+        }
+        Ok(Err(_)) => Err((
+            text(StatusCode::BAD_REQUEST, "the request body was cut off\n"),
+            "aborted",
+        )),
+        Ok(Ok(c)) => Ok(c.to_bytes()),
+    }
+}
 
-#[expect(clippy::too_many_lines, reason = "predates the lint")]
 async fn route(shared: &Shared, req: Request<Incoming>) -> (Response<Body>, Outcome) {
     let path = req.uri().path().trim_end_matches('/');
     let dialect = shared
@@ -284,37 +316,12 @@ async fn route(shared: &Shared, req: Request<Incoming>) -> (Response<Body>, Outc
         return (too_large(cap), outcome);
     }
     let (parts, body) = req.into_parts();
-    let read = tokio::time::timeout(
-        shared.opts.body_timeout,
-        Limited::new(body, cap as usize).collect(),
-    )
-    .await;
-    let body = match read {
-        Err(_) => {
-            outcome.verdict = "timeout";
-            return (
-                text(
-                    StatusCode::REQUEST_TIMEOUT,
-                    "the request body did not arrive in time\n",
-                ),
-                outcome,
-            );
+    let body = match read_body(shared, body, cap).await {
+        Ok(b) => b,
+        Err((resp, verdict)) => {
+            outcome.verdict = verdict;
+            return (resp, outcome);
         }
-        Ok(Err(e))
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some() =>
-        {
-            outcome.verdict = "too-large";
-            return (too_large(cap), outcome);
-        }
-        Ok(Err(_)) => {
-            outcome.verdict = "aborted";
-            return (
-                text(StatusCode::BAD_REQUEST, "the request body was cut off\n"),
-                outcome,
-            );
-        }
-        Ok(Ok(c)) => c.to_bytes(),
     };
     let mut added: Vec<(HeaderName, HeaderValue)> = Vec::new();
     if let Some(d) = &dialect {
