@@ -5,16 +5,22 @@ use super::common::article;
 use super::items::{items, Item};
 use super::{did_you_mean, Ctx};
 use crate::finding::{Code, Finding, Limit, Unit};
-use crate::spec::join_or;
+use crate::spec::{join_or, ItemsSpec};
 
 /// REQ023: a role the item's type cannot carry, several items of a type
 /// that needs roles written without one, a role without the role it needs.
-#[expect(clippy::too_many_lines, reason = "predates the lint")]
 pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some((spec, items)) = items(ctx) else {
         return;
     };
-    for it in &items {
+    wrong_roles(spec, &items, out);
+    missing_roles(spec, &items, out);
+    unmet_requirements(ctx, spec, out);
+}
+
+/// A role the item's type cannot carry.
+fn wrong_roles(spec: &ItemsSpec, items: &[Item], out: &mut Vec<Finding>) {
+    for it in items {
         let Some(t) = it.ty.and_then(|ty| spec.types.get(ty)) else {
             continue;
         };
@@ -63,6 +69,10 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             .help(help),
         );
     }
+}
+
+/// Several items of a type that needs roles, written without one.
+fn missing_roles(spec: &ItemsSpec, items: &[Item], out: &mut Vec<Finding>) {
     for (name, t) in spec
         .types
         .iter()
@@ -96,6 +106,10 @@ pub(super) fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// A role without the role it needs.
+fn unmet_requirements(ctx: &Ctx, spec: &ItemsSpec, out: &mut Vec<Finding>) {
     for (role, needs) in &spec.requires {
         let has = |r: &str| ctx.req.assets.iter().any(|a| a.role.as_deref() == Some(r));
         if !has(role) || has(needs) {

@@ -78,15 +78,11 @@ impl super::Fixer {
         Ok(done)
     }
 }
-
-#[expect(clippy::too_many_lines, reason = "predates the lint")]
-fn execute_chunk(
-    plan: &Plan,
-    opts: &FixOptions,
-    check: &Options,
-    downloaded: usize,
-    earlier: &[Option<bool>],
-) -> Result<(Executed, usize), String> {
+/// Makes `--out` and its folders (or verifies them: real folders, no link
+/// at any level below the current folder) and refuses a planned output
+/// that exists as anything but a regular file, or that is an input —
+/// before anything is written.
+fn prepare_out(plan: &Plan, opts: &FixOptions) -> Result<(), String> {
     let inputs: Vec<PathBuf> = plan
         .requests
         .iter()
@@ -128,9 +124,12 @@ fn execute_chunk(
         }
         super::safe::check_target(Path::new(out))?;
     }
-    let ffmpeg = plan.ffmpeg.as_ref().map(PathBuf::from);
-    let fetcher = Fetch::new(plan, check);
-    let deadline = check.deadline_at(std::time::Instant::now());
+    Ok(())
+}
+
+/// Which jobs of this chunk may download (the run's `--max-downloads`, in
+/// job order, after the `downloaded` of earlier chunks), and how many will.
+fn download_allowance(plan: &Plan, opts: &FixOptions, downloaded: usize) -> (Vec<bool>, usize) {
     // The run's download cap: the downloads of this chunk, in job order,
     // up to what the earlier chunks left.
     let mut left = opts.max_downloads.saturating_sub(downloaded);
@@ -151,6 +150,21 @@ fn execute_chunk(
         .zip(&plan.jobs)
         .filter(|(a, j)| **a && j.download.is_some())
         .count();
+    (allowed, fetched)
+}
+
+fn execute_chunk(
+    plan: &Plan,
+    opts: &FixOptions,
+    check: &Options,
+    downloaded: usize,
+    earlier: &[Option<bool>],
+) -> Result<(Executed, usize), String> {
+    prepare_out(plan, opts)?;
+    let ffmpeg = plan.ffmpeg.as_ref().map(PathBuf::from);
+    let fetcher = Fetch::new(plan, check);
+    let deadline = check.deadline_at(std::time::Instant::now());
+    let (allowed, fetched) = download_allowance(plan, opts, downloaded);
     let jobs: Vec<JobResult> = plan
         .jobs
         .par_iter()
