@@ -7,7 +7,7 @@ mod target;
 pub use target::{AssetId, AssetTarget, ResolvedAsset};
 
 use crate::json::{self, Member, Node, Value};
-use crate::spec::{Dialect, DialectSpec, MediaKind, Spec};
+use crate::spec::{Dialect, DialectSpec, ItemsSpec, MediaKind, Spec};
 
 /// What in a request told its dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,11 +81,72 @@ pub struct Request {
     /// Size of the JSON body in bytes.
     pub body_bytes: u64,
 }
+/// The members of the request: the body's, or where the dialect keeps the
+/// request in one member (`{"input": {…}}`) that object's, with the pointer
+/// they sit under.
+fn body_root(members: Vec<Member>, key: Option<&str>) -> (Vec<Member>, String) {
+    let Some(key) = key else {
+        return (members, String::new());
+    };
+    let mut members = members;
+    match members
+        .iter()
+        .rposition(|m| m.key == key && matches!(m.node.value, Value::Object(_)))
+    {
+        Some(i) => match members.swap_remove(i).node.value {
+            Value::Object(inner) => (inner, json::child_pointer("", key)),
+            _ => (Vec::new(), String::new()),
+        },
+        None => (Vec::new(), String::new()),
+    }
+}
+
+/// The fields the dialect declares below an object (dotted names), where
+/// the request has them.
+fn nested_fields(d: &DialectSpec, members: &[Member], base: &str) -> Vec<Field> {
+    let mut nested: Vec<Field> = Vec::new();
+    for name in d.fields.keys().filter(|k| k.contains('.')) {
+        let mut parts = name.split('.');
+        let Some(head) = parts.next() else { continue };
+        let Some(mut m) = path::member(members, head) else {
+            continue;
+        };
+        let mut pointer = json::child_pointer(base, head);
+        let mut found = true;
+        for p in parts {
+            match &m.node.value {
+                Value::Object(ms) => match path::member(ms, p) {
+                    Some(next) => {
+                        pointer = json::child_pointer(&pointer, p);
+                        m = next;
+                    }
+                    None => {
+                        found = false;
+                        break;
+                    }
+                },
+                _ => {
+                    found = false;
+                    break;
+                }
+            }
+        }
+        if found {
+            nested.push(Field {
+                name: name.clone(),
+                pointer,
+                key_offset: m.key_offset,
+                key_end: m.key_end,
+                node: m.node.clone(),
+            });
+        }
+    }
+    nested
+}
 
 impl Request {
     /// Builds the model from a parsed document. `Err` carries the REQ001 message
     /// when the document is not an object.
-    #[expect(clippy::too_many_lines, reason = "predates the lint")]
     pub fn from_json(
         root: Node,
         body_bytes: u64,
@@ -116,25 +177,7 @@ impl Request {
         };
         // A body whose request sits in one member (`{"input": {…}}`,
         // Replicate): that object is the request, its pointers below it.
-        let (members, base) = match &d.body_root {
-            Some(key) => {
-                let mut members = members;
-                match members
-                    .iter()
-                    .rposition(|m| &m.key == key && matches!(m.node.value, Value::Object(_)))
-                {
-                    Some(i) => {
-                        let m = members.swap_remove(i);
-                        let Value::Object(inner) = m.node.value else {
-                            unreachable!("matched an object")
-                        };
-                        (inner, json::child_pointer("", key))
-                    }
-                    None => (Vec::new(), String::new()),
-                }
-            }
-            None => (members, String::new()),
-        };
+        let (members, base) = body_root(members, d.body_root.as_deref());
         let root = Node {
             value: Value::Object(members),
             ..root
@@ -161,43 +204,7 @@ impl Request {
         // Fields the dialect declares below an object (`metadata.ratio` on
         // gateways that pass the provider's fields in `metadata`), read as
         // fields of their own under their dotted names.
-        let mut nested: Vec<Field> = Vec::new();
-        for name in d.fields.keys().filter(|k| k.contains('.')) {
-            let mut parts = name.split('.');
-            let Some(head) = parts.next() else { continue };
-            let Some(mut m) = path::member(&members, head) else {
-                continue;
-            };
-            let mut pointer = json::child_pointer(&base, head);
-            let mut found = true;
-            for p in parts {
-                match &m.node.value {
-                    Value::Object(ms) => match path::member(ms, p) {
-                        Some(next) => {
-                            pointer = json::child_pointer(&pointer, p);
-                            m = next;
-                        }
-                        None => {
-                            found = false;
-                            break;
-                        }
-                    },
-                    _ => {
-                        found = false;
-                        break;
-                    }
-                }
-            }
-            if found {
-                nested.push(Field {
-                    name: name.clone(),
-                    pointer,
-                    key_offset: m.key_offset,
-                    key_end: m.key_end,
-                    node: m.node.clone(),
-                });
-            }
-        }
+        let nested = nested_fields(d, &members, &base);
         let mut fields: Vec<Field> = members
             .into_iter()
             .map(|m| Field {
@@ -254,12 +261,33 @@ impl Request {
 
 /// Every media entry of a request, in document order: the strings of the
 /// dialect's media arrays, and the URLs of its typed items with their roles.
-#[expect(clippy::too_many_lines, reason = "predates the lint")]
 fn collect_assets(root: &Node, d: &DialectSpec, base: &str) -> Vec<AssetRef> {
     let Value::Object(members) = &root.value else {
         return Vec::new();
     };
     let mut out = Vec::new();
+    array_entries(members, d, base, &mut out);
+    if let Some(spec) = &d.items {
+        typed_items(members, spec, base, &mut out);
+    }
+    out.sort_by_key(|a| a.offset);
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, a) in out.iter_mut().enumerate() {
+        a.position = i;
+        if a.role.is_some() {
+            let n = seen.entry(a.slot().to_string()).or_insert(0);
+            a.slot_index = *n;
+            *n += 1;
+        }
+    }
+    // Kept for the whole run (in the report): no spare capacity.
+    out.shrink_to_fit();
+    out
+}
+
+/// The entries of the dialect's media fields: each string of an array, or
+/// a single-URL field's string.
+fn array_entries(members: &[Member], d: &DialectSpec, base: &str, out: &mut Vec<AssetRef>) {
     for (name, &kind) in &d.media_fields {
         let Some(m) = path::member(members, name) else {
             continue;
@@ -301,96 +329,85 @@ fn collect_assets(root: &Node, d: &DialectSpec, base: &str) -> Vec<AssetRef> {
             }
         }
     }
-    if let Some(spec) = &d.items {
-        // The array, at the top level or down a path of members.
-        let mut at: Option<(String, &Node)> = None;
-        for (n, p) in spec.array.split('.').enumerate() {
-            let ms: &[Member] = match at.as_ref().map(|(_, node)| &node.value) {
-                None if n == 0 => members,
-                Some(Value::Object(ms)) => ms,
-                _ => {
-                    at = None;
-                    break;
-                }
-            };
-            at = path::member(ms, p).map(|m| {
-                let parent = at.as_ref().map_or(base, |(ptr, _)| ptr.as_str());
-                (json::child_pointer(parent, p), &m.node)
-            });
-            if at.is_none() {
+}
+
+/// The URLs of typed media items (`content[]`), with their roles.
+fn typed_items(members: &[Member], spec: &ItemsSpec, base: &str, out: &mut Vec<AssetRef>) {
+    // The array, at the top level or down a path of members.
+    let mut at: Option<(String, &Node)> = None;
+    for (n, p) in spec.array.split('.').enumerate() {
+        let ms: &[Member] = match at.as_ref().map(|(_, node)| &node.value) {
+            None if n == 0 => members,
+            Some(Value::Object(ms)) => ms,
+            _ => {
+                at = None;
                 break;
             }
+        };
+        at = path::member(ms, p).map(|m| {
+            let parent = at.as_ref().map_or(base, |(ptr, _)| ptr.as_str());
+            (json::child_pointer(parent, p), &m.node)
+        });
+        if at.is_none() {
+            break;
         }
-        if let Some((
-            pointer,
-            Node {
-                value: Value::Array(items),
-                ..
-            },
-        )) = at
-        {
-            let type_of = |item: &Node| match &item.value {
-                Value::Object(ms) => path::member(ms, &spec.type_key)
-                    .and_then(|m| m.node.value.as_str())
-                    .map(str::to_string),
-                _ => None,
+    }
+    if let Some((
+        pointer,
+        Node {
+            value: Value::Array(items),
+            ..
+        },
+    )) = at
+    {
+        let type_of = |item: &Node| match &item.value {
+            Value::Object(ms) => path::member(ms, &spec.type_key)
+                .and_then(|m| m.node.value.as_str())
+                .map(str::to_string),
+            _ => None,
+        };
+        let types: Vec<Option<String>> = items.iter().map(type_of).collect();
+        for (index, item) in items.iter().enumerate() {
+            let Value::Object(ms) = &item.value else {
+                continue;
             };
-            let types: Vec<Option<String>> = items.iter().map(type_of).collect();
-            for (index, item) in items.iter().enumerate() {
-                let Value::Object(ms) = &item.value else {
-                    continue;
-                };
-                let Some(ty) = path::member(ms, &spec.type_key)
-                    .and_then(|m| m.node.value.as_str())
-                    .and_then(|t| spec.types.get(t))
-                else {
-                    continue;
-                };
-                let here = format!("{pointer}/{index}");
-                let Some(url) = path::select(item, &here, &ty.url).into_iter().next() else {
-                    continue;
-                };
-                let Value::String(uri) = &url.node.value else {
-                    continue;
-                };
-                let written = path::member(ms, &spec.role_key).map(|m| m.node.value.as_str());
-                let several = ty.role_required_when_several
-                    && types.iter().filter(|t| *t == &types[index]).count() > 1;
-                // An item whose role is missing where roles are required
-                // fills no role (REQ023 says it); a role the type cannot
-                // carry is read as the type's default.
-                let role = match written {
-                    Some(Some(r)) if ty.roles.iter().any(|x| x == r) => Some(r.to_string()),
-                    None if several => None,
-                    _ => Some(ty.default_role.clone()),
-                };
-                out.push(AssetRef {
-                    field: spec.array.clone(),
-                    kind: ty.kind,
-                    index,
-                    uri: uri.clone(),
-                    pointer: url.pointer,
-                    offset: url.node.offset,
-                    position: 0,
-                    role,
-                    slot_index: 0,
-                });
-            }
+            let Some(ty) = path::member(ms, &spec.type_key)
+                .and_then(|m| m.node.value.as_str())
+                .and_then(|t| spec.types.get(t))
+            else {
+                continue;
+            };
+            let here = format!("{pointer}/{index}");
+            let Some(url) = path::select(item, &here, &ty.url).into_iter().next() else {
+                continue;
+            };
+            let Value::String(uri) = &url.node.value else {
+                continue;
+            };
+            let written = path::member(ms, &spec.role_key).map(|m| m.node.value.as_str());
+            let several = ty.role_required_when_several
+                && types.iter().filter(|t| *t == &types[index]).count() > 1;
+            // An item whose role is missing where roles are required
+            // fills no role (REQ023 says it); a role the type cannot
+            // carry is read as the type's default.
+            let role = match written {
+                Some(Some(r)) if ty.roles.iter().any(|x| x == r) => Some(r.to_string()),
+                None if several => None,
+                _ => Some(ty.default_role.clone()),
+            };
+            out.push(AssetRef {
+                field: spec.array.clone(),
+                kind: ty.kind,
+                index,
+                uri: uri.clone(),
+                pointer: url.pointer,
+                offset: url.node.offset,
+                position: 0,
+                role,
+                slot_index: 0,
+            });
         }
     }
-    out.sort_by_key(|a| a.offset);
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (i, a) in out.iter_mut().enumerate() {
-        a.position = i;
-        if a.role.is_some() {
-            let n = seen.entry(a.slot().to_string()).or_insert(0);
-            a.slot_index = *n;
-            *n += 1;
-        }
-    }
-    // Kept for the whole run (in the report): no spare capacity.
-    out.shrink_to_fit();
-    out
 }
 
 /// Which loaded dialect a request is written in: the one whose models list
