@@ -5,108 +5,9 @@
 use super::{DialectSpec, FieldType, ItemsSpec, MediaKind, Mode, ModelSpec};
 
 impl DialectSpec {
-    #[expect(clippy::too_many_lines, reason = "predates the lint")]
     pub(super) fn validate(&self) -> Result<(), String> {
-        let ordered = |what: &str, lo: f64, hi: f64| {
-            if lo.is_finite() && hi.is_finite() && lo <= hi && lo >= 0.0 {
-                Ok(())
-            } else {
-                Err(format!(
-                    "{what}: minimum {lo} is above maximum {hi} or not a positive number"
-                ))
-            }
-        };
-        ordered(
-            "image sides",
-            self.image.min_side.into(),
-            self.image.max_side.into(),
-        )?;
-        ordered("image ratio", self.image.min_ratio, self.image.max_ratio)?;
-        ordered(
-            "video sides",
-            self.video.min_side.into(),
-            self.video.max_side.into(),
-        )?;
-        ordered("video ratio", self.video.min_ratio, self.video.max_ratio)?;
-        ordered(
-            "video pixels",
-            self.video.min_pixels as f64,
-            self.video.max_pixels as f64,
-        )?;
-        ordered("video fps", self.video.min_fps, self.video.max_fps)?;
-        ordered(
-            "video duration",
-            self.video.min_duration_s,
-            self.video.max_duration_s,
-        )?;
-        ordered(
-            "audio duration",
-            self.audio.min_duration_s,
-            self.audio.max_duration_s,
-        )?;
-        for (what, formats, kind) in [
-            ("image", &self.image.formats, crate::probe::Kind::Image),
-            ("video", &self.video.formats, crate::probe::Kind::Video),
-            ("audio", &self.audio.formats, crate::probe::Kind::Audio),
-        ] {
-            for id in formats {
-                match crate::probe::Format::from_id(id) {
-                    Some(f) if f.kind() == kind => {}
-                    Some(_) => return Err(format!("{what} formats: `{id}` is not {what}")),
-                    None => {
-                        let known: Vec<&str> = crate::probe::FORMATS
-                            .iter()
-                            .filter(|i| i.kind == kind)
-                            .map(|i| i.id)
-                            .collect();
-                        return Err(format!(
-                            "{what} formats: `{id}` is not a format this tool knows ({})",
-                            known.join(", ")
-                        ));
-                    }
-                }
-            }
-        }
-        for id in &self.image.formats_warn {
-            if crate::probe::Format::from_id(id).map(|f| f.kind())
-                != Some(crate::probe::Kind::Image)
-            {
-                return Err(format!(
-                    "image formats_warn: `{id}` is not an image format this tool knows"
-                ));
-            }
-        }
-        for field in self.media_fields.keys() {
-            if !matches!(
-                self.fields.get(field),
-                Some(FieldType::StringArray | FieldType::String)
-            ) {
-                return Err(format!(
-                    "media field `{field}` is neither a string-array field (a list of URLs) nor a string field (one URL)"
-                ));
-            }
-        }
-        for f in [
-            &self.callback_field,
-            &self.quality_field,
-            &self.aspect_ratio_field,
-        ] {
-            if self.fields.get(f) != Some(&FieldType::String) {
-                return Err(format!("`{f}` is not a string field of the dialect"));
-            }
-        }
-        crate::json::path::check(&self.prompt_field).map_err(|e| format!("prompt_field: {e}"))?;
-        let head = self
-            .prompt_field
-            .split(['.', '['])
-            .next()
-            .unwrap_or_default();
-        if !self.fields.contains_key(head) {
-            return Err(format!(
-                "prompt_field `{}` starts at `{head}`, which is not a field of the dialect",
-                self.prompt_field
-            ));
-        }
+        self.validate_media_limits()?;
+        self.validate_fields()?;
         if let Some(items) = &self.items {
             items.validate(self).map_err(|e| format!("items: {e}"))?;
         }
@@ -176,6 +77,117 @@ impl DialectSpec {
             }
             m.validate(self)
                 .map_err(|e| format!("model `{}`: {e}", m.id))?;
+        }
+        Ok(())
+    }
+
+    /// The fields rules read: media fields hold URLs, the choice fields are
+    /// strings, the prompt's path starts at a field.
+    fn validate_fields(&self) -> Result<(), String> {
+        for field in self.media_fields.keys() {
+            if !matches!(
+                self.fields.get(field),
+                Some(FieldType::StringArray | FieldType::String)
+            ) {
+                return Err(format!(
+                    "media field `{field}` is neither a string-array field (a list of URLs) nor a string field (one URL)"
+                ));
+            }
+        }
+        for f in [
+            &self.callback_field,
+            &self.quality_field,
+            &self.aspect_ratio_field,
+        ] {
+            if self.fields.get(f) != Some(&FieldType::String) {
+                return Err(format!("`{f}` is not a string field of the dialect"));
+            }
+        }
+        crate::json::path::check(&self.prompt_field).map_err(|e| format!("prompt_field: {e}"))?;
+        let head = self
+            .prompt_field
+            .split(['.', '['])
+            .next()
+            .unwrap_or_default();
+        if !self.fields.contains_key(head) {
+            return Err(format!(
+                "prompt_field `{}` starts at `{head}`, which is not a field of the dialect",
+                self.prompt_field
+            ));
+        }
+        Ok(())
+    }
+
+    /// The media limits: ranges ordered, formats known and of their kind.
+    fn validate_media_limits(&self) -> Result<(), String> {
+        let ordered = |what: &str, lo: f64, hi: f64| {
+            if lo.is_finite() && hi.is_finite() && lo <= hi && lo >= 0.0 {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{what}: minimum {lo} is above maximum {hi} or not a positive number"
+                ))
+            }
+        };
+        ordered(
+            "image sides",
+            self.image.min_side.into(),
+            self.image.max_side.into(),
+        )?;
+        ordered("image ratio", self.image.min_ratio, self.image.max_ratio)?;
+        ordered(
+            "video sides",
+            self.video.min_side.into(),
+            self.video.max_side.into(),
+        )?;
+        ordered("video ratio", self.video.min_ratio, self.video.max_ratio)?;
+        ordered(
+            "video pixels",
+            self.video.min_pixels as f64,
+            self.video.max_pixels as f64,
+        )?;
+        ordered("video fps", self.video.min_fps, self.video.max_fps)?;
+        ordered(
+            "video duration",
+            self.video.min_duration_s,
+            self.video.max_duration_s,
+        )?;
+        ordered(
+            "audio duration",
+            self.audio.min_duration_s,
+            self.audio.max_duration_s,
+        )?;
+        for (what, formats, kind) in [
+            ("image", &self.image.formats, crate::probe::Kind::Image),
+            ("video", &self.video.formats, crate::probe::Kind::Video),
+            ("audio", &self.audio.formats, crate::probe::Kind::Audio),
+        ] {
+            for id in formats {
+                match crate::probe::Format::from_id(id) {
+                    Some(f) if f.kind() == kind => {}
+                    Some(_) => return Err(format!("{what} formats: `{id}` is not {what}")),
+                    None => {
+                        let known: Vec<&str> = crate::probe::FORMATS
+                            .iter()
+                            .filter(|i| i.kind == kind)
+                            .map(|i| i.id)
+                            .collect();
+                        return Err(format!(
+                            "{what} formats: `{id}` is not a format this tool knows ({})",
+                            known.join(", ")
+                        ));
+                    }
+                }
+            }
+        }
+        for id in &self.image.formats_warn {
+            if crate::probe::Format::from_id(id).map(|f| f.kind())
+                != Some(crate::probe::Kind::Image)
+            {
+                return Err(format!(
+                    "image formats_warn: `{id}` is not an image format this tool knows"
+                ));
+            }
         }
         Ok(())
     }
