@@ -27,38 +27,93 @@ pub(super) fn warn_new(r: &mut Resolver) {
     }
 }
 
+/// The source a request at `path` would have: the file, standard input
+/// (`--stdin-filename`), or a request in the folder.
+fn source_at(path: &str, args: &super::args::CheckArgs) -> Source {
+    if Path::new(path).is_file() {
+        Source::file(path)
+    } else if path == "-" {
+        Source::file(args.stdin_filename.as_deref().unwrap_or("-"))
+    } else {
+        Source::file(&Path::new(path).join("x.json").display().to_string())
+    }
+}
+
+/// Where a setting comes from.
+fn source_of(cli: bool, in_file: bool) -> &'static str {
+    if cli {
+        "command line"
+    } else if in_file {
+        "config"
+    } else {
+        "default"
+    }
+}
+
+/// The run's bounds and resources, each with where it comes from.
+fn bounds(opts: &Options, line: &mut dyn FnMut(&str, String, &str)) {
+    let dflt = seedance_preflight::source::DEFAULT_BUDGET;
+    line(
+        "budget",
+        opts.budget.to_string(),
+        source_of(opts.budget != dflt, false),
+    );
+    line(
+        "deadline",
+        opts.deadline
+            .map_or("none".into(), |d| format!("{} s", d.as_secs_f64())),
+        source_of(
+            opts.deadline != Some(seedance_preflight::DEFAULT_DEADLINE),
+            false,
+        ),
+    );
+    line(
+        "max_urls",
+        opts.max_urls.to_string(),
+        source_of(opts.max_urls != seedance_preflight::DEFAULT_MAX_URLS, false),
+    );
+    line(
+        "fetch",
+        opts.fetch.to_string(),
+        source_of(!opts.fetch, false),
+    );
+    line(
+        "require_urls",
+        (!opts.rules.allow_local_paths).to_string(),
+        source_of(!opts.rules.allow_local_paths, false),
+    );
+    line(
+        "media_root",
+        opts.media_root
+            .as_ref()
+            .map_or("none".into(), |p| format!("{:?}", p.display().to_string())),
+        source_of(opts.media_root.is_some(), false),
+    );
+    line(
+        "jobs",
+        if opts.jobs == 0 {
+            "one per core".into()
+        } else {
+            opts.jobs.to_string()
+        },
+        source_of(opts.jobs != 0, false),
+    );
+}
+
 /// `--show-settings`: the settings a request at `path` would be checked
 /// with, and where each comes from.
-#[expect(clippy::too_many_lines, reason = "predates the lint")]
 pub(super) fn show(
     configs: &mut Resolver,
     path: &str,
     args: &super::args::CheckArgs,
 ) -> Result<String, String> {
-    let source = if path == "-" {
-        Source::file(args.stdin_filename.as_deref().unwrap_or("-"))
-    } else {
-        Source::file(&Path::new(path).join("x.json").display().to_string())
-    };
-    let source = if Path::new(path).is_file() {
-        Source::file(path)
-    } else {
-        source
-    };
+    let source = source_at(path, args);
     let cfg = configs.config_of(&source);
     let opts = options(configs, &cfg)?;
     // `options` has read it.
     let loaded = cfg.as_deref().and_then(|p| configs.loaded(p));
     let file = loaded.map(|l| &l.config);
-    let from = |cli: bool, in_file: bool| {
-        if cli {
-            "command line"
-        } else if in_file {
-            "config"
-        } else {
-            "default"
-        }
-    };
+    let from = source_of;
     let mut out = String::new();
     let mut line = |k: &str, v: String, src: &str| {
         out.push_str(&format!("{:<34} # {src}\n", format!("{k} = {v}")));
@@ -139,48 +194,7 @@ pub(super) fn show(
             from(!given.is_empty(), in_file.is_some_and(|v| !v.is_empty())),
         );
     }
-    let dflt = seedance_preflight::source::DEFAULT_BUDGET;
-    line(
-        "budget",
-        opts.budget.to_string(),
-        from(opts.budget != dflt, false),
-    );
-    line(
-        "deadline",
-        opts.deadline
-            .map_or("none".into(), |d| format!("{} s", d.as_secs_f64())),
-        from(
-            opts.deadline != Some(seedance_preflight::DEFAULT_DEADLINE),
-            false,
-        ),
-    );
-    line(
-        "max_urls",
-        opts.max_urls.to_string(),
-        from(opts.max_urls != seedance_preflight::DEFAULT_MAX_URLS, false),
-    );
-    line("fetch", opts.fetch.to_string(), from(!opts.fetch, false));
-    line(
-        "require_urls",
-        (!opts.rules.allow_local_paths).to_string(),
-        from(!opts.rules.allow_local_paths, false),
-    );
-    line(
-        "media_root",
-        opts.media_root
-            .as_ref()
-            .map_or("none".into(), |p| format!("{:?}", p.display().to_string())),
-        from(opts.media_root.is_some(), false),
-    );
-    line(
-        "jobs",
-        if opts.jobs == 0 {
-            "one per core".into()
-        } else {
-            opts.jobs.to_string()
-        },
-        from(opts.jobs != 0, false),
-    );
+    bounds(&opts, &mut line);
     let spec = opts.spec();
     line(
         "dialects",
