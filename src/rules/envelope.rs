@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::Ctx;
 use crate::request::AssetRef;
-use crate::spec::MediaKind;
+use crate::spec::{ImageLimits, MediaKind};
 
 /// The envelope of one asset: every bound its file must fall within.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -205,18 +205,24 @@ fn accepts(ctx: &Ctx, i: usize, a: &AssetRef) -> Option<Accepts> {
 /// entry of a mixed array whose bytes named no kind, judged by its name)
 /// the envelope of a slot of that kind in this request.
 pub(super) fn slot<'a>(ctx: &Ctx<'a>, i: usize, kind: MediaKind) -> Cow<'a, Accepts> {
-    match ctx.accepts(i).filter(|a| Some(a.kind) == kind_name(kind)) {
+    match ctx.accepts(i).filter(|a| a.kind == kind.as_str()) {
         Some(a) => Cow::Borrowed(a),
         None => Cow::Owned(of_kind(ctx, kind)),
     }
 }
 
-fn kind_name(kind: MediaKind) -> Option<&'static str> {
-    match kind {
-        MediaKind::Image => Some("image"),
-        MediaKind::Video => Some("video"),
-        MediaKind::Audio => Some("audio"),
-        MediaKind::Any => None,
+/// The envelope of an image slot with these limits (no request changes it).
+pub(crate) fn image_slot(lim: &ImageLimits) -> Accepts {
+    Accepts {
+        kind: "image",
+        formats: lim.formats.clone(),
+        max_bytes: lim.max_bytes,
+        side: Some([lim.min_side, lim.max_side]),
+        ratio: Some([lim.min_ratio, lim.max_ratio]),
+        pixels: None,
+        fps: None,
+        duration_s: None,
+        max_length_s: None,
     }
 }
 
@@ -225,17 +231,7 @@ fn kind_name(kind: MediaKind) -> Option<&'static str> {
 fn of_kind(ctx: &Ctx, kind: MediaKind) -> Accepts {
     let d = ctx.spec;
     match kind {
-        MediaKind::Image | MediaKind::Any => Accepts {
-            kind: "image",
-            formats: d.image.formats.clone(),
-            max_bytes: d.image.max_bytes,
-            side: Some([d.image.min_side, d.image.max_side]),
-            ratio: Some([d.image.min_ratio, d.image.max_ratio]),
-            pixels: None,
-            fps: None,
-            duration_s: None,
-            max_length_s: None,
-        },
+        MediaKind::Image | MediaKind::Any => image_slot(&d.image),
         MediaKind::Video => Accepts {
             kind: "video",
             formats: d.video.formats.clone(),

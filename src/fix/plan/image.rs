@@ -239,14 +239,14 @@ pub(super) fn converters(
             "error".into(),
             "-y".into(),
             "-i".into(),
-            super::video::ffmpeg_arg(&ia),
+            crate::decode::process::ffmpeg_arg(&ia),
             "-frames:v".into(),
             "1".into(),
             "-f".into(),
             "image2".into(),
             "-c:v".into(),
             "png".into(),
-            super::video::ffmpeg_arg(&oa),
+            crate::decode::process::ffmpeg_arg(&oa),
         ]
     };
     let named = |n: &str| std::path::PathBuf::from(n);
@@ -283,7 +283,8 @@ pub(super) fn converters(
     for c in &mut out {
         if c.prog.components().count() == 1 {
             // A bare name: resolved on PATH, or kept (for the message).
-            if let Some(found) = super::video::find_program(&c.prog.display().to_string()) {
+            if let Some(found) = crate::decode::process::find_program(&c.prog.display().to_string())
+            {
                 c.prog = found;
             }
         }
@@ -309,18 +310,11 @@ mod tests {
 
     /// The unified dialect's image slot.
     fn lim() -> Accepts {
-        let d = crate::Spec::builtin().dialect(crate::Dialect::UNIFIED);
-        Accepts {
-            kind: "image",
-            formats: d.image.formats.clone(),
-            max_bytes: d.image.max_bytes,
-            side: Some([d.image.min_side, d.image.max_side]),
-            ratio: Some([d.image.min_ratio, d.image.max_ratio]),
-            pixels: None,
-            fps: None,
-            duration_s: None,
-            max_length_s: None,
-        }
+        crate::rules::envelope::image_slot(
+            &crate::Spec::builtin()
+                .dialect(crate::Dialect::UNIFIED)
+                .image,
+        )
     }
 
     #[test]
