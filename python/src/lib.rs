@@ -255,15 +255,7 @@ fn fix_plan(
         if let Some(e) = errors.first() {
             return Err(PyOSError::new_err(e.to_string()));
         }
-        let texts: Vec<Option<String>> = docs
-            .iter()
-            .map(|d| match &d.body {
-                input::Body::Bytes(b) => std::str::from_utf8(b)
-                    .ok()
-                    .map(|s| s.strip_prefix('\u{feff}').unwrap_or(s).to_string()),
-                _ => None,
-            })
-            .collect();
+        let texts: Vec<Option<String>> = docs.iter().map(input::Document::text).collect();
         let report = seedance_preflight::check_documents(&docs, &check);
         let opts = seedance_preflight::fix::FixOptions {
             allow_lossy,

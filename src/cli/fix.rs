@@ -167,15 +167,7 @@ impl FixRun {
         }
         let docs = std::mem::take(&mut self.chunk);
         self.chunk_bytes = 0;
-        let texts: Vec<Option<String>> = docs
-            .iter()
-            .map(|d| match &d.body {
-                input::Body::Bytes(b) => std::str::from_utf8(b)
-                    .ok()
-                    .map(|s| s.strip_prefix('\u{feff}').unwrap_or(s).to_string()),
-                _ => None,
-            })
-            .collect();
+        let texts: Vec<Option<String>> = docs.iter().map(input::Document::text).collect();
         let report = seedance_preflight::check_documents(&docs, &self.opts);
         drop(docs);
         let plan = self.fixer.plan(&report, &texts, &self.opts);

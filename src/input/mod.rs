@@ -27,6 +27,19 @@ pub struct Document {
     pub body: Body,
 }
 
+impl Document {
+    /// The body as text, without a UTF-8 byte-order mark: what `fix` edits.
+    /// `None` for a body not read whole, or not UTF-8.
+    pub fn text(&self) -> Option<String> {
+        match &self.body {
+            Body::Bytes(b) => std::str::from_utf8(b)
+                .ok()
+                .map(|s| s.strip_prefix('\u{feff}').unwrap_or(s).to_string()),
+            _ => None,
+        }
+    }
+}
+
 /// The content of a document.
 #[derive(Debug)]
 pub enum Body {
