@@ -25,9 +25,10 @@ use crate::finding::Code;
 use crate::outfile as safe;
 
 pub use self::image::{ImageJob, ImageStep};
+pub use crate::decode::process::find_ffmpeg;
 pub use apply::{execute, Executed, JobResult, RequestResult};
 pub use plan::plan;
-pub use video::{find_ffmpeg, VideoJob};
+pub use video::VideoJob;
 
 /// The version of the plan and result wire format.
 pub const FORMAT_VERSION: u32 = 1;
@@ -112,7 +113,7 @@ impl Fixer {
     /// A run with these options (ffmpeg looked for once, here).
     pub fn new(opts: FixOptions) -> Self {
         Fixer {
-            ffmpeg: video::find_ffmpeg(opts.ffmpeg.as_deref()),
+            ffmpeg: find_ffmpeg(opts.ffmpeg.as_deref()),
             opts,
             by_key: Default::default(),
             names: Default::default(),

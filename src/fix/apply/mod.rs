@@ -340,7 +340,7 @@ fn run_job(
         Work::Video(_) => match ffmpeg {
             Some(prog) => super::safe::fresh(output)
                 .map_err(String::from)
-                .and_then(|()| super::video::run(prog, &j.args, timeout))
+                .and_then(|()| crate::decode::process::run(prog, &j.args, timeout))
                 .map(|()| {
                     let bytes = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
                     format!("MP4, {bytes} bytes")
@@ -369,7 +369,7 @@ fn run_job(
 /// Runs the external decoder of a HEIC, AVIF or SVG image into its PNG.
 fn decode_first(c: &super::image::Convert, timeout: std::time::Duration) -> Result<(), String> {
     super::safe::fresh(&c.png)?;
-    super::video::run_with(&c.prog, &c.args, c.stdin.as_deref(), timeout)?;
+    crate::decode::process::run_with(&c.prog, &c.args, c.stdin.as_deref(), timeout)?;
     match std::fs::metadata(&c.png) {
         Ok(m) if m.len() > 0 => Ok(()),
         _ => Err(format!(

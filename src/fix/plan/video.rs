@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::decode::process;
 use crate::probe::MediaFacts;
 
 /// What the command changes.
@@ -108,7 +109,7 @@ pub fn args(input: &Path, output: &Path, j: &VideoJob) -> Vec<String> {
         "-i".into(),
     ];
     // Absolute and `file:`: no part of a name is read as a protocol.
-    a.push(ffmpeg_arg(input));
+    a.push(process::ffmpeg_arg(input));
     if let Some(t) = j.trim_s {
         a.extend(["-t".into(), format!("{t:.3}")]);
     }
@@ -156,7 +157,7 @@ pub fn args(input: &Path, output: &Path, j: &VideoJob) -> Vec<String> {
         "-f".into(),
         "mp4".into(),
     ]);
-    a.push(ffmpeg_arg(output));
+    a.push(process::ffmpeg_arg(output));
     a
 }
 
@@ -176,6 +177,3 @@ pub fn shell_line(program: &Path, args: &[String]) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
-
-pub(crate) use crate::decode::process::{ffmpeg_arg, find_program, run_with};
-pub use crate::decode::process::{find_ffmpeg, run};
