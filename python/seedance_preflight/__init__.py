@@ -229,10 +229,10 @@ class Report:
 
 
 def _settings_json(
-    fetch: bool,
-    dialect: Optional[str],
-    config: Optional["os.PathLike[str] | str"],
-    fail_on: Optional[str],
+    fetch: bool = True,
+    dialect: Optional[str] = None,
+    config: Optional["os.PathLike[str] | str"] = None,
+    fail_on: Optional[str] = None,
     jobs: Optional[int] = None,
     deadline: Optional[float] = None,
     require_urls: bool = False,
@@ -340,7 +340,8 @@ def check_many(
         body = _many_body(request)
         if body is None:
             # Read from its size alone, in its place in the order.
-            yield from run(batch)
+            if batch:
+                yield from run(batch)
             batch = []
             yield _check_path(checker, request)  # type: ignore[arg-type]
             continue
@@ -407,14 +408,8 @@ async def check_many_async(
 
     if chunk < 1:
         raise ValueError("chunk must be at least 1")
-    checker = _settings(
-        settings.pop("fetch", True), settings.pop("dialect", None), settings.pop("config", None),
-        settings.pop("fail_on", None), settings.pop("jobs", None), settings.pop("deadline", None),
-        settings.pop("require_urls", False), settings.pop("media_root", None),
-        settings.pop("allow_loopback", False), settings.pop("dialect_files", ()),
-    )
-    if settings:
-        raise TypeError(f"unknown setting(s): {', '.join(sorted(settings))}")
+    # The same settings as check_many (an unknown one is a TypeError).
+    checker = _settings(**settings)
     loop = asyncio.get_running_loop()
 
     def run(bodies: List[bytes]) -> List[Report]:
@@ -430,11 +425,15 @@ async def check_many_async(
 
     batch: List[bytes] = []
     async for request in items():
-        body = await loop.run_in_executor(None, _many_body, request) if isinstance(
-            request, os.PathLike) else _body(request)
+        if isinstance(request, os.PathLike):
+            # A file is read on a worker thread, like the checks.
+            body = await loop.run_in_executor(None, _many_body, request)
+        else:
+            body = _body(request)
         if body is None:
-            for r in await loop.run_in_executor(None, run, batch):
-                yield r
+            if batch:
+                for r in await loop.run_in_executor(None, run, batch):
+                    yield r
             batch = []
             yield await loop.run_in_executor(None, _check_path, checker, request)
             continue
